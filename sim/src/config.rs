@@ -1,0 +1,698 @@
+//! The one typed configuration that drives every view of the design.
+//!
+//! Read from TOML, validated when loaded ([`Config::from_toml_str`], [`Config::load`]).
+//! Every field has a unit in its name where it has a unit. Presets: [`Preset`].
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::path::Path;
+
+/// A configuration error: which field (or line) is wrong and what is allowed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{origin}: {message}")]
+    Parse { origin: String, message: String },
+    #[error("{origin}: field `{field}`: {message}")]
+    Invalid {
+        origin: String,
+        field: String,
+        message: String,
+    },
+    #[error("unknown preset `{0}`; allowed: panther, puma-8b-adc, small")]
+    UnknownPreset(String),
+}
+
+/// MCU organisation (DESIGN.md "Variants").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hash)]
+pub enum Variant {
+    /// One weight copy doing MVM, MTVM and OPA in place (SGD, batch 1).
+    V1,
+    /// Weights (MVM/MTVM) plus a separate gradient accumulator merged by CRS (mini-batch SGD).
+    V2,
+    /// Forward copy (MVM), backward copy (MTVM), high-precision accumulator (OPA); CRS writes both copies.
+    V3,
+}
+
+impl fmt::Display for Variant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{self:?}")
+    }
+}
+
+impl std::str::FromStr for Variant {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "V1" | "v1" => Ok(Variant::V1),
+            "V2" | "v2" => Ok(Variant::V2),
+            "V3" | "v3" => Ok(Variant::V3),
+            _ => Err(format!("unknown variant `{s}`; allowed: V1, V2, V3")),
+        }
+    }
+}
+
+/// ADC resolution: a number of bits, or `"lossless"` (enough bits that no conversion can clip).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AdcBits {
+    Lossless,
+    Bits(u32),
+}
+
+impl Serialize for AdcBits {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            AdcBits::Lossless => s.serialize_str("lossless"),
+            AdcBits::Bits(b) => s.serialize_u32(*b),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AdcBits {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = AdcBits;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a whole number of bits (1..=24) or \"lossless\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<AdcBits, E> {
+                if v == "lossless" {
+                    Ok(AdcBits::Lossless)
+                } else {
+                    Err(E::custom(format!(
+                        "expected a number of bits or \"lossless\", found \"{v}\""
+                    )))
+                }
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<AdcBits, E> {
+                u32::try_from(v)
+                    .map(AdcBits::Bits)
+                    .map_err(|_| E::custom(format!("ADC bits must be 1..=24, found {v}")))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<AdcBits, E> {
+                self.visit_i64(v as i64)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Crossbar array shape.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArrayConfig {
+    /// Rows = input index i (MVM drives rows).
+    pub rows: usize,
+    /// Columns = output index j (MVM senses columns).
+    pub cols: usize,
+}
+
+/// Fixed-point formats of weights, inputs and outputs (two's complement).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormatConfig {
+    /// Weight word width (bits), two's complement.
+    pub word_bits: u32,
+    /// Fraction bits of the weight word (Q4.12: 12).
+    pub frac_bits: u32,
+    /// Input word width = number of 1-bit DAC steps, streamed LSB first, MSB step negative.
+    pub input_bits: u32,
+    /// Fraction bits of the input words (x for MVM/OPA, d for MTVM/OPA).
+    pub input_frac_bits: u32,
+    /// Fraction bits of the output words y (MVM) and z (MTVM). Output = round(raw >> (input_frac + frac - output_frac)), saturated to word_bits.
+    pub output_frac_bits: u32,
+    /// OPA alignment: the weight changes by (x * d) >> opa_shift_bits, computed per bit step with truncation (docs/arithmetic.md).
+    pub opa_shift_bits: u32,
+}
+
+/// Bit slicing of a weight across crossbars.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlicingConfig {
+    /// Nominal bits per slice (the digit width after CRS).
+    pub nominal_bits: u32,
+    /// Number of slices; slices * nominal_bits must equal word_bits.
+    pub slices: usize,
+    /// Cell bits of each accumulating slice, LSB slice first; >= nominal_bits. The extra levels hold carries.
+    pub cell_bits: Vec<u32>,
+}
+
+/// ADC and sensing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdcConfig {
+    /// SAR resolution in bits, or "lossless".
+    pub bits: AdcBits,
+    /// Shared SAR ADCs per array behind the line multiplexer (RTL and latency model).
+    pub shared_adcs: usize,
+}
+
+/// Bit-sliced outer-product update.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpaConfig {
+    /// Skip a polarity phase in which no row or no column is active.
+    pub skip_empty_phases: bool,
+    /// Number of serialised groups of input bit steps (1: all 16 steps of a phase in one 20 ns pulse window, as the PANTHER simulator times it; 16: fully serial).
+    pub bit_step_groups: u32,
+}
+
+/// Device (ReRAM cell) behaviour. Every effect is off by default (ideal integer levels).
+/// Units: "levels" are the cell's nominal conductance steps. See docs/device.md.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DeviceConfig {
+    /// Cycle-to-cycle write noise: an update of n levels gets Gaussian noise of std `write_noise_sigma * sqrt(|n|)` levels.
+    pub write_noise_sigma: f64,
+    /// Device-to-device variation: each cell's conductance scale is 1 + N(0, d2d_sigma), fixed per cell.
+    pub d2d_sigma: f64,
+    /// Nonlinear asymmetric saturating update (reference/panther.md 4.3); 0 = linear.
+    pub nonlinearity_alpha: f64,
+    /// Read noise per cell read, std in levels; a sensed line current gets std `read_noise_sigma * sqrt(active cells)`.
+    pub read_noise_sigma: f64,
+    /// Fraction of cells stuck at the lowest level.
+    pub stuck_low_fraction: f64,
+    /// Fraction of cells stuck at the highest level.
+    pub stuck_high_fraction: f64,
+    /// Finite on/off ratio Gmax/Gmin; 0 means infinite (level 0 conducts nothing).
+    pub on_off_ratio: f64,
+}
+
+impl Default for DeviceConfig {
+    fn default() -> Self {
+        DeviceConfig {
+            write_noise_sigma: 0.0,
+            d2d_sigma: 0.0,
+            nonlinearity_alpha: 0.0,
+            read_noise_sigma: 0.0,
+            stuck_low_fraction: 0.0,
+            stuck_high_fraction: 0.0,
+            on_off_ratio: 0.0,
+        }
+    }
+}
+
+impl DeviceConfig {
+    /// True when every effect is off: cells are exact integer levels.
+    pub fn is_ideal(&self) -> bool {
+        *self == DeviceConfig::default()
+    }
+
+    /// Every effect on, at moderate strengths (used by benchmarks and tests).
+    pub fn all_effects() -> Self {
+        DeviceConfig {
+            write_noise_sigma: 0.05,
+            d2d_sigma: 0.02,
+            nonlinearity_alpha: 0.5,
+            read_noise_sigma: 0.02,
+            stuck_low_fraction: 0.001,
+            stuck_high_fraction: 0.001,
+            on_off_ratio: 100.0,
+        }
+    }
+}
+
+/// Timing constants (1 GHz core clock by default). reference/panther.md sections 2.7, 3.10, 8.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimingConfig {
+    pub clock_ns: f64,
+    /// One MVM/MTVM pipeline stage (DAC+crossbar, S&H+ADC, shift-add), per input bit step.
+    pub mvm_stage_ns: f64,
+    /// Pipeline depth of MVM/MTVM; latency = stage * (input_bits + stages - 1).
+    pub mvm_pipeline_stages: u32,
+    /// One OPA polarity phase pulse window.
+    pub opa_phase_ns: f64,
+    /// Serial read of one row of one array through the ADC (10.25 us per 128-row array).
+    pub serial_read_row_ns: f64,
+    /// Serial write of one row of one array (10.97 us per 128-row array).
+    pub serial_write_row_ns: f64,
+}
+
+/// Energy constants. reference/panther.md sections 2.7, 3.10, 4.4, 8.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnergyConfig {
+    /// One crossbar read access (one input bit step of one slice array), lumped with its peripherals.
+    pub xbar_read_access_pj: f64,
+    /// One OPA pulse access (one bit step of one slice array in one polarity phase).
+    pub xbar_opa_access_pj: f64,
+    pub adc_conversion_pj: f64,
+    pub dac_drive_pj: f64,
+    pub sample_hold_pj: f64,
+    pub shift_add_pj: f64,
+    /// Serial read of one row of one array (6.5 nJ per 128-row array).
+    pub serial_read_row_pj: f64,
+    /// Serial write of one row of one array (21.1 nJ per 128-row array).
+    pub serial_write_row_pj: f64,
+    /// One digital carry-propagation of one weight (CRS) or one merge add (V2).
+    pub carry_resolve_pj: f64,
+}
+
+/// The whole configuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Name of the design point (free text).
+    pub name: String,
+    /// Seed of every stochastic effect (device maps, noise).
+    pub seed: u64,
+    pub variant: Variant,
+    pub array: ArrayConfig,
+    pub format: FormatConfig,
+    pub slicing: SlicingConfig,
+    pub adc: AdcConfig,
+    pub opa: OpaConfig,
+    #[serde(default)]
+    pub device: DeviceConfig,
+    pub timing: TimingConfig,
+    pub energy: EnergyConfig,
+}
+
+/// Built-in design points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Preset {
+    /// The paper design point (reference/panther.md section 8), lossless ADC.
+    Panther,
+    /// Same, with a clipping 8-bit ADC as in PUMA.
+    Puma8bAdc,
+    /// 16x16 arrays for RTL tests.
+    Small,
+}
+
+impl Preset {
+    pub const ALL: [Preset; 3] = [Preset::Panther, Preset::Puma8bAdc, Preset::Small];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Preset::Panther => "panther",
+            Preset::Puma8bAdc => "puma-8b-adc",
+            Preset::Small => "small",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Result<Preset, ConfigError> {
+        Preset::ALL
+            .into_iter()
+            .find(|p| p.name() == name)
+            .ok_or_else(|| ConfigError::UnknownPreset(name.to_string()))
+    }
+
+    pub fn config(self) -> Config {
+        let mut c = Config {
+            name: self.name().to_string(),
+            seed: 1,
+            variant: Variant::V1,
+            array: ArrayConfig {
+                rows: 128,
+                cols: 128,
+            },
+            format: FormatConfig {
+                word_bits: 16,
+                frac_bits: 12,
+                input_bits: 16,
+                input_frac_bits: 12,
+                output_frac_bits: 12,
+                opa_shift_bits: 12,
+            },
+            slicing: SlicingConfig {
+                nominal_bits: 2,
+                slices: 8,
+                cell_bits: vec![6, 6, 6, 6, 5, 5, 5, 5],
+            },
+            adc: AdcConfig {
+                bits: AdcBits::Lossless,
+                shared_adcs: 4,
+            },
+            opa: OpaConfig {
+                skip_empty_phases: true,
+                bit_step_groups: 1,
+            },
+            device: DeviceConfig::default(),
+            timing: TimingConfig {
+                clock_ns: 1.0,
+                mvm_stage_ns: 100.0,
+                mvm_pipeline_stages: 3,
+                opa_phase_ns: 20.0,
+                serial_read_row_ns: 10250.0 / 128.0,
+                serial_write_row_ns: 10968.75 / 128.0,
+            },
+            energy: EnergyConfig {
+                xbar_read_access_pj: 309.0,
+                xbar_opa_access_pj: 88.8,
+                adc_conversion_pj: 1.8,
+                dac_drive_pj: 0.0035,
+                sample_hold_pj: 0.00873,
+                shift_add_pj: 0.045,
+                serial_read_row_pj: 6500.0 / 128.0,
+                serial_write_row_pj: 21100.0 / 128.0,
+                carry_resolve_pj: 0.045,
+            },
+        };
+        match self {
+            Preset::Panther => {}
+            Preset::Puma8bAdc => c.adc.bits = AdcBits::Bits(8),
+            Preset::Small => {
+                c.array.rows = 16;
+                c.array.cols = 16;
+                c.adc.shared_adcs = 2;
+            }
+        }
+        c
+    }
+}
+
+impl Config {
+    /// Parse and validate TOML text; `origin` (a file name) prefixes every message.
+    pub fn from_toml_str(text: &str, origin: &str) -> Result<Config, ConfigError> {
+        let cfg: Config = toml::from_str(text).map_err(|e| ConfigError::Parse {
+            origin: origin.to_string(),
+            message: toml_error_message(text, &e),
+        })?;
+        cfg.validate(origin)?;
+        Ok(cfg)
+    }
+
+    /// Load and validate a TOML file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let origin = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Parse {
+            origin: origin.clone(),
+            message: format!("cannot read file: {e}"),
+        })?;
+        Config::from_toml_str(&text, &origin)
+    }
+
+    pub fn to_toml(&self) -> String {
+        toml::to_string_pretty(self).expect("config serialises")
+    }
+
+    /// Check every invariant; the message names the field and what is allowed.
+    pub fn validate(&self, origin: &str) -> Result<(), ConfigError> {
+        let bad = |field: &str, message: String| ConfigError::Invalid {
+            origin: origin.to_string(),
+            field: field.to_string(),
+            message,
+        };
+        let a = &self.array;
+        for (field, v) in [("array.rows", a.rows), ("array.cols", a.cols)] {
+            if !(1..=1024).contains(&v) {
+                return Err(bad(field, format!("must be 1..=1024, found {v}")));
+            }
+        }
+        let f = &self.format;
+        if !(2..=16).contains(&f.word_bits) {
+            return Err(bad(
+                "format.word_bits",
+                format!("must be 2..=16, found {}", f.word_bits),
+            ));
+        }
+        if f.frac_bits >= f.word_bits {
+            return Err(bad(
+                "format.frac_bits",
+                format!("must be below word_bits ({}), found {}", f.word_bits, f.frac_bits),
+            ));
+        }
+        if !(2..=16).contains(&f.input_bits) {
+            return Err(bad(
+                "format.input_bits",
+                format!("must be 2..=16, found {}", f.input_bits),
+            ));
+        }
+        if f.input_frac_bits >= f.input_bits {
+            return Err(bad(
+                "format.input_frac_bits",
+                format!(
+                    "must be below input_bits ({}), found {}",
+                    f.input_bits, f.input_frac_bits
+                ),
+            ));
+        }
+        if f.output_frac_bits > f.input_frac_bits + f.frac_bits {
+            return Err(bad(
+                "format.output_frac_bits",
+                format!(
+                    "must be at most input_frac_bits + frac_bits ({}), found {}",
+                    f.input_frac_bits + f.frac_bits,
+                    f.output_frac_bits
+                ),
+            ));
+        }
+        if f.output_frac_bits >= f.word_bits {
+            return Err(bad(
+                "format.output_frac_bits",
+                format!(
+                    "must be below word_bits ({}), found {}",
+                    f.word_bits, f.output_frac_bits
+                ),
+            ));
+        }
+        if f.opa_shift_bits > f.input_bits + f.input_bits {
+            return Err(bad(
+                "format.opa_shift_bits",
+                format!(
+                    "must be at most 2 * input_bits ({}), found {}",
+                    2 * f.input_bits,
+                    f.opa_shift_bits
+                ),
+            ));
+        }
+        let s = &self.slicing;
+        if !(1..=4).contains(&s.nominal_bits) {
+            return Err(bad(
+                "slicing.nominal_bits",
+                format!("must be 1..=4, found {}", s.nominal_bits),
+            ));
+        }
+        if s.slices == 0 || s.slices as u32 * s.nominal_bits != f.word_bits {
+            return Err(bad(
+                "slicing.slices",
+                format!(
+                    "slices * nominal_bits must equal format.word_bits ({}); found {} * {} = {}",
+                    f.word_bits,
+                    s.slices,
+                    s.nominal_bits,
+                    s.slices as u32 * s.nominal_bits
+                ),
+            ));
+        }
+        if s.cell_bits.len() != s.slices {
+            return Err(bad(
+                "slicing.cell_bits",
+                format!(
+                    "must list one width per slice ({} entries), found {}",
+                    s.slices,
+                    s.cell_bits.len()
+                ),
+            ));
+        }
+        for (k, &b) in s.cell_bits.iter().enumerate() {
+            if b < s.nominal_bits || b > 8 {
+                return Err(bad(
+                    &format!("slicing.cell_bits[{k}]"),
+                    format!(
+                        "must be nominal_bits ({})..=8, found {b}",
+                        s.nominal_bits
+                    ),
+                ));
+            }
+        }
+        if let AdcBits::Bits(b) = self.adc.bits {
+            if !(1..=24).contains(&b) {
+                return Err(bad(
+                    "adc.bits",
+                    format!("must be 1..=24 or \"lossless\", found {b}"),
+                ));
+            }
+        }
+        let widest = s.cell_bits.iter().copied().max().unwrap_or(s.nominal_bits);
+        if self.adc_bits() < widest {
+            return Err(bad(
+                "adc.bits",
+                format!(
+                    "must be at least the widest cell ({widest} bits) so that serial reads resolve a cell, found {}",
+                    self.adc_bits()
+                ),
+            ));
+        }
+        let lines = a.rows.max(a.cols);
+        if self.adc.shared_adcs == 0 || self.adc.shared_adcs > lines {
+            return Err(bad(
+                "adc.shared_adcs",
+                format!(
+                    "must be 1..={lines} (the longest line count), found {}",
+                    self.adc.shared_adcs
+                ),
+            ));
+        }
+        if self.opa.bit_step_groups == 0 || self.opa.bit_step_groups > f.input_bits {
+            return Err(bad(
+                "opa.bit_step_groups",
+                format!(
+                    "must be 1..=input_bits ({}), found {}",
+                    f.input_bits, self.opa.bit_step_groups
+                ),
+            ));
+        }
+        let d = &self.device;
+        for (field, v, hi) in [
+            ("device.write_noise_sigma", d.write_noise_sigma, 10.0),
+            ("device.d2d_sigma", d.d2d_sigma, 1.0),
+            ("device.nonlinearity_alpha", d.nonlinearity_alpha, 20.0),
+            ("device.read_noise_sigma", d.read_noise_sigma, 10.0),
+            ("device.stuck_low_fraction", d.stuck_low_fraction, 1.0),
+            ("device.stuck_high_fraction", d.stuck_high_fraction, 1.0),
+        ] {
+            if !(v.is_finite() && (0.0..=hi).contains(&v)) {
+                return Err(bad(field, format!("must be in 0..={hi}, found {v}")));
+            }
+        }
+        if d.stuck_low_fraction + d.stuck_high_fraction > 1.0 {
+            return Err(bad(
+                "device.stuck_high_fraction",
+                "stuck_low_fraction + stuck_high_fraction must be at most 1".to_string(),
+            ));
+        }
+        if !(d.on_off_ratio == 0.0 || (d.on_off_ratio.is_finite() && d.on_off_ratio > 1.0)) {
+            return Err(bad(
+                "device.on_off_ratio",
+                format!("must be 0 (infinite) or above 1, found {}", d.on_off_ratio),
+            ));
+        }
+        let t = &self.timing;
+        for (field, v) in [
+            ("timing.clock_ns", t.clock_ns),
+            ("timing.mvm_stage_ns", t.mvm_stage_ns),
+            ("timing.opa_phase_ns", t.opa_phase_ns),
+            ("timing.serial_read_row_ns", t.serial_read_row_ns),
+            ("timing.serial_write_row_ns", t.serial_write_row_ns),
+        ] {
+            if !(v.is_finite() && v > 0.0) {
+                return Err(bad(field, format!("must be a positive number of ns, found {v}")));
+            }
+        }
+        if t.mvm_pipeline_stages == 0 {
+            return Err(bad(
+                "timing.mvm_pipeline_stages",
+                "must be at least 1".to_string(),
+            ));
+        }
+        let e = &self.energy;
+        for (field, v) in [
+            ("energy.xbar_read_access_pj", e.xbar_read_access_pj),
+            ("energy.xbar_opa_access_pj", e.xbar_opa_access_pj),
+            ("energy.adc_conversion_pj", e.adc_conversion_pj),
+            ("energy.dac_drive_pj", e.dac_drive_pj),
+            ("energy.sample_hold_pj", e.sample_hold_pj),
+            ("energy.shift_add_pj", e.shift_add_pj),
+            ("energy.serial_read_row_pj", e.serial_read_row_pj),
+            ("energy.serial_write_row_pj", e.serial_write_row_pj),
+            ("energy.carry_resolve_pj", e.carry_resolve_pj),
+        ] {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(bad(field, format!("must be a non-negative number of pJ, found {v}")));
+            }
+        }
+        Ok(())
+    }
+
+    /// Effective ADC resolution in bits: lossless = enough for the largest possible line sum
+    /// of the widest cell over the longest line.
+    pub fn adc_bits(&self) -> u32 {
+        match self.adc.bits {
+            AdcBits::Bits(b) => b,
+            AdcBits::Lossless => self.lossless_adc_bits(),
+        }
+    }
+
+    pub fn lossless_adc_bits(&self) -> u32 {
+        let max_level = (1u64 << self.slicing.cell_bits.iter().copied().max().unwrap_or(2)) - 1;
+        let max_sum = self.array.rows.max(self.array.cols) as u64 * max_level;
+        64 - max_sum.leading_zeros()
+    }
+
+    /// Short stable hash of the effective TOML (manifests, reports).
+    pub fn hash_hex(&self) -> String {
+        let mut h: u64 = 0xcbf29ce484222325;
+        for b in self.to_toml().bytes() {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x100000001b3);
+        }
+        format!("{h:016x}")
+    }
+}
+
+/// toml's message already names the line and column; keep it on one line with the key.
+fn toml_error_message(_text: &str, e: &toml::de::Error) -> String {
+    let msg = e.message().trim().to_string();
+    match e.span() {
+        Some(span) => {
+            let line = _text[..span.start.min(_text.len())].matches('\n').count() + 1;
+            format!("line {line}: {msg}")
+        }
+        None => msg,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn presets_validate_and_roundtrip() {
+        for p in Preset::ALL {
+            let c = p.config();
+            c.validate(p.name()).unwrap();
+            let back = Config::from_toml_str(&c.to_toml(), "roundtrip").unwrap();
+            assert_eq!(back, c);
+        }
+        assert_eq!(Preset::Panther.config().adc_bits(), 13);
+        assert_eq!(Preset::Small.config().adc_bits(), 10);
+        assert_eq!(Preset::Puma8bAdc.config().adc_bits(), 8);
+    }
+
+    fn with(edit: impl Fn(&mut toml::Table)) -> Result<Config, ConfigError> {
+        let mut t: toml::Table = toml::from_str(&Preset::Panther.config().to_toml()).unwrap();
+        edit(&mut t);
+        Config::from_toml_str(&toml::to_string(&t).unwrap(), "test.toml")
+    }
+
+    fn set(t: &mut toml::Table, sec: &str, key: &str, v: toml::Value) {
+        t.get_mut(sec)
+            .unwrap()
+            .as_table_mut()
+            .unwrap()
+            .insert(key.into(), v);
+    }
+
+    #[test]
+    fn bad_values_name_the_field() {
+        let e = with(|t| set(t, "adc", "bits", toml::Value::Integer(0))).unwrap_err();
+        assert!(e.to_string().contains("adc.bits"), "{e}");
+        let e = with(|t| set(t, "slicing", "slices", toml::Value::Integer(7))).unwrap_err();
+        assert!(e.to_string().contains("slicing.slices"), "{e}");
+        assert!(e.to_string().contains("must equal"), "{e}");
+        let e = with(|t| {
+            set(
+                t,
+                "slicing",
+                "cell_bits",
+                toml::Value::Array(vec![toml::Value::Integer(1); 8]),
+            )
+        })
+        .unwrap_err();
+        assert!(e.to_string().contains("slicing.cell_bits[0]"), "{e}");
+        let e = with(|t| set(t, "array", "colz", toml::Value::Integer(3))).unwrap_err();
+        assert!(e.to_string().contains("unknown field `colz`"), "{e}");
+        assert!(e.to_string().contains("line"), "{e}");
+        let e = with(|t| set(t, "device", "on_off_ratio", toml::Value::Float(0.5))).unwrap_err();
+        assert!(e.to_string().contains("device.on_off_ratio"), "{e}");
+    }
+
+    #[test]
+    fn malformed_toml_names_the_line() {
+        let e = Config::from_toml_str("name = \"x\"\nseed = [\n", "broken.toml").unwrap_err();
+        let s = e.to_string();
+        assert!(s.starts_with("broken.toml: line"), "{s}");
+    }
+}

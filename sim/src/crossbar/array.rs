@@ -1,0 +1,337 @@
+//! One physical crossbar: rows x cols cells of one slice of one weight copy.
+//!
+//! Ideal device: cells are `u8` levels and currents are exact integer sums.
+//! Non-ideal device: cells hold Q.12 conductances (level units) set by the device model.
+
+use super::{Adc, G_FRAC, G_ONE};
+use crate::device::{CellTraits, DeviceModel};
+use crate::rng::Key;
+use std::sync::Arc;
+
+/// Clipping of one update, for one array.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ClipStats {
+    /// Cells whose update hit a rail.
+    pub events: u64,
+    /// Update lost at the rails, in levels (summed over cells).
+    pub levels: f64,
+}
+
+#[derive(Debug, Clone)]
+enum Cells {
+    Ideal(Vec<u8>),
+    Analog {
+        g: Vec<i32>,
+        traits: Vec<CellTraits>,
+        device: Arc<dyn DeviceModel>,
+    },
+}
+
+/// Noise purposes, mixed into keys so that draws for different uses never coincide.
+const PURPOSE_TRAITS: u64 = 1;
+const PURPOSE_READ: u64 = 2;
+const PURPOSE_WRITE: u64 = 3;
+
+#[derive(Debug, Clone)]
+pub struct CellArray {
+    rows: usize,
+    cols: usize,
+    max_level: u32,
+    key: Key,
+    cells: Cells,
+    /// Sensing accesses so far: the event number of read-noise draws.
+    read_events: u64,
+    /// Write operations so far (row writes and update commits): the event number of write noise.
+    write_events: u64,
+}
+
+impl CellArray {
+    /// A new array with every cell programmed to level 0. `key` identifies this array
+    /// (derived from seed, MCU, copy and slice).
+    pub fn new(rows: usize, cols: usize, cell_bits: u32, key: Key, device: Arc<dyn DeviceModel>) -> CellArray {
+        let max_level = (1u32 << cell_bits) - 1;
+        let n = rows * cols;
+        let cells = if device.is_ideal() {
+            Cells::Ideal(vec![0; n])
+        } else {
+            let tk = key.with(PURPOSE_TRAITS);
+            let traits: Vec<CellTraits> = (0..n as u64).map(|c| device.traits(tk, c)).collect();
+            // The initial erase uses its own event number, apart from later writes.
+            let ek = key.with(PURPOSE_WRITE).with(u64::MAX);
+            let g = traits
+                .iter()
+                .enumerate()
+                .map(|(c, &t)| to_q12(device.program(t, 0, max_level, ek, c as u64)))
+                .collect();
+            Cells::Analog { g, traits, device }
+        };
+        CellArray {
+            rows,
+            cols,
+            max_level,
+            key,
+            cells,
+            read_events: 0,
+            write_events: 0,
+        }
+    }
+
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+    pub fn cols(&self) -> usize {
+        self.cols
+    }
+    pub fn max_level(&self) -> u32 {
+        self.max_level
+    }
+    pub fn is_ideal(&self) -> bool {
+        matches!(self.cells, Cells::Ideal(_))
+    }
+
+    /// Conductance of one cell in levels (inspection and tests; no cost, no noise).
+    pub fn conductance(&self, i: usize, j: usize) -> f64 {
+        match &self.cells {
+            Cells::Ideal(l) => l[i * self.cols + j] as f64,
+            Cells::Analog { g, .. } => g[i * self.cols + j] as f64 / G_ONE as f64,
+        }
+    }
+
+    /// Integer level of one cell of an ideal array.
+    pub fn level(&self, i: usize, j: usize) -> Option<u32> {
+        match &self.cells {
+            Cells::Ideal(l) => Some(l[i * self.cols + j] as u32),
+            Cells::Analog { .. } => None,
+        }
+    }
+
+    /// Drive the given rows (1-bit DACs) and sense every column: Q.12 currents with read
+    /// noise, written to `out` (len = cols). One sensing access.
+    pub fn sense_columns(&mut self, active_rows: &[u32], out: &mut [i64]) {
+        debug_assert_eq!(out.len(), self.cols);
+        let cols = self.cols;
+        match &self.cells {
+            Cells::Ideal(l) => {
+                let mut acc = vec![0u32; cols];
+                for &i in active_rows {
+                    let row = &l[i as usize * cols..][..cols];
+                    for (a, &v) in acc.iter_mut().zip(row) {
+                        *a += v as u32;
+                    }
+                }
+                for (o, a) in out.iter_mut().zip(acc) {
+                    *o = (a as i64) << G_FRAC;
+                }
+            }
+            Cells::Analog { g, device, .. } => {
+                out.iter_mut().for_each(|o| *o = 0);
+                for &i in active_rows {
+                    let row = &g[i as usize * cols..][..cols];
+                    for (a, &v) in out.iter_mut().zip(row) {
+                        *a += v as i64;
+                    }
+                }
+                let sigma = device.read_noise_sigma() * (active_rows.len() as f64).sqrt();
+                self.add_read_noise(sigma, out);
+            }
+        }
+        self.read_events += 1;
+    }
+
+    /// Drive the given columns and sense every row (MTVM): Q.12 currents into `out` (len = rows).
+    pub fn sense_rows(&mut self, active_cols: &[u32], out: &mut [i64]) {
+        debug_assert_eq!(out.len(), self.rows);
+        let cols = self.cols;
+        match &self.cells {
+            Cells::Ideal(l) => {
+                let mut mask = vec![0u8; cols];
+                for &j in active_cols {
+                    mask[j as usize] = 0xff;
+                }
+                for (o, row) in out.iter_mut().zip(l.chunks_exact(cols)) {
+                    let s: u32 = row.iter().zip(&mask).map(|(&v, &m)| (v & m) as u32).sum();
+                    *o = (s as i64) << G_FRAC;
+                }
+            }
+            Cells::Analog { g, device, .. } => {
+                let mut mask = vec![0i32; cols];
+                for &j in active_cols {
+                    mask[j as usize] = -1;
+                }
+                for (o, row) in out.iter_mut().zip(g.chunks_exact(cols)) {
+                    *o = row.iter().zip(&mask).map(|(&v, &m)| (v & m) as i64).sum();
+                }
+                let sigma = device.read_noise_sigma() * (active_cols.len() as f64).sqrt();
+                self.add_read_noise(sigma, out);
+            }
+        }
+        self.read_events += 1;
+    }
+
+    fn add_read_noise(&self, sigma_levels: f64, out: &mut [i64]) {
+        if sigma_levels > 0.0 {
+            let k = self.key.with(PURPOSE_READ).with(self.read_events);
+            for (line, o) in out.iter_mut().enumerate() {
+                *o += (sigma_levels * G_ONE as f64 * k.normal(line as u64)).round() as i64;
+            }
+        }
+    }
+
+    /// Serial read of one row through an ADC at cell resolution: one code per cell.
+    /// Each cell is sensed alone, so read noise has the one-cell sigma.
+    pub fn read_row(&mut self, i: usize, adc: &Adc, out: &mut [u32]) {
+        let cols = self.cols;
+        match &self.cells {
+            Cells::Ideal(l) => {
+                for (o, &v) in out.iter_mut().zip(&l[i * cols..][..cols]) {
+                    *o = adc.convert((v as i64) << G_FRAC).code;
+                }
+            }
+            Cells::Analog { g, device, .. } => {
+                let sigma = device.read_noise_sigma();
+                let k = self.key.with(PURPOSE_READ).with(self.read_events);
+                for (j, (o, &v)) in out.iter_mut().zip(&g[i * cols..][..cols]).enumerate() {
+                    let noise = if sigma > 0.0 {
+                        (sigma * G_ONE as f64 * k.normal(j as u64)).round() as i64
+                    } else {
+                        0
+                    };
+                    *o = adc.convert(v as i64 + noise).code.min(self.max_level);
+                }
+            }
+        }
+        self.read_events += 1;
+    }
+
+    /// Serial write (program and verify) of one row to the given levels.
+    pub fn write_row(&mut self, i: usize, levels: &[u32]) {
+        let cols = self.cols;
+        let max = self.max_level;
+        let event = self.write_events;
+        self.write_events += 1;
+        match &mut self.cells {
+            Cells::Ideal(l) => {
+                for (c, &v) in l[i * cols..][..cols].iter_mut().zip(levels) {
+                    debug_assert!(v <= max);
+                    *c = v.min(max) as u8;
+                }
+            }
+            Cells::Analog { g, traits, device } => {
+                let k = self.key.with(PURPOSE_WRITE).with(event);
+                for j in 0..cols {
+                    let c = i * cols + j;
+                    g[c] = to_q12(device.program(traits[c], levels[j].min(max), max, k, c as u64));
+                }
+            }
+        }
+    }
+
+    /// Open an update window (one OPA): every cell's pulse train in it is committed with
+    /// this window's event number.
+    pub fn begin_update(&mut self) -> u64 {
+        let e = self.write_events;
+        self.write_events += 1;
+        e
+    }
+
+    /// Commit the lumped pulse trains of one row: cell (i, j) moves by `n[j]` levels
+    /// (signed; all pulses on a cell in one OPA share a sign). Returns the clipping.
+    pub fn update_row(&mut self, event: u64, i: usize, n: &[i32]) -> ClipStats {
+        let cols = self.cols;
+        let max = self.max_level as i32;
+        let mut st = ClipStats::default();
+        match &mut self.cells {
+            Cells::Ideal(l) => {
+                let mut lost = 0i64;
+                for (c, &d) in l[i * cols..][..cols].iter_mut().zip(n) {
+                    let want = *c as i32 + d;
+                    let got = want.clamp(0, max);
+                    if got != want {
+                        st.events += 1;
+                        lost += (want - got).abs() as i64;
+                    }
+                    *c = got as u8;
+                }
+                st.levels = lost as f64;
+            }
+            Cells::Analog { g, traits, device } => {
+                let k = self.key.with(PURPOSE_WRITE).with(event);
+                for (j, &d) in n.iter().enumerate().take(cols) {
+                    if d == 0 {
+                        continue;
+                    }
+                    let c = i * cols + j;
+                    let o = device.update(traits[c], g[c] as f64 / G_ONE as f64, d as i64, self.max_level, k, c as u64);
+                    g[c] = to_q12(o.g);
+                    if o.clipped_levels > 0.0 {
+                        st.events += 1;
+                        st.levels += o.clipped_levels;
+                    }
+                }
+            }
+        }
+        st
+    }
+}
+
+fn to_q12(g: f64) -> i32 {
+    (g * G_ONE as f64).round() as i32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::DeviceConfig;
+    use crate::device::{IdealDevice, ReramDevice};
+
+    #[test]
+    fn ideal_sensing_sums_levels_of_driven_lines() {
+        let mut a = CellArray::new(4, 3, 6, Key::new(1), Arc::new(IdealDevice));
+        a.write_row(0, &[1, 2, 3]);
+        a.write_row(2, &[10, 20, 30]);
+        let mut out = [0i64; 3];
+        a.sense_columns(&[0, 2], &mut out);
+        assert_eq!(out, [11 << 12, 22 << 12, 33 << 12]);
+        let mut rows = [0i64; 4];
+        a.sense_rows(&[1, 2], &mut rows);
+        assert_eq!(rows, [5 << 12, 0, 50 << 12, 0]);
+        let st = a.update_row(a.clone().begin_update(), 0, &[70, -5, 0]);
+        assert_eq!(st.events, 2);
+        assert_eq!(st.levels, 8.0 + 3.0);
+        assert_eq!(a.level(0, 0), Some(63));
+        assert_eq!(a.level(0, 1), Some(0));
+    }
+
+    #[test]
+    fn read_noise_std_scales_with_sqrt_of_active_cells() {
+        let p = DeviceConfig {
+            read_noise_sigma: 0.3,
+            ..DeviceConfig::default()
+        };
+        let dev: Arc<dyn DeviceModel> = Arc::new(ReramDevice::new(p));
+        let (rows, cols) = (64usize, 64usize);
+        let mut a = CellArray::new(rows, cols, 6, Key::new(2), dev);
+        for i in 0..rows {
+            a.write_row(i, &vec![20; cols]);
+        }
+        let active: Vec<u32> = (0..16).collect();
+        let mut out = vec![0i64; cols];
+        let mut dev_sum = 0.0;
+        let mut dev_sq = 0.0;
+        let mut n = 0.0;
+        for _ in 0..400 {
+            a.sense_columns(&active, &mut out);
+            for &o in &out {
+                let r = o as f64 / 4096.0 - 16.0 * 20.0;
+                dev_sum += r;
+                dev_sq += r * r;
+                n += 1.0;
+            }
+        }
+        let mean = dev_sum / n;
+        let std = (dev_sq / n - mean * mean).sqrt();
+        let want = 0.3 * 4.0;
+        assert!(mean.abs() < 0.02, "mean {mean}");
+        assert!((std - want).abs() < 0.03 * want, "std {std} want {want}");
+    }
+}

@@ -1,0 +1,94 @@
+//! ReRAM cell behaviour behind a trait.
+//!
+//! A cell has integer levels 0..=max_level. An ideal device conducts exactly its level (in
+//! level units). [`ReramDevice`] adds seeded, independently switchable effects; see
+//! docs/device.md for every formula and parameter. Users can plug in their own model by
+//! implementing [`DeviceModel`].
+
+mod reram;
+
+pub use reram::ReramDevice;
+
+use crate::config::DeviceConfig;
+use crate::rng::Key;
+
+/// Fixed per-cell properties drawn once when an array is built (device-to-device).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CellTraits {
+    /// Conductance scale (1.0 for a nominal cell).
+    pub gain: f64,
+    pub stuck: Stuck,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stuck {
+    No,
+    /// Stuck at the lowest conductance; writes have no effect.
+    Low,
+    /// Stuck at the highest conductance; writes have no effect.
+    High,
+}
+
+/// Result of one lumped update of a cell.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct UpdateOutcome {
+    /// New conductance in level units.
+    pub g: f64,
+    /// Part of the update lost at a rail, in level units (>= 0).
+    pub clipped_levels: f64,
+}
+
+/// A device model. Conductances are in level units: an ideal cell at level L conducts L.
+pub trait DeviceModel: Send + Sync + std::fmt::Debug {
+    /// True when cells are exact integer levels (the fast integer path is used).
+    fn is_ideal(&self) -> bool;
+    /// Per-cell fixed traits, drawn from `key` (array) and `cell` (index in the array).
+    fn traits(&self, key: Key, cell: u64) -> CellTraits;
+    /// Conductance after programming (serial write with verify) to `level`.
+    /// `noise_key`/`event` identify the draw.
+    fn program(&self, t: CellTraits, level: u32, max_level: u32, noise: Key, event: u64) -> f64;
+    /// Apply a train of pulses worth `n` levels (signed) to a cell at conductance `g`.
+    fn update(&self, t: CellTraits, g: f64, n: i64, max_level: u32, noise: Key, event: u64)
+        -> UpdateOutcome;
+    /// Standard deviation of one cell's read current, in levels.
+    fn read_noise_sigma(&self) -> f64;
+}
+
+/// Ideal integer levels, no noise.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IdealDevice;
+
+impl DeviceModel for IdealDevice {
+    fn is_ideal(&self) -> bool {
+        true
+    }
+    fn traits(&self, _: Key, _: u64) -> CellTraits {
+        CellTraits {
+            gain: 1.0,
+            stuck: Stuck::No,
+        }
+    }
+    fn program(&self, _: CellTraits, level: u32, _: u32, _: Key, _: u64) -> f64 {
+        level as f64
+    }
+    fn update(&self, _: CellTraits, g: f64, n: i64, max_level: u32, _: Key, _: u64) -> UpdateOutcome {
+        let want = g + n as f64;
+        let got = want.clamp(0.0, max_level as f64);
+        UpdateOutcome {
+            g: got,
+            clipped_levels: (want - got).abs(),
+        }
+    }
+    fn read_noise_sigma(&self) -> f64 {
+        0.0
+    }
+}
+
+/// The device model a configuration asks for.
+pub fn from_config(cfg: &DeviceConfig) -> Box<dyn DeviceModel> {
+    if cfg.is_ideal() {
+        Box::new(IdealDevice)
+    } else {
+        Box::new(ReramDevice::new(cfg.clone()))
+    }
+}

@@ -1,0 +1,251 @@
+//! A non-ideal ReRAM cell with independently switchable, seeded effects.
+//!
+//! Conductance g is in level units. With on/off ratio r (0 = infinite) the lowest
+//! conductance is g_lo = max_level / r and level L programs to
+//! g(L) = gain * (g_lo + L * (max_level - g_lo) / max_level); one level step is
+//! `step = gain * (max_level - g_lo) / max_level`. Formulas: docs/device.md.
+
+use super::{CellTraits, DeviceModel, Stuck, UpdateOutcome};
+use crate::config::DeviceConfig;
+use crate::rng::Key;
+
+#[derive(Debug, Clone)]
+pub struct ReramDevice {
+    p: DeviceConfig,
+}
+
+impl ReramDevice {
+    pub fn new(p: DeviceConfig) -> ReramDevice {
+        ReramDevice { p }
+    }
+
+    pub fn params(&self) -> &DeviceConfig {
+        &self.p
+    }
+
+    fn g_lo(&self, max_level: u32) -> f64 {
+        if self.p.on_off_ratio > 0.0 {
+            max_level as f64 / self.p.on_off_ratio
+        } else {
+            0.0
+        }
+    }
+
+    /// Rails and level step of a cell: (lowest g, highest g, g per level).
+    pub fn rails(&self, t: CellTraits, max_level: u32) -> (f64, f64, f64) {
+        let m = max_level as f64;
+        let lo = self.g_lo(max_level);
+        (t.gain * lo, t.gain * m, t.gain * (m - lo) / m)
+    }
+
+    /// Ideal-direction change of the position p in [0, range] for n levels, with the
+    /// saturating asymmetric nonlinearity of reference/panther.md 4.3 when alpha > 0.
+    fn drift(&self, p: f64, range: f64, n: i64, max_level: u32) -> f64 {
+        let alpha = self.p.nonlinearity_alpha;
+        let step = range / max_level as f64;
+        if alpha == 0.0 || n == 0 {
+            return n as f64 * step;
+        }
+        let delta = n as f64 / max_level as f64; // normalised ideal update
+        let w0 = range / (1.0 - (-alpha).exp());
+        if n > 0 {
+            (w0 - p) * (1.0 - (-alpha * delta).exp())
+        } else {
+            (range - w0 - p) * (1.0 - (alpha * delta).exp())
+        }
+    }
+}
+
+impl DeviceModel for ReramDevice {
+    fn is_ideal(&self) -> bool {
+        false
+    }
+
+    fn traits(&self, key: Key, cell: u64) -> CellTraits {
+        let gain = if self.p.d2d_sigma > 0.0 {
+            (1.0 + self.p.d2d_sigma * key.with(1).normal(cell)).max(0.0)
+        } else {
+            1.0
+        };
+        let u = key.with(2).uniform(cell);
+        let stuck = if u < self.p.stuck_low_fraction {
+            Stuck::Low
+        } else if u < self.p.stuck_low_fraction + self.p.stuck_high_fraction {
+            Stuck::High
+        } else {
+            Stuck::No
+        };
+        CellTraits { gain, stuck }
+    }
+
+    fn program(&self, t: CellTraits, level: u32, max_level: u32, noise: Key, event: u64) -> f64 {
+        let (lo, hi, step) = self.rails(t, max_level);
+        match t.stuck {
+            Stuck::Low => return lo,
+            Stuck::High => return hi,
+            Stuck::No => {}
+        }
+        let mut g = lo + level as f64 * step;
+        if self.p.write_noise_sigma > 0.0 {
+            // Program-and-verify leaves one step's worth of write noise.
+            g += self.p.write_noise_sigma * step * noise.normal(event);
+        }
+        g.clamp(lo, hi)
+    }
+
+    fn update(
+        &self,
+        t: CellTraits,
+        g: f64,
+        n: i64,
+        max_level: u32,
+        noise: Key,
+        event: u64,
+    ) -> UpdateOutcome {
+        if t.stuck != Stuck::No || n == 0 {
+            return UpdateOutcome {
+                g,
+                clipped_levels: 0.0,
+            };
+        }
+        let (lo, hi, step) = self.rails(t, max_level);
+        let range = hi - lo;
+        let p = g - lo;
+        let mut dp = self.drift(p, range, n, max_level);
+        if self.p.write_noise_sigma > 0.0 {
+            // Independent per-pulse noise of variance sigma^2 per level adds up to
+            // sigma^2 * |n| for the whole train (all pulses on a cell share one sign).
+            dp += self.p.write_noise_sigma * step * (n.unsigned_abs() as f64).sqrt() * noise.normal(event);
+        }
+        let want = p + dp;
+        let got = want.clamp(0.0, range);
+        UpdateOutcome {
+            g: lo + got,
+            clipped_levels: if step > 0.0 { (want - got).abs() / step } else { 0.0 },
+        }
+    }
+
+    fn read_noise_sigma(&self) -> f64 {
+        self.p.read_noise_sigma
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dev(edit: impl Fn(&mut DeviceConfig)) -> ReramDevice {
+        let mut p = DeviceConfig::default();
+        edit(&mut p);
+        ReramDevice::new(p)
+    }
+
+    fn nominal() -> CellTraits {
+        CellTraits {
+            gain: 1.0,
+            stuck: Stuck::No,
+        }
+    }
+
+    fn moments(v: &[f64]) -> (f64, f64) {
+        let n = v.len() as f64;
+        let m = v.iter().sum::<f64>() / n;
+        let var = v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (n - 1.0);
+        (m, var.sqrt())
+    }
+
+    #[test]
+    fn write_noise_std_grows_with_sqrt_of_update() {
+        let d = dev(|p| p.write_noise_sigma = 0.2);
+        let k = Key::new(3);
+        for n in [1i64, 4, -9] {
+            let v: Vec<f64> = (0..40_000)
+                .map(|e| d.update(nominal(), 30.0, n, 63, k, e).g - 30.0 - n as f64)
+                .collect();
+            let (m, s) = moments(&v);
+            let want = 0.2 * (n.abs() as f64).sqrt();
+            assert!(m.abs() < 0.01 * want.max(1.0), "n={n} mean {m}");
+            assert!((s - want).abs() < 0.02 * want, "n={n} std {s} want {want}");
+        }
+    }
+
+    #[test]
+    fn d2d_gain_has_documented_spread_and_is_fixed_per_cell() {
+        let d = dev(|p| p.d2d_sigma = 0.05);
+        let k = Key::new(9).with(4);
+        let g: Vec<f64> = (0..40_000).map(|c| d.traits(k, c).gain).collect();
+        let (m, s) = moments(&g);
+        assert!((m - 1.0).abs() < 0.002, "mean {m}");
+        assert!((s - 0.05).abs() < 0.002, "std {s}");
+        assert_eq!(d.traits(k, 17), d.traits(k, 17));
+        // A level programs to gain * level.
+        let t = d.traits(k, 5);
+        assert!((d.program(t, 10, 63, k, 0) - 10.0 * t.gain).abs() < 1e-12);
+    }
+
+    #[test]
+    fn nonlinearity_follows_the_saturating_formula() {
+        let alpha = 2.0;
+        let d = dev(|p| p.nonlinearity_alpha = alpha);
+        let (r, m) = (63.0, 63u32);
+        let w0 = r / (1.0 - (-alpha as f64).exp());
+        for (g, n) in [(0.0, 5i64), (40.0, 5), (40.0, -5), (60.0, -20)] {
+            let got = d.update(nominal(), g, n, m, Key::new(1), 0).g;
+            let delta = n as f64 / r;
+            let want_dp = if n > 0 {
+                (w0 - g) * (1.0 - (-alpha * delta).exp())
+            } else {
+                (r - w0 - g) * (1.0 - (alpha * delta).exp())
+            };
+            assert!((got - (g + want_dp).clamp(0.0, r)).abs() < 1e-9);
+        }
+        // Updates shrink towards the rail in their direction (asymmetry).
+        let up_low = d.update(nominal(), 5.0, 4, m, Key::new(1), 0).g - 5.0;
+        let up_high = d.update(nominal(), 55.0, 4, m, Key::new(1), 0).g - 55.0;
+        assert!(up_low > up_high && up_high > 0.0);
+        // Composition: two trains equal one of the summed size (what lets the model lump pulses).
+        let two = d.update(nominal(), d.update(nominal(), 10.0, 3, m, Key::new(1), 0).g, 4, m, Key::new(1), 0).g;
+        let one = d.update(nominal(), 10.0, 7, m, Key::new(1), 0).g;
+        assert!((two - one).abs() < 1e-9);
+    }
+
+    #[test]
+    fn stuck_fractions_match_and_stuck_cells_ignore_writes() {
+        let d = dev(|p| {
+            p.stuck_low_fraction = 0.02;
+            p.stuck_high_fraction = 0.03;
+        });
+        let k = Key::new(5);
+        let n = 100_000;
+        let (mut lo, mut hi) = (0, 0);
+        for c in 0..n {
+            let t = d.traits(k, c);
+            match t.stuck {
+                Stuck::Low => {
+                    lo += 1;
+                    assert_eq!(d.program(t, 40, 63, k, c), 0.0);
+                }
+                Stuck::High => {
+                    hi += 1;
+                    assert_eq!(d.update(t, 63.0, -10, 63, k, c).g, 63.0);
+                }
+                Stuck::No => {}
+            }
+        }
+        let (fl, fh) = (lo as f64 / n as f64, hi as f64 / n as f64);
+        assert!((fl - 0.02).abs() < 0.002, "{fl}");
+        assert!((fh - 0.03).abs() < 0.002, "{fh}");
+    }
+
+    #[test]
+    fn on_off_ratio_sets_the_floor() {
+        let d = dev(|p| p.on_off_ratio = 10.0);
+        let t = nominal();
+        assert!((d.program(t, 0, 63, Key::new(1), 0) - 6.3).abs() < 1e-12);
+        assert!((d.program(t, 63, 63, Key::new(1), 0) - 63.0).abs() < 1e-12);
+        // Update can not go below the floor; the lost part is counted.
+        let o = d.update(t, 6.3 + 2.0 * (63.0 - 6.3) / 63.0, -5, 63, Key::new(1), 0);
+        assert!((o.g - 6.3).abs() < 1e-9);
+        assert!((o.clipped_levels - 3.0).abs() < 1e-9);
+    }
+}

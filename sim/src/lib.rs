@@ -1,0 +1,23 @@
+//! panther-sim: the golden model of PANTHER, the ReRAM crossbar accelerator for
+//! neural-network training. It never depends on the RTL.
+//!
+//! - [`config`]: the one typed configuration (TOML, validated) and its presets;
+//! - [`fixed`]: fixed-point words, rounding, saturation;
+//! - [`rng`]: counter-based randomness shared by every level;
+//! - [`device`]: ReRAM cell models behind a trait;
+//! - [`crossbar`]: the behavioural analog crossbar (arrays, sample-and-hold, SAR ADC);
+//! - [`mcu`]: the bit-sliced matrix compute unit (MVM, MTVM, OPA, CRS);
+//! - [`cost`]: event counters, energy and latency;
+//! - [`opfile`]: JSON operation sequences evaluated on one MCU (golden vectors).
+
+pub mod config;
+pub mod cost;
+pub mod crossbar;
+pub mod device;
+pub mod fixed;
+pub mod mcu;
+pub mod opfile;
+pub mod rng;
+
+pub use config::{Config, Preset, Variant};
+pub use mcu::Mcu;

@@ -1,0 +1,242 @@
+//! The golden matrix compute unit (MCU): bit-exact digital arithmetic around the
+//! behavioural crossbar. Operations: MVM, MTVM, OPA, CRS, serial read and write, for the
+//! variants V1, V2 and V3. Arithmetic: docs/arithmetic.md.
+
+mod crs;
+mod mvm;
+mod opa;
+pub mod slicing;
+
+pub use crs::{CopySlices, CrsOut, WeightsOut};
+pub use mvm::LineOut;
+pub use opa::{opa_digit, OpaOut, Phase, PHASES};
+
+use crate::config::{Config, Variant};
+use crate::cost::Counters;
+use crate::crossbar::{Adc, CellArray};
+use crate::device::{self, DeviceModel};
+use crate::fixed;
+use crate::rng::Key;
+use slicing::SliceLayout;
+use std::sync::Arc;
+
+/// A bad operand: which one, and what is allowed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum McuError {
+    #[error("`{name}` has {got} elements; this MCU needs {want} ({what})")]
+    Length {
+        name: &'static str,
+        got: usize,
+        want: usize,
+        what: &'static str,
+    },
+    #[error("`{name}[{index}]` = {value} is outside the {bits}-bit word range {min}..={max}")]
+    Range {
+        name: String,
+        index: usize,
+        value: i64,
+        bits: u32,
+        min: i64,
+        max: i64,
+    },
+}
+
+/// One logical weight copy: a slice array per slice.
+#[derive(Debug, Clone)]
+pub struct WeightCopy {
+    pub name: &'static str,
+    pub layout: SliceLayout,
+    pub arrays: Vec<CellArray>,
+}
+
+/// Which copy each operation uses (depends on the variant).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Roles {
+    pub mvm: usize,
+    pub mtvm: usize,
+    pub opa: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Mcu {
+    cfg: Config,
+    copies: Vec<WeightCopy>,
+    roles: Roles,
+    adc: Adc,
+    pub counters: Counters,
+}
+
+impl Mcu {
+    /// A new MCU with every weight 0. `id` distinguishes MCUs in noise keys.
+    pub fn new(cfg: &Config, id: u64) -> Mcu {
+        let dev: Arc<dyn DeviceModel> = Arc::from(device::from_config(&cfg.device));
+        Mcu::with_device(cfg, id, dev)
+    }
+
+    /// A new MCU with a user-supplied device model.
+    pub fn with_device(cfg: &Config, id: u64, dev: Arc<dyn DeviceModel>) -> Mcu {
+        let f = &cfg.format;
+        let s = &cfg.slicing;
+        let acc = SliceLayout::new(f.word_bits, s.nominal_bits, &s.cell_bits);
+        let nominal = SliceLayout::nominal(f.word_bits, s.nominal_bits);
+        let (specs, roles): (Vec<(&'static str, SliceLayout)>, Roles) = match cfg.variant {
+            Variant::V1 => (vec![("weights", acc)], Roles { mvm: 0, mtvm: 0, opa: 0 }),
+            Variant::V2 => (
+                vec![("weights", nominal), ("accumulator", acc)],
+                Roles { mvm: 0, mtvm: 0, opa: 1 },
+            ),
+            Variant::V3 => (
+                vec![("forward", nominal.clone()), ("backward", nominal), ("accumulator", acc)],
+                Roles { mvm: 0, mtvm: 1, opa: 2 },
+            ),
+        };
+        let base = Key::new(cfg.seed).with(id);
+        let copies = specs
+            .into_iter()
+            .enumerate()
+            .map(|(c, (name, layout))| WeightCopy {
+                name,
+                arrays: (0..layout.slices())
+                    .map(|k| {
+                        CellArray::new(
+                            cfg.array.rows,
+                            cfg.array.cols,
+                            layout.cell_bits[k],
+                            base.with(c as u64).with(k as u64),
+                            dev.clone(),
+                        )
+                    })
+                    .collect(),
+                layout,
+            })
+            .collect();
+        let mut m = Mcu {
+            cfg: cfg.clone(),
+            copies,
+            roles,
+            adc: Adc::new(cfg.adc_bits()),
+            counters: Counters::default(),
+        };
+        let zeros = vec![0i64; cfg.array.rows * cfg.array.cols];
+        m.program_all(&zeros);
+        m.counters = Counters::default();
+        m
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.cfg
+    }
+    pub fn rows(&self) -> usize {
+        self.cfg.array.rows
+    }
+    pub fn cols(&self) -> usize {
+        self.cfg.array.cols
+    }
+    pub fn copies(&self) -> &[WeightCopy] {
+        &self.copies
+    }
+    pub fn roles(&self) -> Roles {
+        self.roles
+    }
+    pub fn adc(&self) -> Adc {
+        self.adc
+    }
+    pub fn reset_counters(&mut self) {
+        self.counters = Counters::default();
+    }
+
+    /// Represented value of every cell of a copy, from the cell levels (ideal devices only;
+    /// inspection for tests, no cost). Row-major rows x cols.
+    pub fn peek_values(&self, copy: usize) -> Option<Vec<i64>> {
+        let c = &self.copies[copy];
+        let (rows, cols) = (self.rows(), self.cols());
+        let mut out = Vec::with_capacity(rows * cols);
+        let mut lv = vec![0u32; c.layout.slices()];
+        for i in 0..rows {
+            for j in 0..cols {
+                for (k, a) in c.arrays.iter().enumerate() {
+                    lv[k] = a.level(i, j)?;
+                }
+                out.push(c.layout.value(&lv));
+            }
+        }
+        Some(out)
+    }
+
+    pub(crate) fn check_len(&self, name: &'static str, v: &[i64], want: usize, what: &'static str) -> Result<(), McuError> {
+        if v.len() != want {
+            return Err(McuError::Length {
+                name,
+                got: v.len(),
+                want,
+                what,
+            });
+        }
+        Ok(())
+    }
+
+    pub(crate) fn check_words(name: &str, v: &[i64], bits: u32) -> Result<(), McuError> {
+        for (index, &value) in v.iter().enumerate() {
+            if !fixed::in_word(value, bits) {
+                return Err(McuError::Range {
+                    name: name.to_string(),
+                    index,
+                    value,
+                    bits,
+                    min: fixed::word_min(bits),
+                    max: fixed::word_max(bits),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Serial-write weights (row-major rows x cols) into every copy of the variant; the
+    /// V2 accumulator is cleared to 0.
+    pub fn write_weights(&mut self, w: &[i64]) -> Result<(), McuError> {
+        self.check_len("weights", w, self.rows() * self.cols(), "rows x cols, row-major")?;
+        Mcu::check_words("weights", w, self.cfg.format.word_bits)?;
+        self.program_all(w);
+        Ok(())
+    }
+
+    fn program_all(&mut self, w: &[i64]) {
+        let zeros;
+        let acc_src = if self.cfg.variant == Variant::V2 {
+            zeros = vec![0i64; w.len()];
+            &zeros[..]
+        } else {
+            w
+        };
+        for c in 0..self.copies.len() {
+            let src = if c == self.roles.opa { acc_src } else { w };
+            self.write_copy(c, src);
+        }
+        self.counters.serial_write_ops += 1;
+        self.counters.busy_ns += crate::cost::latency::serial_write_ns(&self.cfg);
+    }
+
+    /// Serial write of whole copy `c` from values (in the word range), row by row.
+    pub(crate) fn write_copy(&mut self, c: usize, values: &[i64]) {
+        let (rows, cols) = (self.rows(), self.cols());
+        let copy = &mut self.copies[c];
+        let s = copy.layout.slices();
+        let mut digits = vec![0u32; s];
+        let mut row_levels = vec![vec![0u32; cols]; s];
+        for i in 0..rows {
+            for j in 0..cols {
+                copy.layout.encode(values[i * cols + j], &mut digits);
+                for k in 0..s {
+                    row_levels[k][j] = digits[k];
+                }
+            }
+            for k in 0..s {
+                copy.arrays[k].write_row(i, &row_levels[k]);
+            }
+        }
+        self.counters.serial_write_rows += (rows * s) as u64;
+    }
+}
+
+#[cfg(test)]
+mod tests;

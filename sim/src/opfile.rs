@@ -1,0 +1,291 @@
+//! JSON operation sequences evaluated on one MCU: the golden-vector format.
+//! Schema and example: docs/golden-json.md.
+
+use crate::config::{Config, ConfigError, Preset, Variant};
+use crate::cost::{CostReport, Counters};
+use crate::mcu::{CopySlices, Mcu, McuError};
+use serde::{Deserialize, Serialize};
+
+/// The input file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpFile {
+    /// Name of a built-in preset (ignored when `config` is given).
+    #[serde(default)]
+    pub preset: Option<String>,
+    /// An inline configuration (same fields as the TOML file).
+    #[serde(default)]
+    pub config: Option<Config>,
+    /// Overrides the configuration's seed.
+    #[serde(default)]
+    pub seed: Option<u64>,
+    /// Overrides the configuration's variant.
+    #[serde(default)]
+    pub variant: Option<Variant>,
+    /// Initial weights, rows x columns, integers in the word format (default all 0).
+    #[serde(default)]
+    pub weights: Option<Vec<Vec<i64>>>,
+    pub ops: Vec<Op>,
+}
+
+/// One operation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Op {
+    Mvm { x: Vec<i64> },
+    Mtvm { d: Vec<i64> },
+    Opa { x: Vec<i64>, d: Vec<i64> },
+    Crs,
+    ReadWeights,
+    ReadSlices,
+    WriteWeights { weights: Vec<Vec<i64>> },
+}
+
+impl Op {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Op::Mvm { .. } => "mvm",
+            Op::Mtvm { .. } => "mtvm",
+            Op::Opa { .. } => "opa",
+            Op::Crs => "crs",
+            Op::ReadWeights => "read_weights",
+            Op::ReadSlices => "read_slices",
+            Op::WriteWeights { .. } => "write_weights",
+        }
+    }
+}
+
+/// One result, in the order of the ops.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum OpResult {
+    Mvm {
+        y_raw: Vec<i64>,
+        y: Vec<i64>,
+        adc_clips: u64,
+        saturations: u64,
+    },
+    Mtvm {
+        z_raw: Vec<i64>,
+        z: Vec<i64>,
+        adc_clips: u64,
+        saturations: u64,
+    },
+    Opa {
+        phases: u32,
+        clip_events: Vec<u64>,
+        clipped_levels: Vec<f64>,
+        overflow_terms: u64,
+    },
+    Crs {
+        saturations: u64,
+    },
+    ReadWeights {
+        weights: Vec<Vec<i64>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        accumulator: Option<Vec<Vec<i64>>>,
+    },
+    ReadSlices {
+        copies: Vec<CopySlicesOut>,
+    },
+    WriteWeights {},
+}
+
+/// Slice levels of one copy as nested arrays: `slices[k][i][j]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CopySlicesOut {
+    pub copy: String,
+    pub slices: Vec<Vec<Vec<u32>>>,
+}
+
+/// Totals over the whole sequence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Totals {
+    pub counters: Counters,
+    #[serde(flatten)]
+    pub cost: CostReport,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunOutput {
+    pub config: String,
+    pub config_hash: String,
+    pub variant: Variant,
+    pub seed: u64,
+    pub results: Vec<OpResult>,
+    pub totals: Totals,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OpFileError {
+    #[error("{origin}: line {line}, column {column}: {message}")]
+    Json {
+        origin: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{origin}: {source}")]
+    Config {
+        origin: String,
+        #[source]
+        source: ConfigError,
+    },
+    #[error("{origin}: {what}")]
+    Shape { origin: String, what: String },
+    #[error("{origin}: ops[{index}] ({op}): {source}")]
+    Op {
+        origin: String,
+        index: usize,
+        op: &'static str,
+        source: McuError,
+    },
+}
+
+impl OpFile {
+    pub fn parse(text: &str, origin: &str) -> Result<OpFile, OpFileError> {
+        serde_json::from_str(text).map_err(|e| OpFileError::Json {
+            origin: origin.to_string(),
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string().split(" at line ").next().unwrap_or("").to_string(),
+        })
+    }
+
+    /// The effective configuration: `base` (from the command line) wins over the file's
+    /// `config`/`preset`; then the file's seed and variant apply.
+    pub fn effective_config(&self, base: Option<&Config>, origin: &str) -> Result<Config, OpFileError> {
+        let cfg_err = |source| OpFileError::Config {
+            origin: origin.to_string(),
+            source,
+        };
+        let mut cfg = match (base, &self.config, &self.preset) {
+            (Some(b), _, _) => b.clone(),
+            (None, Some(c), _) => c.clone(),
+            (None, None, Some(p)) => Preset::from_name(p).map_err(cfg_err)?.config(),
+            (None, None, None) => Preset::Panther.config(),
+        };
+        if let Some(s) = self.seed {
+            cfg.seed = s;
+        }
+        if let Some(v) = self.variant {
+            cfg.variant = v;
+        }
+        cfg.validate(origin).map_err(cfg_err)?;
+        Ok(cfg)
+    }
+}
+
+/// Flatten a rows x cols matrix, checking its shape.
+pub fn flatten(m: &[Vec<i64>], rows: usize, cols: usize, name: &str) -> Result<Vec<i64>, String> {
+    if m.len() != rows {
+        return Err(format!("`{name}` has {} rows; the array has {rows}", m.len()));
+    }
+    let mut out = Vec::with_capacity(rows * cols);
+    for (i, r) in m.iter().enumerate() {
+        if r.len() != cols {
+            return Err(format!(
+                "`{name}[{i}]` has {} entries; the array has {cols} columns",
+                r.len()
+            ));
+        }
+        out.extend_from_slice(r);
+    }
+    Ok(out)
+}
+
+fn nest<T: Clone>(v: &[T], cols: usize) -> Vec<Vec<T>> {
+    v.chunks(cols).map(|c| c.to_vec()).collect()
+}
+
+/// Evaluate the file on one MCU. Initial weights are programmed before the counters start.
+pub fn run(file: &OpFile, cfg: &Config, origin: &str) -> Result<RunOutput, OpFileError> {
+    let mut mcu = Mcu::new(cfg, 0);
+    let (rows, cols) = (cfg.array.rows, cfg.array.cols);
+    let shape = |what: String| OpFileError::Shape {
+        origin: origin.to_string(),
+        what,
+    };
+    if let Some(w) = &file.weights {
+        let flat = flatten(w, rows, cols, "weights").map_err(shape)?;
+        mcu.write_weights(&flat).map_err(|e| shape(e.to_string()))?;
+        mcu.reset_counters();
+    }
+    let mut results = Vec::with_capacity(file.ops.len());
+    for (index, op) in file.ops.iter().enumerate() {
+        let op_err = |source| OpFileError::Op {
+            origin: origin.to_string(),
+            index,
+            op: op.name(),
+            source,
+        };
+        let r = match op {
+            Op::Mvm { x } => {
+                let o = mcu.mvm(x).map_err(op_err)?;
+                OpResult::Mvm {
+                    y_raw: o.raw,
+                    y: o.words,
+                    adc_clips: o.adc_clips,
+                    saturations: o.saturations,
+                }
+            }
+            Op::Mtvm { d } => {
+                let o = mcu.mtvm(d).map_err(op_err)?;
+                OpResult::Mtvm {
+                    z_raw: o.raw,
+                    z: o.words,
+                    adc_clips: o.adc_clips,
+                    saturations: o.saturations,
+                }
+            }
+            Op::Opa { x, d } => {
+                let o = mcu.opa(x, d).map_err(op_err)?;
+                OpResult::Opa {
+                    phases: o.phases,
+                    clip_events: o.clip_events,
+                    clipped_levels: o.clipped_levels,
+                    overflow_terms: o.overflow_terms,
+                }
+            }
+            Op::Crs => OpResult::Crs {
+                saturations: mcu.crs().saturations,
+            },
+            Op::ReadWeights => {
+                let o = mcu.read_weights();
+                OpResult::ReadWeights {
+                    weights: nest(&o.weights, cols),
+                    accumulator: o.accumulator.map(|a| nest(&a, cols)),
+                }
+            }
+            Op::ReadSlices => OpResult::ReadSlices {
+                copies: mcu
+                    .read_slices()
+                    .into_iter()
+                    .map(|CopySlices { copy, slices }| CopySlicesOut {
+                        copy,
+                        slices: slices.iter().map(|s| nest(s, cols)).collect(),
+                    })
+                    .collect(),
+            },
+            Op::WriteWeights { weights } => {
+                let flat = flatten(weights, rows, cols, "weights").map_err(|what| {
+                    shape(format!("ops[{index}] (write_weights): {what}"))
+                })?;
+                mcu.write_weights(&flat).map_err(op_err)?;
+                OpResult::WriteWeights {}
+            }
+        };
+        results.push(r);
+    }
+    Ok(RunOutput {
+        config: cfg.name.clone(),
+        config_hash: cfg.hash_hex(),
+        variant: cfg.variant,
+        seed: cfg.seed,
+        results,
+        totals: Totals {
+            cost: CostReport::from_counters(&mcu.counters, cfg),
+            counters: mcu.counters.clone(),
+        },
+    })
+}
