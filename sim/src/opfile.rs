@@ -125,7 +125,7 @@ pub enum OpFileError {
         column: usize,
         message: String,
     },
-    #[error("{origin}: {source}")]
+    #[error("{source}")]
     Config {
         origin: String,
         #[source]
