@@ -1,0 +1,348 @@
+//! Properties of the golden MCU (testbenches/TESTPLAN.md, section "Golden MCU").
+//! References here are computed independently of the MCU's bit-serial path.
+
+use super::*;
+use crate::config::{AdcBits, DeviceConfig, Preset, Variant};
+use crate::fixed;
+use proptest::prelude::*;
+
+fn cfg(rows: usize, cols: usize, variant: Variant, adc: AdcBits) -> Config {
+    let mut c = Preset::Small.config();
+    c.array.rows = rows;
+    c.array.cols = cols;
+    c.variant = variant;
+    c.adc.bits = adc;
+    c.adc.shared_adcs = 1;
+    c
+}
+
+fn variant() -> impl Strategy<Value = Variant> {
+    prop_oneof![Just(Variant::V1), Just(Variant::V2), Just(Variant::V3)]
+}
+
+fn word() -> impl Strategy<Value = i64> {
+    prop_oneof![
+        3 => -32768i64..=32767,
+        1 => -64i64..=64,
+        1 => Just(-32768i64),
+        1 => Just(32767i64),
+    ]
+}
+
+/// (rows, cols, weights row-major)
+fn shaped() -> impl Strategy<Value = (usize, usize, Vec<i64>)> {
+    (1usize..=12, 1usize..=12)
+        .prop_flat_map(|(r, c)| (Just(r), Just(c), prop::collection::vec(word(), r * c)))
+}
+
+fn exact_mvm(w: &[i64], x: &[i64], rows: usize, cols: usize) -> Vec<i64> {
+    (0..cols)
+        .map(|j| (0..rows).map(|i| x[i] * w[i * cols + j]).sum())
+        .collect()
+}
+
+fn exact_mtvm(w: &[i64], d: &[i64], rows: usize, cols: usize) -> Vec<i64> {
+    (0..rows)
+        .map(|i| (0..cols).map(|j| w[i * cols + j] * d[j]).sum())
+        .collect()
+}
+
+/// The documented aligned product (docs/arithmetic.md), written from its definition.
+fn aligned_product(x: i64, d: i64, shift: u32, word_bits: u32) -> i64 {
+    let (ax, ad) = (x.unsigned_abs(), d.unsigned_abs());
+    let mut s: i64 = 0;
+    for t in 0..16 {
+        if (ax >> t) & 1 == 1 {
+            s += (((ad << t) >> shift) & ((1 << word_bits) - 1)) as i64;
+        }
+    }
+    if (x < 0) != (d < 0) {
+        -s
+    } else {
+        s
+    }
+}
+
+fn levels(m: &Mcu, copy: usize) -> Vec<Vec<u32>> {
+    let c = &m.copies()[copy];
+    c.arrays
+        .iter()
+        .map(|a| {
+            (0..m.rows())
+                .flat_map(|i| (0..m.cols()).map(move |j| (i, j)))
+                .map(|(i, j)| a.level(i, j).unwrap())
+                .collect()
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Property 1: ideal device, lossless ADC: MVM and MTVM are the exact integer products,
+    /// the words follow by round-half-up and saturation.
+    #[test]
+    fn mvm_mtvm_exact_with_lossless_adc(
+        (rows, cols, w) in shaped(), v in variant(), seed in any::<u64>(),
+    ) {
+        let c = cfg(rows, cols, v, AdcBits::Lossless);
+        let mut m = Mcu::new(&c, 0);
+        m.write_weights(&w).unwrap();
+        let mut rng = crate::rng::SeqRng::new(seed);
+        let x: Vec<i64> = (0..rows).map(|_| rng.range_i64(-32768, 32767)).collect();
+        let d: Vec<i64> = (0..cols).map(|_| rng.range_i64(-32768, 32767)).collect();
+        let y = m.mvm(&x).unwrap();
+        prop_assert_eq!(&y.raw, &exact_mvm(&w, &x, rows, cols));
+        prop_assert_eq!(y.adc_clips, 0);
+        let z = m.mtvm(&d).unwrap();
+        prop_assert_eq!(&z.raw, &exact_mtvm(&w, &d, rows, cols));
+        for (raw, word) in y.raw.iter().zip(&y.words).chain(z.raw.iter().zip(&z.words)) {
+            let want = (*raw as f64 / 4096.0 + 0.5).floor().clamp(-32768.0, 32767.0) as i64;
+            prop_assert_eq!(*word, want);
+        }
+        let sats = y.raw.iter().chain(&z.raw)
+            .filter(|&&r| !fixed::in_word(fixed::round_shift(r, 12), 16)).count() as u64;
+        prop_assert_eq!(y.saturations + z.saturations, sats);
+    }
+
+    /// Property 2: MTVM on the same cells equals MVM on the transposed matrix.
+    #[test]
+    fn mtvm_is_mvm_of_transpose((rows, cols, w) in shaped(), v in variant(), seed in any::<u64>()) {
+        let mut a = Mcu::new(&cfg(rows, cols, v, AdcBits::Lossless), 0);
+        a.write_weights(&w).unwrap();
+        let wt: Vec<i64> = (0..cols).flat_map(|j| (0..rows).map(move |i| (i, j))).map(|(i, j)| w[i * cols + j]).collect();
+        let mut b = Mcu::new(&cfg(cols, rows, v, AdcBits::Lossless), 0);
+        b.write_weights(&wt).unwrap();
+        let mut rng = crate::rng::SeqRng::new(seed);
+        let d: Vec<i64> = (0..cols).map(|_| rng.range_i64(-32768, 32767)).collect();
+        prop_assert_eq!(a.mtvm(&d).unwrap(), b.mvm(&d).unwrap());
+    }
+
+    /// Property 3: CRS keeps the represented value (saturating at the word range) and
+    /// leaves every slice at a nominal digit.
+    #[test]
+    fn crs_keeps_value_and_renormalises(
+        (rows, cols, w) in shaped(), v in variant(), seed in any::<u64>(), n_opa in 1usize..4,
+    ) {
+        let c = cfg(rows, cols, v, AdcBits::Lossless);
+        let mut m = Mcu::new(&c, 0);
+        m.write_weights(&w).unwrap();
+        let mut rng = crate::rng::SeqRng::new(seed);
+        for _ in 0..n_opa {
+            let x: Vec<i64> = (0..rows).map(|_| rng.range_i64(-32768, 32767)).collect();
+            let d: Vec<i64> = (0..cols).map(|_| rng.range_i64(-4096, 4096)).collect();
+            m.opa(&x, &d).unwrap();
+        }
+        let opa = m.roles().opa;
+        let acc = m.peek_values(opa).unwrap();
+        let base = m.peek_values(m.roles().mvm).unwrap();
+        let merged = |k: usize| if c.variant == Variant::V2 { acc[k] + base[k] } else { acc[k] };
+        let want: Vec<i64> = (0..acc.len()).map(|k| fixed::saturate(merged(k), 16).0).collect();
+        let sats = (0..acc.len()).filter(|&k| !fixed::in_word(merged(k), 16)).count() as u64;
+        let out = m.crs();
+        prop_assert_eq!(out.saturations, sats);
+        prop_assert_eq!(m.peek_values(m.roles().mvm).unwrap(), want.clone());
+        prop_assert_eq!(m.peek_values(m.roles().mtvm).unwrap(), want);
+        for (ci, copy) in m.copies().iter().enumerate() {
+            let lv = levels(&m, ci);
+            for cell in 0..rows * cols {
+                let digits: Vec<u32> = lv.iter().map(|s| s[cell]).collect();
+                prop_assert!(copy.layout.is_nominal(&digits), "copy {} cell {} {:?}", copy.name, cell, digits);
+            }
+        }
+        if c.variant == Variant::V2 {
+            prop_assert!(m.peek_values(opa).unwrap().iter().all(|&a| a == 0));
+        }
+    }
+
+    /// Property 4a: OPA without clipping changes each weight by exactly the aligned product.
+    #[test]
+    fn opa_adds_the_aligned_product((rows, cols, w) in shaped(), v in variant(), seed in any::<u64>(), shift in 8u32..=14) {
+        let mut c = cfg(rows, cols, v, AdcBits::Lossless);
+        c.format.opa_shift_bits = shift;
+        let mut m = Mcu::new(&c, 0);
+        m.write_weights(&w).unwrap();
+        let opa = m.roles().opa;
+        let before = m.peek_values(opa).unwrap();
+        let mut rng = crate::rng::SeqRng::new(seed);
+        // Magnitudes small enough that no slice of a fresh weight can clip.
+        let x: Vec<i64> = (0..rows).map(|_| rng.range_i64(-3000, 3000)).collect();
+        let d: Vec<i64> = (0..cols).map(|_| rng.range_i64(-3000, 3000)).collect();
+        let o = m.opa(&x, &d).unwrap();
+        prop_assert_eq!(o.clip_events.iter().sum::<u64>(), 0);
+        let after = m.peek_values(opa).unwrap();
+        for i in 0..rows { for j in 0..cols {
+            let k = i * cols + j;
+            prop_assert_eq!(after[k] - before[k], aligned_product(x[i], d[j], shift, 16), "cell ({}, {})", i, j);
+        }}
+    }
+
+    /// Property 4b: with clipping, the change is the sum of the applied slice increments
+    /// and the lost part is counted per slice.
+    #[test]
+    fn opa_clipping_is_counted_per_slice((rows, cols, w) in shaped(), seed in any::<u64>(), reps in 1usize..6) {
+        let mut c = cfg(rows, cols, Variant::V1, AdcBits::Lossless);
+        c.slicing.cell_bits = vec![3, 3, 3, 3, 2, 2, 2, 2];
+        c.format.opa_shift_bits = 0;
+        let mut m = Mcu::new(&c, 0);
+        m.write_weights(&w).unwrap();
+        let layout = m.copies()[0].layout.clone();
+        let mut rng = crate::rng::SeqRng::new(seed);
+        for _ in 0..reps {
+            let before = levels(&m, 0);
+            let x: Vec<i64> = (0..rows).map(|_| rng.range_i64(-300, 300)).collect();
+            let d: Vec<i64> = (0..cols).map(|_| rng.range_i64(-300, 300)).collect();
+            let o = m.opa(&x, &d).unwrap();
+            let after = levels(&m, 0);
+            let value_of = |lv: &Vec<Vec<u32>>, cell: usize| layout.value(&lv.iter().map(|s| s[cell]).collect::<Vec<_>>());
+            let mut lost = vec![0i64; 8];
+            let mut events = vec![0u64; 8];
+            for i in 0..rows { for j in 0..cols {
+                let cell = i * cols + j;
+                let mut applied_sum = 0i64;
+                for k in 0..8 {
+                    // Intended increment of slice k: the sum of its pulse codes.
+                    let mut inc = 0i64;
+                    for t in 0..16 {
+                        if (x[i].unsigned_abs() >> t) & 1 == 1 {
+                            inc += opa_digit(d[j].unsigned_abs(), t, k, 0, 16, 2) as i64;
+                        }
+                    }
+                    if (x[i] < 0) != (d[j] < 0) { inc = -inc; }
+                    let applied = after[k][cell] as i64 - before[k][cell] as i64;
+                    if applied != inc { events[k] += 1; }
+                    lost[k] += (inc - applied).abs();
+                    applied_sum += applied * layout.place(k);
+                }
+                prop_assert_eq!(value_of(&after, cell) - value_of(&before, cell), applied_sum);
+            }}
+            prop_assert_eq!(&o.clip_events, &events);
+            prop_assert_eq!(o.clipped_levels.iter().map(|&v| v as i64).collect::<Vec<_>>(), lost);
+        }
+    }
+
+    /// Property 5: an 8-bit ADC never leaves its code range; its clip count equals the
+    /// conversions whose line sum exceeds the top code, and the result is the shift-add of
+    /// the clamped codes.
+    #[test]
+    fn eight_bit_adc_clips_are_counted((rows, cols, w) in shaped(), seed in any::<u64>(), v in variant()) {
+        let c = cfg(rows, cols, v, AdcBits::Bits(8));
+        let mut m = Mcu::new(&c, 0);
+        m.write_weights(&w).unwrap();
+        let mut rng = crate::rng::SeqRng::new(seed);
+        let x: Vec<i64> = (0..rows).map(|_| rng.range_i64(-32768, 32767)).collect();
+        let copy = m.roles().mvm;
+        let lv = levels(&m, copy);
+        let layout = m.copies()[copy].layout.clone();
+        let (mut clips, mut acc) = (0u64, vec![0i64; cols]);
+        let mut xsum = 0i64;
+        for t in 0..16 {
+            let wt = if t == 15 { -(1i64 << 15) } else { 1i64 << t };
+            let act: Vec<usize> = (0..rows).filter(|&i| (x[i] >> t) & 1 == 1).collect();
+            xsum += wt * act.len() as i64;
+            for k in 0..8 { for j in 0..cols {
+                let s: i64 = act.iter().map(|&i| lv[k][i * cols + j] as i64).sum();
+                if s > 255 { clips += 1; }
+                acc[j] += wt * layout.place(k) * s.min(255);
+            }}
+        }
+        let y = m.mvm(&x).unwrap();
+        prop_assert_eq!(y.adc_clips, clips);
+        let want: Vec<i64> = acc.iter().map(|a| a - layout.correction() * xsum).collect();
+        prop_assert_eq!(y.raw, want);
+        prop_assert_eq!(m.counters.adc_clips, clips);
+    }
+
+    /// Property 6: the same seed gives the same result for every device effect; different
+    /// seeds differ.
+    #[test]
+    fn device_effects_are_seeded(effect in 0usize..7, seed in 1u64..1_000_000) {
+        let mut dev = DeviceConfig::default();
+        match effect {
+            0 => dev.write_noise_sigma = 0.3,
+            1 => dev.d2d_sigma = 0.05,
+            2 => { dev.nonlinearity_alpha = 1.0; dev.write_noise_sigma = 0.1 }
+            3 => dev.read_noise_sigma = 0.3,
+            4 => dev.stuck_low_fraction = 0.1,
+            5 => dev.stuck_high_fraction = 0.1,
+            _ => { dev.on_off_ratio = 20.0; dev.d2d_sigma = 0.02 }
+        }
+        let run = |seed: u64| {
+            let mut c = cfg(12, 12, Variant::V1, AdcBits::Lossless);
+            c.device = dev.clone();
+            c.seed = seed;
+            let mut m = Mcu::new(&c, 0);
+            let mut rng = crate::rng::SeqRng::new(99);
+            let w: Vec<i64> = (0..144).map(|_| rng.range_i64(-20000, 20000)).collect();
+            m.write_weights(&w).unwrap();
+            let x: Vec<i64> = (0..12).map(|_| rng.range_i64(-32768, 32767)).collect();
+            let d: Vec<i64> = (0..12).map(|_| rng.range_i64(-8000, 8000)).collect();
+            let mut out = m.mvm(&x).unwrap().raw;
+            m.opa(&x, &d).unwrap();
+            out.extend(m.mtvm(&d).unwrap().raw);
+            m.crs();
+            out.extend(m.read_weights().weights);
+            out
+        };
+        prop_assert_eq!(run(seed), run(seed));
+        prop_assert_ne!(run(seed), run(seed + 1));
+    }
+}
+
+#[test]
+fn slicing_is_lossless_for_every_word() {
+    let c = Preset::Panther.config();
+    for layout in [
+        slicing::SliceLayout::new(16, 2, &c.slicing.cell_bits),
+        slicing::SliceLayout::nominal(16, 2),
+    ] {
+        let mut lv = vec![0u32; 8];
+        for w in -32768i64..=32767 {
+            layout.encode(w, &mut lv);
+            assert_eq!(layout.value(&lv), w);
+            assert!(layout.is_nominal(&lv));
+        }
+    }
+}
+
+#[test]
+fn full_size_mvm_and_costs_match_the_reference_tables() {
+    let c = Preset::Panther.config();
+    let mut m = Mcu::new(&c, 0);
+    let mut rng = crate::rng::SeqRng::new(5);
+    let w: Vec<i64> = (0..128 * 128).map(|_| rng.range_i64(-32768, 32767)).collect();
+    m.write_weights(&w).unwrap();
+    m.reset_counters();
+    let x: Vec<i64> = (0..128).map(|_| rng.range_i64(-32768, 32767)).collect();
+    let y = m.mvm(&x).unwrap();
+    assert_eq!(y.raw, exact_mvm(&w, &x, 128, 128));
+    // 16 steps x 8 slices accesses, 16 x 8 x 128 conversions, 1,800 ns (reference 3.10).
+    assert_eq!(m.counters.xbar_read_accesses, 128);
+    assert_eq!(m.counters.adc_conversions, 16 * 8 * 128);
+    assert_eq!(m.counters.busy_ns, 1800.0);
+    let r = crate::cost::CostReport::from_counters(&m.counters, &c);
+    assert!((r.energy_pj["crossbar_read"] - 39_552.0).abs() < 1e-6);
+    assert!((r.energy_pj["adc"] - 29_491.2).abs() < 1e-6);
+    // OPA with ReLU-like non-negative x: two phases executed, 80 ns per 4 phases.
+    let xpos: Vec<i64> = x.iter().map(|v| v.abs().min(32767)).collect();
+    let d: Vec<i64> = (0..128).map(|_| rng.range_i64(-100, 100)).collect();
+    let o = m.opa(&xpos, &d).unwrap();
+    assert_eq!(o.phases, 2);
+    assert_eq!(m.counters.xbar_opa_accesses, 2 * 16 * 8);
+    // CRS: 10,968.75 ns per MCU.
+    m.reset_counters();
+    m.crs();
+    assert_eq!(m.counters.busy_ns, 10_968.75);
+    assert_eq!(m.counters.serial_read_rows, 128 * 8);
+}
+
+#[test]
+fn bad_operands_name_the_operand() {
+    let mut m = Mcu::new(&Preset::Small.config(), 0);
+    let e = m.mvm(&[0; 15]).unwrap_err().to_string();
+    assert!(e.contains("`x` has 15 elements; this MCU needs 16"), "{e}");
+    let e = m.opa(&[0; 16], &[40000; 16]).unwrap_err().to_string();
+    assert!(e.contains("`d[0]` = 40000 is outside the 16-bit word range"), "{e}");
+    let e = m.write_weights(&[0; 3]).unwrap_err().to_string();
+    assert!(e.contains("`weights` has 3 elements"), "{e}");
+}
