@@ -1,1 +1,45 @@
-fn main() {}
+//! `panther`: the command line of the PANTHER model.
+
+mod cmd;
+mod common;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "panther", version, about = "PANTHER ReRAM training accelerator: golden model, RTL, co-simulation", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print or check configurations.
+    #[command(subcommand)]
+    Config(cmd::config::ConfigCmd),
+    /// Evaluate a JSON sequence of MCU operations on the golden model and print JSON.
+    Golden(cmd::golden::GoldenArgs),
+    /// The MCU demonstration: MVM, MTVM, OPA and CRS on random weights with errors and costs.
+    Demo(cmd::demo::DemoArgs),
+    /// Benchmarks (release build recommended).
+    #[command(subcommand)]
+    Bench(cmd::BenchCmd),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let r = match &cli.command {
+        Command::Config(c) => cmd::config::run(c),
+        Command::Golden(a) => cmd::golden::run(a),
+        Command::Demo(a) => cmd::demo::run(a),
+        Command::Bench(b) => cmd::run_bench(b),
+    };
+    match r {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

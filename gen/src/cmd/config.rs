@@ -1,0 +1,60 @@
+//! `panther config show|check`.
+
+use crate::common::{emit, load_config};
+use anyhow::Result;
+use panther_sim::config::{Config, Preset};
+use std::path::PathBuf;
+
+#[derive(clap::Subcommand)]
+pub enum ConfigCmd {
+    /// Print the effective configuration as TOML.
+    Show {
+        /// A preset name (panther, puma-8b-adc, small).
+        #[arg(long, conflicts_with = "config")]
+        preset: Option<String>,
+        /// A TOML file (or preset name) to load, validate and print in full.
+        #[arg(long, short = 'c')]
+        config: Option<String>,
+        /// Write to this file instead of stdout.
+        #[arg(long, short = 'o')]
+        out: Option<PathBuf>,
+    },
+    /// Validate a TOML config file.
+    Check { file: PathBuf },
+    /// List the presets.
+    List,
+}
+
+pub fn run(c: &ConfigCmd) -> Result<()> {
+    match c {
+        ConfigCmd::Show { preset, config, out } => {
+            let cfg = match (preset, config) {
+                (Some(p), _) => Preset::from_name(p)?.config(),
+                (None, Some(c)) => load_config(c)?,
+                (None, None) => Preset::Panther.config(),
+            };
+            emit(out.as_ref(), &cfg.to_toml())
+        }
+        ConfigCmd::Check { file } => {
+            let cfg = Config::load(file)?;
+            println!(
+                "{}: ok (name {}, variant {}, {}x{} arrays, ADC {} bits, hash {})",
+                file.display(),
+                cfg.name,
+                cfg.variant,
+                cfg.array.rows,
+                cfg.array.cols,
+                cfg.adc_bits(),
+                cfg.hash_hex()
+            );
+            Ok(())
+        }
+        ConfigCmd::List => {
+            for p in Preset::ALL {
+                let c = p.config();
+                println!("{:<12} {}x{}, ADC {} bits, cells {:?}", p.name(), c.array.rows, c.array.cols, c.adc_bits(), c.slicing.cell_bits);
+            }
+            Ok(())
+        }
+    }
+}

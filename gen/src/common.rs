@@ -1,0 +1,93 @@
+//! Shared pieces of the command line: config selection, atomic output, tables.
+
+use anyhow::{bail, Context, Result};
+use panther_sim::config::{Config, Preset};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// `--config` takes a TOML file or a preset name.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ConfigArg {
+    /// A TOML config file, or a preset name (panther, puma-8b-adc, small).
+    #[arg(long, short = 'c', value_name = "FILE|PRESET")]
+    pub config: Option<String>,
+}
+
+impl ConfigArg {
+    /// The chosen config, or None when `--config` was not given.
+    pub fn load_opt(&self) -> Result<Option<Config>> {
+        self.config.as_deref().map(load_config).transpose()
+    }
+
+    /// The chosen config, `panther` by default.
+    pub fn load(&self) -> Result<Config> {
+        Ok(self.load_opt()?.unwrap_or_else(|| Preset::Panther.config()))
+    }
+}
+
+pub fn load_config(spec: &str) -> Result<Config> {
+    let p = Path::new(spec);
+    if p.exists() {
+        return Ok(Config::load(p)?);
+    }
+    match Preset::from_name(spec) {
+        Ok(preset) => Ok(preset.config()),
+        Err(_) => bail!(
+            "--config {spec}: no such file, and not a preset (allowed presets: panther, puma-8b-adc, small)"
+        ),
+    }
+}
+
+/// Write `text` to `path` atomically (temporary file, then rename), or to stdout for None.
+pub fn emit(path: Option<&PathBuf>, text: &str) -> Result<()> {
+    match path {
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())?;
+            if !text.ends_with('\n') {
+                out.write_all(b"\n")?;
+            }
+            Ok(())
+        }
+        Some(p) => write_atomic(p, text.as_bytes()),
+    }
+}
+
+pub fn write_atomic(p: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = p.file_name().with_context(|| format!("{}: not a file path", p.display()))?;
+    let tmp = dir.join(format!(".{}.tmp{}", name.to_string_lossy(), std::process::id()));
+    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", p.display()))?;
+    std::fs::rename(&tmp, p).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        anyhow::anyhow!("cannot write {}: {e}", p.display())
+    })
+}
+
+/// A plain text table with right-aligned numeric columns.
+pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let n = header.len();
+    let mut w: Vec<usize> = header.iter().map(|h| h.len()).collect();
+    for r in rows {
+        for (k, c) in r.iter().enumerate().take(n) {
+            w[k] = w[k].max(c.len());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        cells
+            .iter()
+            .enumerate()
+            .map(|(k, c)| if k == 0 { format!("{c:<w$}", w = w[k]) } else { format!("{c:>w$}", w = w[k]) })
+            .collect::<Vec<_>>()
+            .join("  ")
+    };
+    let mut s = line(header.to_vec());
+    s.push('\n');
+    s.push_str(&w.iter().map(|&k| "-".repeat(k)).collect::<Vec<_>>().join("  "));
+    s.push('\n');
+    for r in rows {
+        s.push_str(&line(r.iter().map(|c| c.as_str()).collect()));
+        s.push('\n');
+    }
+    s
+}
