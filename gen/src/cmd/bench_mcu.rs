@@ -18,6 +18,12 @@ pub struct BenchMcuArgs {
     /// Minimum wall time per measurement (ms).
     #[arg(long, default_value_t = 300)]
     pub min_ms: u64,
+    /// Only these operations (comma-separated: mvm, mtvm, opa, crs); default all.
+    #[arg(long, value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Only this device setting: ideal or all-effects.
+    #[arg(long)]
+    pub device: Option<String>,
     /// Also write the JSON to this file.
     #[arg(long)]
     pub json: Option<PathBuf>,
@@ -93,6 +99,10 @@ pub fn run(a: &BenchMcuArgs) -> Result<()> {
         let mut cfg = base.clone();
         cfg.device = dev;
         let ideal = dev_name == "ideal";
+        if a.device.as_deref().is_some_and(|d| d != dev_name) {
+            continue;
+        }
+        let want = |op: &str| a.only.is_empty() || a.only.iter().any(|o| o == op);
         let mut m = Mcu::new(&cfg, 0);
         m.write_weights(&w)?;
         let mut push = |op: &str, ns: f64, target_ideal: f64| {
@@ -107,22 +117,43 @@ pub fn run(a: &BenchMcuArgs) -> Result<()> {
                 meets_target: Some(ratio <= target),
             });
         };
-        let ns = time_op(min, || {
-            black_box(m.mvm(black_box(&x)).unwrap());
-        });
-        push("mvm", ns, 10.0);
-        let ns = time_op(min, || {
-            black_box(m.mtvm(black_box(&d)).unwrap());
-        });
-        push("mtvm", ns, 10.0);
-        let ns = time_op(min, || {
-            black_box(m.opa(black_box(&x), black_box(&d_small)).unwrap());
-        });
-        push("opa", ns, 10.0);
-        let ns = time_op(min, || {
-            black_box(m.crs());
-        });
-        push("crs", ns, 20.0);
+        if want("mvm") {
+            let ns = time_op(min, || {
+                black_box(m.mvm(black_box(&x)).unwrap());
+            });
+            push("mvm", ns, 10.0);
+        }
+        if want("mtvm") {
+            let ns = time_op(min, || {
+                black_box(m.mtvm(black_box(&d)).unwrap());
+            });
+            push("mtvm", ns, 10.0);
+        }
+        if ideal && (want("mvm") || want("mtvm")) {
+            // The explicit path, for comparison with the exact shortcut taken above.
+            let mut forced = m.clone();
+            forced.set_exact_shortcut(false);
+            let ns = time_op(min, || {
+                black_box(forced.mvm(black_box(&x)).unwrap());
+            });
+            push("mvm (bit-serial path)", ns, 10.0);
+            let ns = time_op(min, || {
+                black_box(forced.mtvm(black_box(&d)).unwrap());
+            });
+            push("mtvm (bit-serial path)", ns, 10.0);
+        }
+        if want("opa") {
+            let ns = time_op(min, || {
+                black_box(m.opa(black_box(&x), black_box(&d_small)).unwrap());
+            });
+            push("opa", ns, 10.0);
+        }
+        if want("crs") {
+            let ns = time_op(min, || {
+                black_box(m.crs());
+            });
+            push("crs", ns, 20.0);
+        }
     }
 
     let rows_txt: Vec<Vec<String>> = std::iter::once(vec![

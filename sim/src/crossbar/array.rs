@@ -43,6 +43,8 @@ pub struct CellArray {
     read_events: u64,
     /// Write operations so far (row writes and update commits): the event number of write noise.
     write_events: u64,
+    /// Bumped by every change of a cell, so that callers can cache values derived from levels.
+    generation: u64,
 }
 
 impl CellArray {
@@ -73,7 +75,28 @@ impl CellArray {
             cells,
             read_events: 0,
             write_events: 0,
+            generation: 0,
         }
+    }
+
+    /// Changes whenever a cell may have changed.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Levels of an ideal array, row-major (None for a non-ideal device).
+    pub fn levels(&self) -> Option<&[u8]> {
+        match &self.cells {
+            Cells::Ideal(l) => Some(l),
+            Cells::Analog { .. } => None,
+        }
+    }
+
+    /// Count `n` sensing accesses that need no computation (an exact shortcut taken by the
+    /// caller on an ideal array), keeping event numbers aligned with the explicit path.
+    pub fn skip_sensing(&mut self, n: u64) {
+        debug_assert!(self.is_ideal());
+        self.read_events += n;
     }
 
     pub fn rows(&self) -> usize {
@@ -112,15 +135,11 @@ impl CellArray {
         let cols = self.cols;
         match &self.cells {
             Cells::Ideal(l) => {
-                let mut acc = vec![0u32; cols];
-                for &i in active_rows {
-                    let row = &l[i as usize * cols..][..cols];
-                    for (a, &v) in acc.iter_mut().zip(row) {
-                        *a += v as u32;
-                    }
-                }
-                for (o, a) in out.iter_mut().zip(acc) {
-                    *o = (a as i64) << G_FRAC;
+                // u16 sums are exact while rows * max_level fits; they vectorise twice as wide.
+                if active_rows.len() * self.max_level as usize <= u16::MAX as usize {
+                    sum_rows::<u16>(l, cols, active_rows, out);
+                } else {
+                    sum_rows::<u32>(l, cols, active_rows, out);
                 }
             }
             Cells::Analog { g, device, .. } => {
@@ -148,9 +167,16 @@ impl CellArray {
                 for &j in active_cols {
                     mask[j as usize] = 0xff;
                 }
-                for (o, row) in out.iter_mut().zip(l.chunks_exact(cols)) {
-                    let s: u32 = row.iter().zip(&mask).map(|(&v, &m)| (v & m) as u32).sum();
-                    *o = (s as i64) << G_FRAC;
+                if active_cols.len() * self.max_level as usize <= u16::MAX as usize {
+                    for (o, row) in out.iter_mut().zip(l.chunks_exact(cols)) {
+                        let s = row.iter().zip(&mask).fold(0u16, |a, (&v, &m)| a.wrapping_add((v & m) as u16));
+                        *o = (s as i64) << G_FRAC;
+                    }
+                } else {
+                    for (o, row) in out.iter_mut().zip(l.chunks_exact(cols)) {
+                        let s: u32 = row.iter().zip(&mask).map(|(&v, &m)| (v & m) as u32).sum();
+                        *o = (s as i64) << G_FRAC;
+                    }
                 }
             }
             Cells::Analog { g, device, .. } => {
@@ -203,12 +229,49 @@ impl CellArray {
         self.read_events += 1;
     }
 
+    /// Serial read of every row, in row order (row-major codes into `out`).
+    pub fn read_all(&mut self, adc: &Adc, out: &mut [u32]) {
+        let (rows, cols) = (self.rows, self.cols);
+        if let Cells::Ideal(l) = &self.cells {
+            if adc.max_code >= self.max_level {
+                // Every level is within the ADC range: each code is the level.
+                for (o, &v) in out.iter_mut().zip(l.iter()) {
+                    *o = v as u32;
+                }
+                self.read_events += rows as u64;
+                return;
+            }
+        }
+        for i in 0..rows {
+            self.read_row(i, adc, &mut out[i * cols..][..cols]);
+        }
+    }
+
+    /// Serial write of every row, in row order, from row-major levels.
+    pub fn write_all(&mut self, levels: &[u32]) {
+        let (rows, cols) = (self.rows, self.cols);
+        let max = self.max_level;
+        if let Cells::Ideal(l) = &mut self.cells {
+            for (c, &v) in l.iter_mut().zip(levels) {
+                debug_assert!(v <= max);
+                *c = v.min(max) as u8;
+            }
+            self.write_events += rows as u64;
+            self.generation += 1;
+            return;
+        }
+        for i in 0..rows {
+            self.write_row(i, &levels[i * cols..][..cols]);
+        }
+    }
+
     /// Serial write (program and verify) of one row to the given levels.
     pub fn write_row(&mut self, i: usize, levels: &[u32]) {
         let cols = self.cols;
         let max = self.max_level;
         let event = self.write_events;
         self.write_events += 1;
+        self.generation += 1;
         match &mut self.cells {
             Cells::Ideal(l) => {
                 for (c, &v) in l[i * cols..][..cols].iter_mut().zip(levels) {
@@ -236,22 +299,28 @@ impl CellArray {
 
     /// Commit the lumped pulse trains of one row: cell (i, j) moves by `n[j]` levels
     /// (signed; all pulses on a cell in one OPA share a sign). Returns the clipping.
-    pub fn update_row(&mut self, event: u64, i: usize, n: &[i32]) -> ClipStats {
+    pub fn update_row(&mut self, event: u64, i: usize, n: &[i16]) -> ClipStats {
         let cols = self.cols;
-        let max = self.max_level as i32;
+        let max = self.max_level as i16;
         let mut st = ClipStats::default();
+        self.generation += 1;
         match &mut self.cells {
             Cells::Ideal(l) => {
-                let mut lost = 0i64;
-                for (c, &d) in l[i * cols..][..cols].iter_mut().zip(n) {
-                    let want = *c as i32 + d;
-                    let got = want.clamp(0, max);
-                    if got != want {
-                        st.events += 1;
-                        lost += (want - got).abs() as i64;
+                let (mut lost, mut events) = (0u64, 0u64);
+                // 64-cell chunks keep the loss sums in u16 (64 * 511 fits), which vectorises.
+                for (cells, deltas) in l[i * cols..][..cols].chunks_mut(64).zip(n.chunks(64)) {
+                    let (mut chunk_lost, mut chunk_events) = (0u16, 0u16);
+                    for (c, &d) in cells.iter_mut().zip(deltas) {
+                        let want = *c as i16 + d;
+                        let got = want.clamp(0, max);
+                        chunk_lost = chunk_lost.wrapping_add((want - got).unsigned_abs());
+                        chunk_events = chunk_events.wrapping_add((want != got) as u16);
+                        *c = got as u8;
                     }
-                    *c = got as u8;
+                    lost += chunk_lost as u64;
+                    events += chunk_events as u64;
                 }
+                st.events = events;
                 st.levels = lost as f64;
             }
             Cells::Analog { g, traits, device } => {
@@ -271,6 +340,29 @@ impl CellArray {
             }
         }
         st
+    }
+}
+
+/// Column sums of the given rows of a row-major u8 matrix, as Q.12 currents.
+fn sum_rows<A>(l: &[u8], cols: usize, rows: &[u32], out: &mut [i64])
+where
+    A: Copy + Default + From<u8> + std::ops::AddAssign + Into<i64>,
+{
+    const CHUNK: usize = 256;
+    let mut acc = [A::default(); CHUNK];
+    for base in (0..cols).step_by(CHUNK) {
+        let w = CHUNK.min(cols - base);
+        let acc = &mut acc[..w];
+        acc.iter_mut().for_each(|a| *a = A::default());
+        for &i in rows {
+            let row = &l[i as usize * cols + base..][..w];
+            for (a, &v) in acc.iter_mut().zip(row) {
+                *a += A::from(v);
+            }
+        }
+        for (o, &a) in out[base..base + w].iter_mut().zip(acc.iter()) {
+            *o = a.into() << G_FRAC;
+        }
     }
 }
 

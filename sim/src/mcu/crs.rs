@@ -34,32 +34,23 @@ pub struct CopySlices {
     pub slices: Vec<Vec<u32>>,
 }
 
-/// Serially read every slice of a copy: levels[k][i * cols + j].
-fn read_copy(copy: &mut WeightCopy, adc: &Adc) -> Vec<Vec<u32>> {
-    copy.arrays
-        .iter_mut()
-        .map(|a| {
-            let (rows, cols) = (a.rows(), a.cols());
-            let mut out = vec![0u32; rows * cols];
-            for i in 0..rows {
-                a.read_row(i, adc, &mut out[i * cols..][..cols]);
-            }
-            out
-        })
-        .collect()
-}
-
-fn values(copy: &WeightCopy, levels: &[Vec<u32>]) -> Vec<i64> {
-    let n = levels[0].len();
-    let mut lv = vec![0u32; levels.len()];
-    (0..n)
-        .map(|c| {
-            for (k, l) in levels.iter().enumerate() {
-                lv[k] = l[c];
-            }
-            copy.layout.value(&lv)
-        })
-        .collect()
+/// Serially read every slice of a copy into represented values (row-major). `levels` is
+/// scratch space of rows x cols; `keep` receives each slice's levels when given.
+fn read_values(copy: &mut WeightCopy, adc: &Adc, levels: &mut Vec<u32>, mut keep: Option<&mut Vec<Vec<u32>>>) -> Vec<i64> {
+    let n = copy.arrays[0].rows() * copy.arrays[0].cols();
+    levels.resize(n, 0);
+    let mut v = vec![-copy.layout.bias(); n];
+    for (k, a) in copy.arrays.iter_mut().enumerate() {
+        a.read_all(adc, levels);
+        let (off, place) = (copy.layout.offsets[k] as i64, copy.layout.place(k));
+        for (o, &x) in v.iter_mut().zip(levels.iter()) {
+            *o += (x as i64 - off) * place;
+        }
+        if let Some(keep) = keep.as_deref_mut() {
+            keep.push(levels.clone());
+        }
+    }
+    v
 }
 
 impl Mcu {
@@ -77,17 +68,17 @@ impl Mcu {
         let adc = self.adc;
         let word_bits = self.cfg.format.word_bits;
         let src = self.roles.opa;
-        let levels = read_copy(&mut self.copies[src], &adc);
-        let mut acc = values(&self.copies[src], &levels);
+        let mut scratch = std::mem::take(&mut self.scratch_levels);
+        let mut acc = read_values(&mut self.copies[src], &adc, &mut scratch, None);
         let mut copies_read = 1;
         if self.cfg.variant == Variant::V2 {
-            let w_levels = read_copy(&mut self.copies[self.roles.mvm], &adc);
-            let w = values(&self.copies[self.roles.mvm], &w_levels);
+            let w = read_values(&mut self.copies[self.roles.mvm], &adc, &mut scratch, None);
             for (a, b) in acc.iter_mut().zip(w) {
                 *a += b;
             }
             copies_read = 2;
         }
+        self.scratch_levels = scratch;
         self.count_serial_read(copies_read);
         let mut saturations = 0u64;
         for v in acc.iter_mut() {
@@ -111,7 +102,6 @@ impl Mcu {
         let c = &mut self.counters;
         c.crs_ops += 1;
         c.carry_resolves += acc.len() as u64;
-        c.output_saturations += 0;
         c.busy_ns += latency::crs_ns(&self.cfg);
         CrsOut { saturations }
     }
@@ -120,15 +110,15 @@ impl Mcu {
     pub fn read_weights(&mut self) -> WeightsOut {
         let adc = self.adc;
         let mvm = self.roles.mvm;
-        let l = read_copy(&mut self.copies[mvm], &adc);
-        let weights = values(&self.copies[mvm], &l);
+        let mut scratch = std::mem::take(&mut self.scratch_levels);
+        let weights = read_values(&mut self.copies[mvm], &adc, &mut scratch, None);
         let accumulator = if self.roles.opa != mvm {
             let opa = self.roles.opa;
-            let l = read_copy(&mut self.copies[opa], &adc);
-            Some(values(&self.copies[opa], &l))
+            Some(read_values(&mut self.copies[opa], &adc, &mut scratch, None))
         } else {
             None
         };
+        self.scratch_levels = scratch;
         let n = if accumulator.is_some() { 2 } else { 1 };
         self.count_serial_read(n);
         self.counters.serial_read_ops += 1;
@@ -145,9 +135,13 @@ impl Mcu {
         let out: Vec<CopySlices> = self
             .copies
             .iter_mut()
-            .map(|c| CopySlices {
-                copy: c.name.to_string(),
-                slices: read_copy(c, &adc),
+            .map(|c| {
+                let mut slices = Vec::new();
+                read_values(c, &adc, &mut Vec::new(), Some(&mut slices));
+                CopySlices {
+                    copy: c.name.to_string(),
+                    slices,
+                }
             })
             .collect();
         self.count_serial_read(out.len());

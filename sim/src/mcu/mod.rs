@@ -47,6 +47,29 @@ pub struct WeightCopy {
     pub name: &'static str,
     pub layout: SliceLayout,
     pub arrays: Vec<CellArray>,
+    /// Represented values of an ideal copy, with the array generations they were built from.
+    value_cache: Option<(Vec<u64>, Vec<i32>)>,
+}
+
+impl WeightCopy {
+    /// Represented value of every cell (row-major) of an ideal copy, rebuilt from the
+    /// levels only when a cell has changed since the last call.
+    pub fn ideal_values(&mut self) -> Option<&[i32]> {
+        let gens: Vec<u64> = self.arrays.iter().map(|a| a.generation()).collect();
+        let fresh = matches!(&self.value_cache, Some((g, _)) if *g == gens);
+        if !fresh {
+            let n = self.arrays[0].rows() * self.arrays[0].cols();
+            let mut v = vec![-(self.layout.correction() as i32); n];
+            for (k, a) in self.arrays.iter().enumerate() {
+                let shift = self.layout.nominal_bits as usize * k;
+                for (o, &l) in v.iter_mut().zip(a.levels()?) {
+                    *o += (l as i32) << shift;
+                }
+            }
+            self.value_cache = Some((gens, v));
+        }
+        self.value_cache.as_ref().map(|(_, v)| &v[..])
+    }
 }
 
 /// Which copy each operation uses (depends on the variant).
@@ -63,6 +86,10 @@ pub struct Mcu {
     copies: Vec<WeightCopy>,
     roles: Roles,
     adc: Adc,
+    /// Take the exact shortcut of MVM/MTVM when it applies (docs/arithmetic.md).
+    exact_shortcut: bool,
+    /// Reused rows x cols buffer of serial reads and writes (avoids large allocations).
+    scratch_levels: Vec<u32>,
     pub counters: Counters,
 }
 
@@ -108,6 +135,7 @@ impl Mcu {
                     })
                     .collect(),
                 layout,
+                value_cache: None,
             })
             .collect();
         let mut m = Mcu {
@@ -115,6 +143,8 @@ impl Mcu {
             copies,
             roles,
             adc: Adc::new(cfg.adc_bits()),
+            exact_shortcut: true,
+            scratch_levels: Vec::new(),
             counters: Counters::default(),
         };
         let zeros = vec![0i64; cfg.array.rows * cfg.array.cols];
@@ -141,6 +171,12 @@ impl Mcu {
     pub fn adc(&self) -> Adc {
         self.adc
     }
+    /// Force the explicit bit-serial path of MVM/MTVM even where the exact shortcut
+    /// applies (tests that compare both paths, benchmarks).
+    pub fn set_exact_shortcut(&mut self, on: bool) {
+        self.exact_shortcut = on;
+    }
+
     pub fn reset_counters(&mut self) {
         self.counters = Counters::default();
     }
@@ -218,23 +254,24 @@ impl Mcu {
 
     /// Serial write of whole copy `c` from values (in the word range), row by row.
     pub(crate) fn write_copy(&mut self, c: usize, values: &[i64]) {
-        let (rows, cols) = (self.rows(), self.cols());
         let copy = &mut self.copies[c];
         let s = copy.layout.slices();
-        let mut digits = vec![0u32; s];
-        let mut row_levels = vec![vec![0u32; cols]; s];
-        for i in 0..rows {
-            for j in 0..cols {
-                copy.layout.encode(values[i * cols + j], &mut digits);
-                for k in 0..s {
-                    row_levels[k][j] = digits[k];
-                }
+        let bias = copy.layout.bias();
+        let nb = copy.layout.nominal_bits as usize;
+        let mask = (1i64 << nb) - 1;
+        let mut levels = std::mem::take(&mut self.scratch_levels);
+        levels.resize(values.len(), 0);
+        let copy = &mut self.copies[c];
+        for k in 0..s {
+            let off = copy.layout.offsets[k];
+            for (l, &v) in levels.iter_mut().zip(values) {
+                debug_assert!(fixed::in_word(v, copy.layout.word_bits));
+                *l = (((v + bias) >> (nb * k)) & mask) as u32 + off;
             }
-            for k in 0..s {
-                copy.arrays[k].write_row(i, &row_levels[k]);
-            }
+            copy.arrays[k].write_all(&levels);
         }
-        self.counters.serial_write_rows += (rows * s) as u64;
+        self.scratch_levels = levels;
+        self.counters.serial_write_rows += (self.cfg.array.rows * s) as u64;
     }
 }
 

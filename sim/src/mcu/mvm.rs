@@ -64,42 +64,27 @@ impl Mcu {
         let adc = self.adc;
         let copy = &mut self.copies[copy_idx];
         let slices = copy.layout.slices();
-        let mut acc = vec![0i64; sense_n];
-        let mut current = vec![0i64; sense_n];
-        let mut active: Vec<u32> = Vec::with_capacity(drive_n);
-        // Sum of the inputs, rebuilt digitally from the drive bits for the offset correction.
-        let mut input_sum = 0i64;
-        let mut clips = 0u64;
-        for t in 0..bits {
-            active.clear();
-            active.extend(
-                input
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, &v)| (v >> t) & 1 == 1)
-                    .map(|(i, _)| i as u32),
-            );
-            let wt = step_weight(t, bits);
-            input_sum += wt * active.len() as i64;
-            for k in 0..slices {
-                let array = &mut copy.arrays[k];
-                match dir {
-                    Dir::Mvm => array.sense_columns(&active, &mut current),
-                    Dir::Mtvm => array.sense_rows(&active, &mut current),
-                }
-                let scale = wt * copy.layout.place(k);
-                for (a, &held) in acc.iter_mut().zip(&current) {
-                    let conv = adc.convert(held);
-                    clips += conv.clipped as u64;
-                    *a += scale * conv.code as i64;
-                }
+        // Exact shortcut: on an ideal device, when no line sum can exceed the ADC range every
+        // code equals its current, so the shift-and-add of all (step, slice) codes is the
+        // integer product with the represented weights (docs/arithmetic.md, "Exact shortcut").
+        let no_clip_possible = self.exact_shortcut
+            && copy
+            .arrays
+            .iter()
+            .all(|a| a.is_ideal() && drive_n as u64 * a.max_level() as u64 <= adc.max_code as u64);
+        let (raw, clips) = if no_clip_possible {
+            for a in copy.arrays.iter_mut() {
+                a.skip_sensing(bits as u64);
             }
-        }
-        let correction = copy.layout.correction() * input_sum;
+            let (rows, cols) = (self.cfg.array.rows, self.cfg.array.cols);
+            let w = copy.ideal_values().expect("ideal copy");
+            (exact_product(w, input, rows, cols, dir), 0)
+        } else {
+            bit_serial(copy, input, dir, bits, drive_n, sense_n, adc)
+        };
         let f = &self.cfg.format;
         let shift = f.input_frac_bits + f.frac_bits - f.output_frac_bits;
         let mut saturations = 0;
-        let raw: Vec<i64> = acc.into_iter().map(|a| a - correction).collect();
         let words = raw
             .iter()
             .map(|&r| {
@@ -131,4 +116,70 @@ impl Mcu {
             saturations,
         }
     }
+}
+
+/// Integer product with the represented weights (the exact shortcut).
+fn exact_product(w: &[i32], input: &[i64], rows: usize, cols: usize, dir: Dir) -> Vec<i64> {
+    match dir {
+        Dir::Mvm => {
+            let mut y = vec![0i64; cols];
+            for (&xi, row) in input.iter().zip(w.chunks_exact(cols)) {
+                for (yj, &wij) in y.iter_mut().zip(row) {
+                    *yj += xi * wij as i64;
+                }
+            }
+            y
+        }
+        Dir::Mtvm => w
+            .chunks_exact(cols)
+            .map(|row| row.iter().zip(input).map(|(&wij, &dj)| wij as i64 * dj).sum())
+            .take(rows)
+            .collect(),
+    }
+}
+
+/// The explicit path: one sensing access per (input bit, slice), one conversion per line.
+fn bit_serial(
+    copy: &mut super::WeightCopy,
+    input: &[i64],
+    dir: Dir,
+    bits: u32,
+    drive_n: usize,
+    sense_n: usize,
+    adc: crate::crossbar::Adc,
+) -> (Vec<i64>, u64) {
+    let slices = copy.layout.slices();
+    let mut acc = vec![0i64; sense_n];
+    let mut current = vec![0i64; sense_n];
+    let mut active: Vec<u32> = Vec::with_capacity(drive_n);
+    // Sum of the inputs, rebuilt digitally from the drive bits for the offset correction.
+    let mut input_sum = 0i64;
+    let mut clips = 0u64;
+    for t in 0..bits {
+        active.clear();
+        active.extend(
+            input
+                .iter()
+                .enumerate()
+                .filter(|(_, &v)| (v >> t) & 1 == 1)
+                .map(|(i, _)| i as u32),
+        );
+        let wt = step_weight(t, bits);
+        input_sum += wt * active.len() as i64;
+        for k in 0..slices {
+            let array = &mut copy.arrays[k];
+            match dir {
+                Dir::Mvm => array.sense_columns(&active, &mut current),
+                Dir::Mtvm => array.sense_rows(&active, &mut current),
+            }
+            let scale = wt * copy.layout.place(k);
+            for (a, &held) in acc.iter_mut().zip(&current) {
+                let conv = adc.convert(held);
+                clips += conv.clipped as u64;
+                *a += scale * conv.code as i64;
+            }
+        }
+    }
+    let correction = copy.layout.correction() * input_sum;
+    (acc.into_iter().map(|a| a - correction).collect(), clips)
 }

@@ -56,14 +56,15 @@ impl Mcu {
         let f = self.cfg.format.clone();
         Mcu::check_words("x", x, f.input_bits)?;
         Mcu::check_words("d", d, f.input_bits)?;
-        let (rows, cols) = (self.rows(), self.cols());
+        let cols = self.cols();
         let bits = f.input_bits;
         let copy = &mut self.copies[self.roles.opa];
         let slices = copy.layout.slices();
         let nb = copy.layout.nominal_bits;
 
         // Pulse codes per (t, slice, column), laid out [t][m * cols + j].
-        let mut codes = vec![0i32; bits as usize * slices * cols];
+        // A slice's code sum over all bit steps stays below 256 (16 steps x 3 at most).
+        let mut codes = vec![0u8; bits as usize * slices * cols];
         let mut col_live = vec![false; cols];
         let mut overflow_terms = 0u64;
         for (j, &dj) in d.iter().enumerate() {
@@ -72,7 +73,7 @@ impl Mcu {
                 let shifted = (mag << t) >> f.opa_shift_bits;
                 overflow_terms += (shifted >> f.word_bits != 0) as u64;
                 for m in 0..slices {
-                    let c = opa_digit(mag, t, m, f.opa_shift_bits, f.word_bits, nb) as i32;
+                    let c = opa_digit(mag, t, m, f.opa_shift_bits, f.word_bits, nb) as u8;
                     codes[(t as usize * slices + m) * cols + j] = c;
                     col_live[j] |= c != 0;
                 }
@@ -94,34 +95,60 @@ impl Mcu {
         let events: Vec<u64> = copy.arrays.iter_mut().map(|a| a.begin_update()).collect();
         let mut clip_events = vec![0u64; slices];
         let mut clipped_levels = vec![0f64; slices];
-        let mut n = vec![0i32; slices * cols];
-        let col_sign: Vec<i32> = d.iter().map(|&v| if v < 0 { -1 } else { 1 }).collect();
+        // Code sums per row via nibble tables: table[q][v] holds, for every (slice, column),
+        // the sum of the codes of the bit steps 4q..4q+3 that are set in v. A row's sums are
+        // then four table rows added, whatever the popcount of |x_i|.
+        let width = slices * cols;
+        let nibbles = (bits as usize).div_ceil(4);
+        let mut table = vec![0u8; nibbles * 16 * width];
+        for q in 0..nibbles {
+            for v in 1..16usize {
+                let t = 4 * q + v.trailing_zeros() as usize;
+                let (lo, hi) = table.split_at_mut((q * 16 + v) * width);
+                let prev = &lo[(q * 16 + (v & (v - 1))) * width..][..width];
+                let dst = &mut hi[..width];
+                if t < bits as usize {
+                    let step = &codes[t * width..][..width];
+                    for ((o, &p), &c) in dst.iter_mut().zip(prev).zip(step) {
+                        *o = p + c;
+                    }
+                } else {
+                    dst.copy_from_slice(prev);
+                }
+            }
+        }
+        let slice_live: Vec<bool> = (0..slices)
+            .map(|m| (0..bits as usize).any(|t| codes[t * width + m * cols..][..cols].iter().any(|&c| c != 0)))
+            .collect();
+        let mut n = vec![0i16; cols];
+        // Sign of a cell's update: 0 keeps the sum, -1 negates it (two's complement trick).
+        let col_negative: Vec<i16> = d.iter().map(|&v| -((v < 0) as i16)).collect();
         for (i, &xi) in x.iter().enumerate() {
             if xi == 0 {
                 continue;
             }
-            let mag = xi.unsigned_abs();
-            n.iter_mut().for_each(|v| *v = 0);
-            for t in 0..bits {
-                if (mag >> t) & 1 == 1 {
-                    let row = &codes[t as usize * slices * cols..][..slices * cols];
-                    for (a, &c) in n.iter_mut().zip(row) {
-                        *a += c;
+            let mag = xi.unsigned_abs() as usize;
+            let rows_of: Vec<&[u8]> = (0..nibbles)
+                .map(|q| &table[(q * 16 + ((mag >> (4 * q)) & 15)) * width..][..width])
+                .collect();
+            let row_negative = -((xi < 0) as i16);
+            for m in (0..slices).filter(|&m| slice_live[m]) {
+                let r = m * cols..(m + 1) * cols;
+                n.iter_mut().for_each(|v| *v = 0);
+                for tr in &rows_of {
+                    for (v, &s) in n.iter_mut().zip(&tr[r.clone()]) {
+                        *v += s as i16;
                     }
                 }
-            }
-            let row_sign = if xi < 0 { -1 } else { 1 };
-            for m in 0..slices {
-                let nm = &mut n[m * cols..][..cols];
-                for (v, &s) in nm.iter_mut().zip(&col_sign) {
-                    *v *= s * row_sign;
+                for (v, &cn) in n.iter_mut().zip(&col_negative) {
+                    let neg = cn ^ row_negative;
+                    *v = (*v ^ neg) - neg;
                 }
-                let st = copy.arrays[m].update_row(events[m], i, nm);
+                let st = copy.arrays[m].update_row(events[m], i, &n);
                 clip_events[m] += st.events;
                 clipped_levels[m] += st.levels;
             }
         }
-        let _ = rows;
 
         let c = &mut self.counters;
         let steps = bits as u64 * phases as u64;

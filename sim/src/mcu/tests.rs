@@ -105,6 +105,27 @@ proptest! {
         prop_assert_eq!(y.saturations + z.saturations, sats);
     }
 
+    /// The exact shortcut of MVM/MTVM (ideal device, no clip possible) gives the same
+    /// outputs, counters and events as the explicit bit-serial path, also after OPAs.
+    #[test]
+    fn exact_shortcut_equals_bit_serial_path((rows, cols, w) in shaped(), v in variant(), seed in any::<u64>()) {
+        let c = cfg(rows, cols, v, AdcBits::Lossless);
+        let mut fast = Mcu::new(&c, 0);
+        fast.write_weights(&w).unwrap();
+        let mut slow = fast.clone();
+        slow.set_exact_shortcut(false);
+        let mut rng = crate::rng::SeqRng::new(seed);
+        for _ in 0..3 {
+            let x: Vec<i64> = (0..rows).map(|_| rng.range_i64(-32768, 32767)).collect();
+            let d: Vec<i64> = (0..cols).map(|_| rng.range_i64(-32768, 32767)).collect();
+            prop_assert_eq!(fast.mvm(&x).unwrap(), slow.mvm(&x).unwrap());
+            prop_assert_eq!(fast.mtvm(&d).unwrap(), slow.mtvm(&d).unwrap());
+            let ds: Vec<i64> = d.iter().map(|v| v / 16).collect();
+            prop_assert_eq!(fast.opa(&x, &ds).unwrap(), slow.opa(&x, &ds).unwrap());
+        }
+        prop_assert_eq!(&fast.counters, &slow.counters);
+    }
+
     /// Property 2: MTVM on the same cells equals MVM on the transposed matrix.
     #[test]
     fn mtvm_is_mvm_of_transpose((rows, cols, w) in shaped(), v in variant(), seed in any::<u64>()) {

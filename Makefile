@@ -1,0 +1,42 @@
+# PANTHER in Rust: build, test, demo, benchmarks. `make help` lists the targets.
+CARGO ?= cargo
+OUT   ?= gen/out
+PANTHER_RELEASE = target/release/panther
+
+.PHONY: all build test demo bench lint fmt clippy setup help golden-example
+
+all: build ## Build everything (debug)
+
+build: ## Build the workspace
+	$(CARGO) build --workspace
+
+test: ## Run every test (property tests included)
+	$(CARGO) test --workspace
+
+$(PANTHER_RELEASE): FORCE
+	$(CARGO) build --release -p panther-gen
+FORCE:
+
+demo: $(PANTHER_RELEASE) ## The main job: 128x128 bit-sliced MVM, MTVM, OPA, CRS with errors and costs
+	$(PANTHER_RELEASE) demo --config panther
+
+golden-example: $(PANTHER_RELEASE) ## Evaluate the example op file of docs/golden-json.md
+	$(PANTHER_RELEASE) golden --ops examples/ops/small-sequence.json --pretty
+
+bench: $(PANTHER_RELEASE) ## Benchmarks (release build); JSON copies in $(OUT)/bench
+	mkdir -p $(OUT)/bench
+	$(PANTHER_RELEASE) bench mcu --json $(OUT)/bench/mcu.json
+
+fmt: ## Check formatting
+	$(CARGO) fmt --all -- --check
+
+clippy: ## Lints
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+lint: fmt clippy ## fmt + clippy (exported-SV lint joins with the RTL issues)
+
+setup: ## Install verilator, yosys and iverilog where missing (Debian/Ubuntu as root)
+	bash .ci/install-tools.sh
+
+help: ## This list
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
