@@ -143,11 +143,25 @@ impl CellArray {
                 }
             }
             Cells::Analog { g, device, .. } => {
-                out.iter_mut().for_each(|o| *o = 0);
-                for &i in active_rows {
-                    let row = &g[i as usize * cols..][..cols];
-                    for (a, &v) in out.iter_mut().zip(row) {
-                        *a += v as i64;
+                // i32 sums are exact while rows * the largest conductance fits (gain <= 2).
+                if active_rows.len() as u64 * 2 * ((self.max_level as u64) << G_FRAC) < i32::MAX as u64 {
+                    let mut acc = vec![0i32; cols];
+                    for &i in active_rows {
+                        let row = &g[i as usize * cols..][..cols];
+                        for (a, &v) in acc.iter_mut().zip(row) {
+                            *a += v;
+                        }
+                    }
+                    for (o, a) in out.iter_mut().zip(acc) {
+                        *o = a as i64;
+                    }
+                } else {
+                    out.iter_mut().for_each(|o| *o = 0);
+                    for &i in active_rows {
+                        let row = &g[i as usize * cols..][..cols];
+                        for (a, &v) in out.iter_mut().zip(row) {
+                            *a += v as i64;
+                        }
                     }
                 }
                 let sigma = device.read_noise_sigma() * (active_rows.len() as f64).sqrt();
@@ -184,8 +198,15 @@ impl CellArray {
                 for &j in active_cols {
                     mask[j as usize] = -1;
                 }
-                for (o, row) in out.iter_mut().zip(g.chunks_exact(cols)) {
-                    *o = row.iter().zip(&mask).map(|(&v, &m)| (v & m) as i64).sum();
+                // i32 sums are exact while cols * the largest conductance fits (gain <= 2).
+                if cols as u64 * 2 * ((self.max_level as u64) << G_FRAC) < i32::MAX as u64 {
+                    for (o, row) in out.iter_mut().zip(g.chunks_exact(cols)) {
+                        *o = row.iter().zip(&mask).fold(0i32, |a, (&v, &m)| a.wrapping_add(v & m)) as i64;
+                    }
+                } else {
+                    for (o, row) in out.iter_mut().zip(g.chunks_exact(cols)) {
+                        *o = row.iter().zip(&mask).map(|(&v, &m)| (v & m) as i64).sum();
+                    }
                 }
                 let sigma = device.read_noise_sigma() * (active_cols.len() as f64).sqrt();
                 self.add_read_noise(sigma, out);
@@ -198,7 +219,7 @@ impl CellArray {
         if sigma_levels > 0.0 {
             let k = self.key.with(PURPOSE_READ).with(self.read_events);
             for (line, o) in out.iter_mut().enumerate() {
-                *o += (sigma_levels * G_ONE as f64 * k.normal(line as u64)).round() as i64;
+                *o += round_i64(sigma_levels * G_ONE as f64 * k.normal(line as u64));
             }
         }
     }
@@ -218,7 +239,7 @@ impl CellArray {
                 let k = self.key.with(PURPOSE_READ).with(self.read_events);
                 for (j, (o, &v)) in out.iter_mut().zip(&g[i * cols..][..cols]).enumerate() {
                     let noise = if sigma > 0.0 {
-                        (sigma * G_ONE as f64 * k.normal(j as u64)).round() as i64
+                        round_i64(sigma * G_ONE as f64 * k.normal(j as u64))
                     } else {
                         0
                     };
@@ -366,8 +387,14 @@ where
     }
 }
 
+/// Round half away from zero without a libm call (as `f64::round`).
+#[inline(always)]
+pub(crate) fn round_i64(v: f64) -> i64 {
+    (v + if v >= 0.0 { 0.5 } else { -0.5 }) as i64
+}
+
 fn to_q12(g: f64) -> i32 {
-    (g * G_ONE as f64).round() as i32
+    round_i64(g * G_ONE as f64) as i32
 }
 
 #[cfg(test)]

@@ -9,14 +9,41 @@ use super::{CellTraits, DeviceModel, Stuck, UpdateOutcome};
 use crate::config::DeviceConfig;
 use crate::rng::Key;
 
+/// Largest pulse-train size (levels) served from the precomputed nonlinearity tables.
+const TABLE_N: usize = 1024;
+
 #[derive(Debug, Clone)]
 pub struct ReramDevice {
     p: DeviceConfig,
+    /// 1 / (1 - e^-alpha): w0 = range * this.
+    w0_per_range: f64,
+    /// Per cell width b (index b, max_level = 2^b - 1): 1 - e^(-alpha n / max_level), n = 0..=TABLE_N.
+    saturation: [std::sync::OnceLock<Vec<f64>>; 9],
 }
 
 impl ReramDevice {
     pub fn new(p: DeviceConfig) -> ReramDevice {
-        ReramDevice { p }
+        let a = p.nonlinearity_alpha;
+        ReramDevice {
+            w0_per_range: if a > 0.0 { 1.0 / (1.0 - (-a).exp()) } else { 0.0 },
+            p,
+            saturation: Default::default(),
+        }
+    }
+
+    /// 1 - e^(-alpha |n| / max_level), from a table when it applies.
+    fn saturation_factor(&self, n: u64, max_level: u32) -> f64 {
+        let b = (max_level + 1).trailing_zeros() as usize;
+        if (max_level + 1).is_power_of_two() && b < 9 && (n as usize) <= TABLE_N {
+            let t = self.saturation[b].get_or_init(|| {
+                (0..=TABLE_N)
+                    .map(|k| 1.0 - (-self.p.nonlinearity_alpha * k as f64 / max_level as f64).exp())
+                    .collect()
+            });
+            t[n as usize]
+        } else {
+            1.0 - (-self.p.nonlinearity_alpha * n as f64 / max_level as f64).exp()
+        }
     }
 
     pub fn params(&self) -> &DeviceConfig {
@@ -41,17 +68,17 @@ impl ReramDevice {
     /// Ideal-direction change of the position p in [0, range] for n levels, with the
     /// saturating asymmetric nonlinearity of reference/panther.md 4.3 when alpha > 0.
     fn drift(&self, p: f64, range: f64, n: i64, max_level: u32) -> f64 {
-        let alpha = self.p.nonlinearity_alpha;
         let step = range / max_level as f64;
-        if alpha == 0.0 || n == 0 {
+        if self.p.nonlinearity_alpha == 0.0 || n == 0 {
             return n as f64 * step;
         }
-        let delta = n as f64 / max_level as f64; // normalised ideal update
-        let w0 = range / (1.0 - (-alpha).exp());
+        // Positive: (w0 - p)(1 - e^(-a n/M)); negative: (range - w0 - p)(1 - e^(-a |n|/M)).
+        let w0 = range * self.w0_per_range;
+        let f = self.saturation_factor(n.unsigned_abs(), max_level);
         if n > 0 {
-            (w0 - p) * (1.0 - (-alpha * delta).exp())
+            (w0 - p) * f
         } else {
-            (range - w0 - p) * (1.0 - (alpha * delta).exp())
+            (range - w0 - p) * f
         }
     }
 }
@@ -63,7 +90,7 @@ impl DeviceModel for ReramDevice {
 
     fn traits(&self, key: Key, cell: u64) -> CellTraits {
         let gain = if self.p.d2d_sigma > 0.0 {
-            (1.0 + self.p.d2d_sigma * key.with(1).normal(cell)).max(0.0)
+            (1.0 + self.p.d2d_sigma * key.with(1).normal(cell)).clamp(0.0, 2.0)
         } else {
             1.0
         };
