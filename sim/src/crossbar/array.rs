@@ -302,10 +302,8 @@ impl CellArray {
             }
             Cells::Analog { g, traits, device } => {
                 let k = self.key.with(PURPOSE_WRITE).with(event);
-                for j in 0..cols {
-                    let c = i * cols + j;
-                    g[c] = to_q12(device.program(traits[c], levels[j].min(max), max, k, c as u64));
-                }
+                let r = i * cols..(i + 1) * cols;
+                device.program_row_q12(&traits[r.clone()], &mut g[r], &levels[..cols], max, k, (i * cols) as u64);
             }
         }
     }
@@ -346,18 +344,10 @@ impl CellArray {
             }
             Cells::Analog { g, traits, device } => {
                 let k = self.key.with(PURPOSE_WRITE).with(event);
-                for (j, &d) in n.iter().enumerate().take(cols) {
-                    if d == 0 {
-                        continue;
-                    }
-                    let c = i * cols + j;
-                    let o = device.update(traits[c], g[c] as f64 / G_ONE as f64, d as i64, self.max_level, k, c as u64);
-                    g[c] = to_q12(o.g);
-                    if o.clipped_levels > 0.0 {
-                        st.events += 1;
-                        st.levels += o.clipped_levels;
-                    }
-                }
+                let r = i * cols..(i + 1) * cols;
+                let (events, levels) = device.update_row_q12(&traits[r.clone()], &mut g[r], &n[..cols], self.max_level, k, (i * cols) as u64);
+                st.events = events;
+                st.levels = levels;
             }
         }
         st

@@ -17,6 +17,8 @@ use crate::rng::Key;
 pub struct CellTraits {
     /// Conductance scale (1.0 for a nominal cell).
     pub gain: f64,
+    /// 1 / gain (0 for a dead cell of gain 0), kept to avoid a division per update.
+    pub inv_gain: f64,
     pub stuck: Stuck,
 }
 
@@ -52,6 +54,49 @@ pub trait DeviceModel: Send + Sync + std::fmt::Debug {
         -> UpdateOutcome;
     /// Standard deviation of one cell's read current, in levels.
     fn read_noise_sigma(&self) -> f64;
+
+    /// Program a row of cells (Q.12 conductances) to `levels`; cell j draws noise index
+    /// `first_cell + j`. Override only for speed; the result must equal this per-cell loop.
+    fn program_row_q12(&self, traits: &[CellTraits], g: &mut [i32], levels: &[u32], max_level: u32, noise: Key, first_cell: u64) {
+        program_row_q12_with(self, traits, g, levels, max_level, noise, first_cell)
+    }
+
+    /// Apply one update window to a row of cells held as Q.12 conductances: cell j moves by
+    /// `n[j]` levels (0 = untouched). `first_cell` is the index of cell 0 of the row in its
+    /// array (the noise index). Returns (cells that hit a rail, levels lost at the rails).
+    /// Override only for speed; the result must equal this per-cell loop.
+    #[allow(clippy::too_many_arguments)]
+    fn update_row_q12(&self, traits: &[CellTraits], g: &mut [i32], n: &[i16], max_level: u32, noise: Key, first_cell: u64) -> (u64, f64) {
+        update_row_q12_with(self, traits, g, n, max_level, noise, first_cell)
+    }
+}
+
+/// The per-cell loop behind [`DeviceModel::program_row_q12`].
+#[inline(always)]
+pub fn program_row_q12_with<D: DeviceModel + ?Sized>(dev: &D, traits: &[CellTraits], g: &mut [i32], levels: &[u32], max_level: u32, noise: Key, first_cell: u64) {
+    const ONE: f64 = (1u64 << crate::crossbar::G_FRAC) as f64;
+    for (j, ((gc, &l), &t)) in g.iter_mut().zip(levels).zip(traits).enumerate() {
+        let v = dev.program(t, l.min(max_level), max_level, noise, first_cell + j as u64);
+        *gc = crate::crossbar::round_i64(v * ONE) as i32;
+    }
+}
+
+/// The per-cell loop behind [`DeviceModel::update_row_q12`], generic so that a model can
+/// call it with its own type and get `update` inlined.
+#[inline(always)]
+pub fn update_row_q12_with<D: DeviceModel + ?Sized>(dev: &D, traits: &[CellTraits], g: &mut [i32], n: &[i16], max_level: u32, noise: Key, first_cell: u64) -> (u64, f64) {
+    const ONE: f64 = (1u64 << crate::crossbar::G_FRAC) as f64;
+    let (mut events, mut levels) = (0u64, 0f64);
+    for (j, ((gc, &d), &t)) in g.iter_mut().zip(n).zip(traits).enumerate() {
+        if d == 0 {
+            continue;
+        }
+        let o = dev.update(t, *gc as f64 / ONE, d as i64, max_level, noise, first_cell + j as u64);
+        *gc = crate::crossbar::round_i64(o.g * ONE) as i32;
+        events += (o.clipped_levels > 0.0) as u64;
+        levels += o.clipped_levels;
+    }
+    (events, levels)
 }
 
 /// Ideal integer levels, no noise.
@@ -65,6 +110,7 @@ impl DeviceModel for IdealDevice {
     fn traits(&self, _: Key, _: u64) -> CellTraits {
         CellTraits {
             gain: 1.0,
+            inv_gain: 1.0,
             stuck: Stuck::No,
         }
     }

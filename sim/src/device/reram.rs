@@ -17,6 +17,10 @@ pub struct ReramDevice {
     p: DeviceConfig,
     /// 1 / (1 - e^-alpha): w0 = range * this.
     w0_per_range: f64,
+    /// 1 / on_off_ratio (0 for an infinite ratio): g_lo = max_level * this.
+    inv_on_off: f64,
+    /// 1 / (1 - inv_on_off): levels per unit of conductance of a cell of gain 1.
+    levels_per_g: f64,
     /// Per cell width b (index b, max_level = 2^b - 1): 1 - e^(-alpha n / max_level), n = 0..=TABLE_N.
     saturation: [std::sync::OnceLock<Vec<f64>>; 9],
 }
@@ -26,12 +30,15 @@ impl ReramDevice {
         let a = p.nonlinearity_alpha;
         ReramDevice {
             w0_per_range: if a > 0.0 { 1.0 / (1.0 - (-a).exp()) } else { 0.0 },
+            inv_on_off: if p.on_off_ratio > 0.0 { 1.0 / p.on_off_ratio } else { 0.0 },
+            levels_per_g: if p.on_off_ratio > 0.0 { 1.0 / (1.0 - 1.0 / p.on_off_ratio) } else { 1.0 },
             p,
             saturation: Default::default(),
         }
     }
 
     /// 1 - e^(-alpha |n| / max_level), from a table when it applies.
+    #[inline(always)]
     fn saturation_factor(&self, n: u64, max_level: u32) -> f64 {
         let b = (max_level + 1).trailing_zeros() as usize;
         if (max_level + 1).is_power_of_two() && b < 9 && (n as usize) <= TABLE_N {
@@ -50,25 +57,18 @@ impl ReramDevice {
         &self.p
     }
 
-    fn g_lo(&self, max_level: u32) -> f64 {
-        if self.p.on_off_ratio > 0.0 {
-            max_level as f64 / self.p.on_off_ratio
-        } else {
-            0.0
-        }
-    }
-
-    /// Rails and level step of a cell: (lowest g, highest g, g per level).
+    /// Rails and level step of a cell: (lowest g, highest g, g per level). Multiplications
+    /// only: this runs once per cell update.
+    #[inline]
     pub fn rails(&self, t: CellTraits, max_level: u32) -> (f64, f64, f64) {
         let m = max_level as f64;
-        let lo = self.g_lo(max_level);
-        (t.gain * lo, t.gain * m, t.gain * (m - lo) / m)
+        (t.gain * m * self.inv_on_off, t.gain * m, t.gain * (1.0 - self.inv_on_off))
     }
 
     /// Ideal-direction change of the position p in [0, range] for n levels, with the
     /// saturating asymmetric nonlinearity of reference/panther.md 4.3 when alpha > 0.
-    fn drift(&self, p: f64, range: f64, n: i64, max_level: u32) -> f64 {
-        let step = range / max_level as f64;
+    #[inline(always)]
+    fn drift(&self, p: f64, range: f64, step: f64, n: i64, max_level: u32) -> f64 {
         if self.p.nonlinearity_alpha == 0.0 || n == 0 {
             return n as f64 * step;
         }
@@ -80,6 +80,18 @@ impl ReramDevice {
         } else {
             (range - w0 - p) * f
         }
+    }
+}
+
+/// sqrt(n) for pulse-train sizes, from a table for the common small ones.
+#[inline(always)]
+fn sqrt_levels(n: u64) -> f64 {
+    static TABLE: std::sync::OnceLock<Vec<f64>> = std::sync::OnceLock::new();
+    let t = TABLE.get_or_init(|| (0..=TABLE_N).map(|k| (k as f64).sqrt()).collect());
+    if (n as usize) <= TABLE_N {
+        t[n as usize]
+    } else {
+        (n as f64).sqrt()
     }
 }
 
@@ -102,9 +114,14 @@ impl DeviceModel for ReramDevice {
         } else {
             Stuck::No
         };
-        CellTraits { gain, stuck }
+        CellTraits {
+            gain,
+            inv_gain: if gain > 0.0 { 1.0 / gain } else { 0.0 },
+            stuck,
+        }
     }
 
+    #[inline(always)]
     fn program(&self, t: CellTraits, level: u32, max_level: u32, noise: Key, event: u64) -> f64 {
         let (lo, hi, step) = self.rails(t, max_level);
         match t.stuck {
@@ -120,6 +137,7 @@ impl DeviceModel for ReramDevice {
         g.clamp(lo, hi)
     }
 
+    #[inline(always)]
     fn update(
         &self,
         t: CellTraits,
@@ -138,22 +156,30 @@ impl DeviceModel for ReramDevice {
         let (lo, hi, step) = self.rails(t, max_level);
         let range = hi - lo;
         let p = g - lo;
-        let mut dp = self.drift(p, range, n, max_level);
+        let mut dp = self.drift(p, range, step, n, max_level);
         if self.p.write_noise_sigma > 0.0 {
             // Independent per-pulse noise of variance sigma^2 per level adds up to
             // sigma^2 * |n| for the whole train (all pulses on a cell share one sign).
-            dp += self.p.write_noise_sigma * step * (n.unsigned_abs() as f64).sqrt() * noise.normal(event);
+            dp += self.p.write_noise_sigma * step * sqrt_levels(n.unsigned_abs()) * noise.normal(event);
         }
         let want = p + dp;
         let got = want.clamp(0.0, range);
         UpdateOutcome {
             g: lo + got,
-            clipped_levels: if step > 0.0 { (want - got).abs() / step } else { 0.0 },
+            clipped_levels: (want - got).abs() * t.inv_gain * self.levels_per_g,
         }
     }
 
     fn read_noise_sigma(&self) -> f64 {
         self.p.read_noise_sigma
+    }
+
+    fn program_row_q12(&self, traits: &[CellTraits], g: &mut [i32], levels: &[u32], max_level: u32, noise: Key, first_cell: u64) {
+        super::program_row_q12_with(self, traits, g, levels, max_level, noise, first_cell)
+    }
+
+    fn update_row_q12(&self, traits: &[CellTraits], g: &mut [i32], n: &[i16], max_level: u32, noise: Key, first_cell: u64) -> (u64, f64) {
+        super::update_row_q12_with(self, traits, g, n, max_level, noise, first_cell)
     }
 }
 
@@ -170,6 +196,7 @@ mod tests {
     fn nominal() -> CellTraits {
         CellTraits {
             gain: 1.0,
+            inv_gain: 1.0,
             stuck: Stuck::No,
         }
     }
