@@ -125,20 +125,16 @@ pub enum OpFileError {
         column: usize,
         message: String,
     },
-    #[error("{source}")]
-    Config {
-        origin: String,
-        #[source]
-        source: ConfigError,
-    },
+    #[error("{error}")]
+    Config { origin: String, error: ConfigError },
     #[error("{origin}: {what}")]
     Shape { origin: String, what: String },
-    #[error("{origin}: ops[{index}] ({op}): {source}")]
+    #[error("{origin}: ops[{index}] ({op}): {error}")]
     Op {
         origin: String,
         index: usize,
         op: &'static str,
-        source: McuError,
+        error: McuError,
     },
 }
 
@@ -155,14 +151,19 @@ impl OpFile {
     /// The effective configuration: `base` (from the command line) wins over the file's
     /// `config`/`preset`; then the file's seed and variant apply.
     pub fn effective_config(&self, base: Option<&Config>, origin: &str) -> Result<Config, OpFileError> {
-        let cfg_err = |source| OpFileError::Config {
+        let cfg_err = |error| OpFileError::Config {
             origin: origin.to_string(),
-            source,
+            error,
         };
         let mut cfg = match (base, &self.config, &self.preset) {
             (Some(b), _, _) => b.clone(),
             (None, Some(c), _) => c.clone(),
-            (None, None, Some(p)) => Preset::from_name(p).map_err(cfg_err)?.config(),
+            (None, None, Some(p)) => Preset::from_name(p)
+                .map_err(|e| OpFileError::Shape {
+                    origin: origin.to_string(),
+                    what: format!("field `preset`: {e}"),
+                })?
+                .config(),
             (None, None, None) => Preset::Panther.config(),
         };
         if let Some(s) = self.seed {
@@ -213,11 +214,11 @@ pub fn run(file: &OpFile, cfg: &Config, origin: &str) -> Result<RunOutput, OpFil
     }
     let mut results = Vec::with_capacity(file.ops.len());
     for (index, op) in file.ops.iter().enumerate() {
-        let op_err = |source| OpFileError::Op {
+        let op_err = |error| OpFileError::Op {
             origin: origin.to_string(),
             index,
             op: op.name(),
-            source,
+            error,
         };
         let r = match op {
             Op::Mvm { x } => {

@@ -1,0 +1,160 @@
+//! The `panther` command line, run as users run it.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn panther(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_panther"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run panther")
+}
+
+fn repo(p: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join(p).display().to_string()
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("panther-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d.join(name)
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+/// A failure: exit code 2, a message containing every `needle`, never a panic.
+fn fails_with(o: &Output, needles: &[&str]) {
+    let e = stderr(o);
+    assert_eq!(o.status.code(), Some(2), "stderr: {e}");
+    assert!(!e.contains("panicked"), "{e}");
+    for n in needles {
+        assert!(e.contains(n), "missing {n:?} in: {e}");
+        assert_eq!(e.matches(n).count(), 1, "repeated {n:?} in: {e}");
+    }
+}
+
+#[test]
+fn golden_example_matches_exact_products_and_reports_costs() {
+    let path = repo("examples/ops/small-sequence.json");
+    let o = panther(&["golden", "--ops", &path]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let input: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let w: Vec<Vec<i64>> = serde_json::from_value(input["weights"].clone()).unwrap();
+    let x: Vec<i64> = serde_json::from_value(input["ops"][0]["x"].clone()).unwrap();
+    let want: Vec<i64> = (0..16).map(|j| (0..16).map(|i| x[i] * w[i][j]).sum()).collect();
+    let got: Vec<i64> = serde_json::from_value(out["results"][0]["y_raw"].clone()).unwrap();
+    assert_eq!(got, want);
+    let y: Vec<i64> = serde_json::from_value(out["results"][0]["y"].clone()).unwrap();
+    for (r, yy) in want.iter().zip(&y) {
+        assert_eq!(*yy, ((r + 2048) >> 12).clamp(-32768, 32767));
+    }
+    let ops: Vec<&str> = out["results"].as_array().unwrap().iter().map(|r| r["op"].as_str().unwrap()).collect();
+    assert_eq!(ops, ["mvm", "mtvm", "opa", "read_weights", "crs", "mvm", "read_slices"]);
+    assert_eq!(out["totals"]["counters"]["mvm_ops"], 2);
+    assert!(out["totals"]["total_energy_pj"].as_f64().unwrap() > 0.0);
+    assert!(out["totals"]["latency_ns"].as_f64().unwrap() > 0.0);
+    // Weights after the OPA, read back serially, changed by the aligned products.
+    let wr: Vec<Vec<i64>> = serde_json::from_value(out["results"][3]["weights"].clone()).unwrap();
+    assert_ne!(wr, w);
+}
+
+#[test]
+fn golden_writes_atomically_and_reports_unwritable_paths() {
+    let path = repo("examples/ops/small-sequence.json");
+    let out = tmp("golden.json");
+    let o = panther(&["golden", "--ops", &path, "-o", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(v["config"], "small");
+    let o = panther(&["golden", "--ops", &path, "-o", "/nonexistent-dir/x.json"]);
+    fails_with(&o, &["cannot write /nonexistent-dir/x.json"]);
+    assert!(!std::path::Path::new("/nonexistent-dir/x.json").exists());
+}
+
+fn golden_on(text: &str, name: &str) -> Output {
+    let p = tmp(name);
+    std::fs::write(&p, text).unwrap();
+    panther(&["golden", "--ops", p.to_str().unwrap()])
+}
+
+#[test]
+fn golden_bad_input_names_the_problem() {
+    // Malformed JSON: line and column.
+    let o = golden_on("{\"preset\": \"small\",\n \"ops\": [ {\"op\": \"mvm\" ", "trunc.json");
+    fails_with(&o, &["trunc.json: line 2"]);
+    // Unknown field.
+    let o = golden_on(r#"{"preset": "small", "opz": []}"#, "unknown.json");
+    fails_with(&o, &["unknown field `opz`"]);
+    // Unknown op.
+    let o = golden_on(r#"{"preset": "small", "ops": [{"op": "fly"}]}"#, "op.json");
+    fails_with(&o, &["unknown variant `fly`", "mvm"]);
+    // Vector of the wrong length.
+    let o = golden_on(r#"{"preset": "small", "ops": [{"op": "mvm", "x": [1, 2]}]}"#, "len.json");
+    fails_with(&o, &["ops[0] (mvm)", "`x` has 2 elements; this MCU needs 16"]);
+    // Weight outside the word.
+    let w = format!("[{}]", vec![format!("[{}]", vec!["40000"; 16].join(",")); 16].join(","));
+    let o = golden_on(&format!(r#"{{"preset": "small", "weights": {w}, "ops": []}}"#), "w.json");
+    fails_with(&o, &["`weights[0]` = 40000 is outside the 16-bit word range -32768..=32767"]);
+    // Weights of the wrong shape.
+    let o = golden_on(r#"{"preset": "small", "weights": [[1]], "ops": []}"#, "shape.json");
+    fails_with(&o, &["`weights` has 1 rows; the array has 16"]);
+    // Unknown preset.
+    let o = golden_on(r#"{"preset": "huge", "ops": []}"#, "preset.json");
+    fails_with(&o, &["preset.json: field `preset`: unknown preset `huge`"]);
+    // Inline config with an invalid field.
+    let mut cfg: serde_json::Value = serde_json::to_value(panther_sim::Preset::Small.config()).unwrap();
+    cfg["adc"]["bits"] = serde_json::json!(0);
+    let o = golden_on(&serde_json::json!({"config": cfg, "ops": []}).to_string(), "cfg.json");
+    fails_with(&o, &["adc.bits"]);
+    // Missing file.
+    let o = panther(&["golden", "--ops", "/nonexistent.json"]);
+    fails_with(&o, &["cannot read /nonexistent.json"]);
+}
+
+#[test]
+fn config_show_and_check_round_trip() {
+    for preset in ["panther", "puma-8b-adc", "small"] {
+        let p = tmp(&format!("{preset}.toml"));
+        let o = panther(&["config", "show", "--preset", preset, "-o", p.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let o = panther(&["config", "check", p.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(String::from_utf8_lossy(&o.stdout).contains(": ok"));
+    }
+    let bad = tmp("bad.toml");
+    let text = std::fs::read_to_string(tmp("panther.toml")).unwrap().replace("slices = 8", "slices = 7");
+    std::fs::write(&bad, text).unwrap();
+    let o = panther(&["config", "check", bad.to_str().unwrap()]);
+    fails_with(&o, &["bad.toml", "slicing.slices", "must equal format.word_bits"]);
+    let o = panther(&["config", "show", "--preset", "nope"]);
+    fails_with(&o, &["unknown preset `nope`"]);
+}
+
+#[test]
+fn demo_runs_on_the_small_preset() {
+    for v in ["V1", "V2", "V3"] {
+        let o = panther(&["demo", "--config", "small", "--variant", v]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let s = String::from_utf8_lossy(&o.stdout);
+        assert!(s.contains(&format!("variant {v}")), "{s}");
+        assert_eq!(s.matches("exact integer product").count(), 2, "{s}");
+        assert!(!s.contains("false"), "{s}");
+        assert!(s.contains("total"), "{s}");
+    }
+}
+
+#[test]
+fn bench_mcu_reports_ratios_as_json() {
+    let o = panther(&["bench", "mcu", "--config", "small", "--min-ms", "5", "--only", "mvm,opa"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s = String::from_utf8_lossy(&o.stdout);
+    let json = &s[s.find('{').unwrap()..];
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    let rows = v["results"].as_array().unwrap();
+    assert!(rows.iter().any(|r| r["op"] == "opa" && r["device"] == "all-effects"));
+    assert!(rows.iter().all(|r| r["ratio_to_plain"].as_f64().unwrap() > 0.0));
+}
