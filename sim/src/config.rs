@@ -383,8 +383,10 @@ impl Config {
         Config::from_toml_str(&text, &origin)
     }
 
+    /// The effective configuration as TOML (field reference: docs/config.md).
     pub fn to_toml(&self) -> String {
-        toml::to_string_pretty(self).expect("config serialises")
+        let body = toml::to_string(self).expect("config serialises");
+        format!("# PANTHER model configuration; fields: docs/config.md\n{body}")
     }
 
     /// Check every invariant; the message names the field and what is allowed.
