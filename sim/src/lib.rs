@@ -8,6 +8,7 @@
 //! - [`crossbar`]: the behavioural analog crossbar (arrays, sample-and-hold, SAR ADC);
 //! - [`mcu`]: the bit-sliced matrix compute unit (MVM, MTVM, OPA, CRS);
 //! - [`cost`]: event counters, energy and latency;
+//! - [`isa`]: the instruction set, its 64-bit encoding, assembler and disassembler;
 //! - [`opfile`]: JSON operation sequences evaluated on one MCU (golden vectors).
 
 pub mod config;
@@ -15,6 +16,7 @@ pub mod cost;
 pub mod crossbar;
 pub mod device;
 pub mod fixed;
+pub mod isa;
 pub mod mcu;
 pub mod opfile;
 pub mod rng;
