@@ -38,17 +38,19 @@ pub fn load_config(spec: &str) -> Result<Config> {
     }
 }
 
+/// Print a line; a closed pipe (`| head`) ends quietly instead of panicking.
+pub fn print_stdout(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}") {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => Ok(r?),
+    }
+}
+
 /// Write `text` to `path` atomically (temporary file, then rename), or to stdout for None.
 pub fn emit(path: Option<&PathBuf>, text: &str) -> Result<()> {
     match path {
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())?;
-            if !text.ends_with('\n') {
-                out.write_all(b"\n")?;
-            }
-            Ok(())
-        }
+        None => print_stdout(text.trim_end_matches('\n')),
         Some(p) => write_atomic(p, text.as_bytes()),
     }
 }

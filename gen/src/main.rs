@@ -1,4 +1,4 @@
-//! `panther`: the command line of the PANTHER model.
+//! `panther`: the command line of the PANTHER model. Each subcommand lives in `cmd/`.
 
 mod cmd;
 mod common;
@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "panther", version, about = "PANTHER ReRAM training accelerator: golden model, RTL, co-simulation", long_about = None)]
+#[command(name = "panther", version, about = "PANTHER ReRAM training accelerator: golden model, ISA, architectural simulator", long_about = None)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -22,6 +22,12 @@ enum Command {
     Golden(cmd::golden::GoldenArgs),
     /// The MCU demonstration: MVM, MTVM, OPA and CRS on random weights with errors and costs.
     Demo(cmd::demo::DemoArgs),
+    /// Assemble a program to 64-bit words.
+    Asm(cmd::asm::AsmArgs),
+    /// Print a program binary as assembly.
+    Disasm(cmd::asm::DisasmArgs),
+    /// Run a program bundle on the architectural simulator; JSON report.
+    Run(cmd::run::RunArgs),
     /// Benchmarks (release build recommended).
     #[command(subcommand)]
     Bench(cmd::BenchCmd),
@@ -33,6 +39,9 @@ fn main() -> ExitCode {
         Command::Config(c) => cmd::config::run(c),
         Command::Golden(a) => cmd::golden::run(a),
         Command::Demo(a) => cmd::demo::run(a),
+        Command::Asm(a) => cmd::asm::run(a),
+        Command::Disasm(a) => cmd::asm::run_disasm(a),
+        Command::Run(a) => cmd::run::run(a),
         Command::Bench(b) => cmd::run_bench(b),
     };
     match r {
