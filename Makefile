@@ -26,6 +26,7 @@ golden-example: $(PANTHER_RELEASE) ## Evaluate the example op file of docs/golde
 bench: $(PANTHER_RELEASE) ## Benchmarks (release build); JSON copies in $(OUT)/bench
 	mkdir -p $(OUT)/bench
 	$(PANTHER_RELEASE) bench mcu --json $(OUT)/bench/mcu.json
+	$(PANTHER_RELEASE) bench arch | tee $(OUT)/bench/arch.json
 
 fmt: ## Check formatting
 	$(CARGO) fmt --all -- --check

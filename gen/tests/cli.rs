@@ -158,3 +158,58 @@ fn bench_mcu_reports_ratios_as_json() {
     assert!(rows.iter().any(|r| r["op"] == "opa" && r["device"] == "all-effects"));
     assert!(rows.iter().all(|r| r["ratio_to_plain"].as_f64().unwrap() > 0.0));
 }
+
+#[test]
+fn asm_disasm_round_trip_through_files() {
+    let src = repo("examples/bundles/producer-consumer/producer.s");
+    let bin = tmp("producer.bin");
+    let o = panther(&["asm", &src, "-o", bin.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::metadata(&bin).unwrap().len() % 8, 0);
+    let o = panther(&["disasm", bin.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = tmp("producer-again.s");
+    std::fs::write(&text, &o.stdout).unwrap();
+    let bin2 = tmp("producer-again.bin");
+    let o = panther(&["asm", text.to_str().unwrap(), "-o", bin2.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&bin).unwrap(), std::fs::read(&bin2).unwrap());
+}
+
+#[test]
+fn asm_errors_are_file_line_column_and_write_nothing() {
+    let src = tmp("bad.s");
+    std::fs::write(&src, "start: nop\n  alu add, 1536, 1537\n  jmp nowhere\n").unwrap();
+    let out = tmp("bad.bin");
+    let o = panther(&["asm", src.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    fails_with(&o, &["bad.s:2:3:", "`alu` takes 4 operands", "bad.s:3:"]);
+    assert!(!out.exists());
+    let ragged = tmp("ragged.bin");
+    std::fs::write(&ragged, [0u8; 12]).unwrap();
+    let o = panther(&["disasm", ragged.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("panicked"));
+}
+
+#[test]
+fn run_mlp_bundle_reports_cycles_energy_and_dumps() {
+    let b = repo("examples/bundles/mlp-train-step");
+    let trace = tmp("trace.jsonl");
+    let o = panther(&["run", &b, "--config", "small", "--trace", trace.to_str().unwrap(), "--dump", "tile0.core0.mcu0.weights"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["cycles"].as_u64().unwrap() > 0);
+    assert_eq!(v["mcu_ops"]["opa"], 2);
+    assert!(v["energy_pj"]["mcu.crossbar_read"].as_f64().unwrap() > 0.0);
+    assert!(v["total_energy_pj"].as_f64().unwrap() > 0.0);
+    let lines = std::fs::read_to_string(&trace).unwrap();
+    assert!(lines.lines().count() > 10);
+    for l in lines.lines().take(5) {
+        let _: serde_json::Value = serde_json::from_str(l).unwrap();
+    }
+    let o = panther(&["run", &b, "--config", "small", "--max-cycles", "100"]);
+    fails_with(&o, &["cycle limit 100 reached", "core 0: pc 4"]);
+    let o = panther(&["run", "/nonexistent-bundle"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!stderr(&o).contains("panicked"));
+}
