@@ -56,9 +56,18 @@ pub fn emit(path: Option<&PathBuf>, text: &str) -> Result<()> {
 }
 
 pub fn write_atomic(p: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = p.file_name().with_context(|| format!("{}: not a file path", p.display()))?;
-    let tmp = dir.join(format!(".{}.tmp{}", name.to_string_lossy(), std::process::id()));
+    let dir = p
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = p
+        .file_name()
+        .with_context(|| format!("{}: not a file path", p.display()))?;
+    let tmp = dir.join(format!(
+        ".{}.tmp{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
     std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", p.display()))?;
     std::fs::rename(&tmp, p).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
@@ -79,13 +88,24 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
         cells
             .iter()
             .enumerate()
-            .map(|(k, c)| if k == 0 { format!("{c:<w$}", w = w[k]) } else { format!("{c:>w$}", w = w[k]) })
+            .map(|(k, c)| {
+                if k == 0 {
+                    format!("{c:<w$}", w = w[k])
+                } else {
+                    format!("{c:>w$}", w = w[k])
+                }
+            })
             .collect::<Vec<_>>()
             .join("  ")
     };
     let mut s = line(header.to_vec());
     s.push('\n');
-    s.push_str(&w.iter().map(|&k| "-".repeat(k)).collect::<Vec<_>>().join("  "));
+    s.push_str(
+        &w.iter()
+            .map(|&k| "-".repeat(k))
+            .collect::<Vec<_>>()
+            .join("  "),
+    );
     s.push('\n');
     for r in rows {
         s.push_str(&line(r.iter().map(|c| c.as_str()).collect()));

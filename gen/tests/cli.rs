@@ -12,7 +12,11 @@ fn panther(args: &[&str]) -> Output {
 }
 
 fn repo(p: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join(p).display().to_string()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(p)
+        .display()
+        .to_string()
 }
 
 fn tmp(name: &str) -> PathBuf {
@@ -42,18 +46,37 @@ fn golden_example_matches_exact_products_and_reports_costs() {
     let o = panther(&["golden", "--ops", &path]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let input: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let input: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let w: Vec<Vec<i64>> = serde_json::from_value(input["weights"].clone()).unwrap();
     let x: Vec<i64> = serde_json::from_value(input["ops"][0]["x"].clone()).unwrap();
-    let want: Vec<i64> = (0..16).map(|j| (0..16).map(|i| x[i] * w[i][j]).sum()).collect();
+    let want: Vec<i64> = (0..16)
+        .map(|j| (0..16).map(|i| x[i] * w[i][j]).sum())
+        .collect();
     let got: Vec<i64> = serde_json::from_value(out["results"][0]["y_raw"].clone()).unwrap();
     assert_eq!(got, want);
     let y: Vec<i64> = serde_json::from_value(out["results"][0]["y"].clone()).unwrap();
     for (r, yy) in want.iter().zip(&y) {
         assert_eq!(*yy, ((r + 2048) >> 12).clamp(-32768, 32767));
     }
-    let ops: Vec<&str> = out["results"].as_array().unwrap().iter().map(|r| r["op"].as_str().unwrap()).collect();
-    assert_eq!(ops, ["mvm", "mtvm", "opa", "read_weights", "crs", "mvm", "read_slices"]);
+    let ops: Vec<&str> = out["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["op"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ops,
+        [
+            "mvm",
+            "mtvm",
+            "opa",
+            "read_weights",
+            "crs",
+            "mvm",
+            "read_slices"
+        ]
+    );
     assert_eq!(out["totals"]["counters"]["mvm_ops"], 2);
     assert!(out["totals"]["total_energy_pj"].as_f64().unwrap() > 0.0);
     assert!(out["totals"]["latency_ns"].as_f64().unwrap() > 0.0);
@@ -68,7 +91,8 @@ fn golden_writes_atomically_and_reports_unwritable_paths() {
     let out = tmp("golden.json");
     let o = panther(&["golden", "--ops", &path, "-o", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(v["config"], "small");
     let o = panther(&["golden", "--ops", &path, "-o", "/nonexistent-dir/x.json"]);
     fails_with(&o, &["cannot write /nonexistent-dir/x.json"]);
@@ -84,7 +108,10 @@ fn golden_on(text: &str, name: &str) -> Output {
 #[test]
 fn golden_bad_input_names_the_problem() {
     // Malformed JSON: line and column.
-    let o = golden_on("{\"preset\": \"small\",\n \"ops\": [ {\"op\": \"mvm\" ", "trunc.json");
+    let o = golden_on(
+        "{\"preset\": \"small\",\n \"ops\": [ {\"op\": \"mvm\" ",
+        "trunc.json",
+    );
     fails_with(&o, &["trunc.json: line 2"]);
     // Unknown field.
     let o = golden_on(r#"{"preset": "small", "opz": []}"#, "unknown.json");
@@ -93,22 +120,44 @@ fn golden_bad_input_names_the_problem() {
     let o = golden_on(r#"{"preset": "small", "ops": [{"op": "fly"}]}"#, "op.json");
     fails_with(&o, &["unknown variant `fly`", "mvm"]);
     // Vector of the wrong length.
-    let o = golden_on(r#"{"preset": "small", "ops": [{"op": "mvm", "x": [1, 2]}]}"#, "len.json");
-    fails_with(&o, &["ops[0] (mvm)", "`x` has 2 elements; this MCU needs 16"]);
+    let o = golden_on(
+        r#"{"preset": "small", "ops": [{"op": "mvm", "x": [1, 2]}]}"#,
+        "len.json",
+    );
+    fails_with(
+        &o,
+        &["ops[0] (mvm)", "`x` has 2 elements; this MCU needs 16"],
+    );
     // Weight outside the word.
-    let w = format!("[{}]", vec![format!("[{}]", vec!["40000"; 16].join(",")); 16].join(","));
-    let o = golden_on(&format!(r#"{{"preset": "small", "weights": {w}, "ops": []}}"#), "w.json");
-    fails_with(&o, &["`weights[0]` = 40000 is outside the 16-bit word range -32768..=32767"]);
+    let w = format!(
+        "[{}]",
+        vec![format!("[{}]", vec!["40000"; 16].join(",")); 16].join(",")
+    );
+    let o = golden_on(
+        &format!(r#"{{"preset": "small", "weights": {w}, "ops": []}}"#),
+        "w.json",
+    );
+    fails_with(
+        &o,
+        &["`weights[0]` = 40000 is outside the 16-bit word range -32768..=32767"],
+    );
     // Weights of the wrong shape.
-    let o = golden_on(r#"{"preset": "small", "weights": [[1]], "ops": []}"#, "shape.json");
+    let o = golden_on(
+        r#"{"preset": "small", "weights": [[1]], "ops": []}"#,
+        "shape.json",
+    );
     fails_with(&o, &["`weights` has 1 rows; the array has 16"]);
     // Unknown preset.
     let o = golden_on(r#"{"preset": "huge", "ops": []}"#, "preset.json");
     fails_with(&o, &["preset.json: field `preset`: unknown preset `huge`"]);
     // Inline config with an invalid field.
-    let mut cfg: serde_json::Value = serde_json::to_value(panther_sim::Preset::Small.config()).unwrap();
+    let mut cfg: serde_json::Value =
+        serde_json::to_value(panther_sim::Preset::Small.config()).unwrap();
     cfg["adc"]["bits"] = serde_json::json!(0);
-    let o = golden_on(&serde_json::json!({"config": cfg, "ops": []}).to_string(), "cfg.json");
+    let o = golden_on(
+        &serde_json::json!({"config": cfg, "ops": []}).to_string(),
+        "cfg.json",
+    );
     fails_with(&o, &["adc.bits"]);
     // Missing file.
     let o = panther(&["golden", "--ops", "/nonexistent.json"]);
@@ -119,17 +168,29 @@ fn golden_bad_input_names_the_problem() {
 fn config_show_and_check_round_trip() {
     for preset in ["panther", "puma-8b-adc", "small"] {
         let p = tmp(&format!("{preset}.toml"));
-        let o = panther(&["config", "show", "--preset", preset, "-o", p.to_str().unwrap()]);
+        let o = panther(&[
+            "config",
+            "show",
+            "--preset",
+            preset,
+            "-o",
+            p.to_str().unwrap(),
+        ]);
         assert!(o.status.success(), "{}", stderr(&o));
         let o = panther(&["config", "check", p.to_str().unwrap()]);
         assert!(o.status.success(), "{}", stderr(&o));
         assert!(String::from_utf8_lossy(&o.stdout).contains(": ok"));
     }
     let bad = tmp("bad.toml");
-    let text = std::fs::read_to_string(tmp("panther.toml")).unwrap().replace("slices = 8", "slices = 7");
+    let text = std::fs::read_to_string(tmp("panther.toml"))
+        .unwrap()
+        .replace("slices = 8", "slices = 7");
     std::fs::write(&bad, text).unwrap();
     let o = panther(&["config", "check", bad.to_str().unwrap()]);
-    fails_with(&o, &["bad.toml", "slicing.slices", "must equal format.word_bits"]);
+    fails_with(
+        &o,
+        &["bad.toml", "slicing.slices", "must equal format.word_bits"],
+    );
     let o = panther(&["config", "show", "--preset", "nope"]);
     fails_with(&o, &["unknown preset `nope`"]);
 }
@@ -149,14 +210,20 @@ fn demo_runs_on_the_small_preset() {
 
 #[test]
 fn bench_mcu_reports_ratios_as_json() {
-    let o = panther(&["bench", "mcu", "--config", "small", "--min-ms", "5", "--only", "mvm,opa"]);
+    let o = panther(&[
+        "bench", "mcu", "--config", "small", "--min-ms", "5", "--only", "mvm,opa",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let s = String::from_utf8_lossy(&o.stdout);
     let json = &s[s.find('{').unwrap()..];
     let v: serde_json::Value = serde_json::from_str(json).unwrap();
     let rows = v["results"].as_array().unwrap();
-    assert!(rows.iter().any(|r| r["op"] == "opa" && r["device"] == "all-effects"));
-    assert!(rows.iter().all(|r| r["ratio_to_plain"].as_f64().unwrap() > 0.0));
+    assert!(rows
+        .iter()
+        .any(|r| r["op"] == "opa" && r["device"] == "all-effects"));
+    assert!(rows
+        .iter()
+        .all(|r| r["ratio_to_plain"].as_f64().unwrap() > 0.0));
 }
 
 #[test]
@@ -195,7 +262,16 @@ fn asm_errors_are_file_line_column_and_write_nothing() {
 fn run_mlp_bundle_reports_cycles_energy_and_dumps() {
     let b = repo("examples/bundles/mlp-train-step");
     let trace = tmp("trace.jsonl");
-    let o = panther(&["run", &b, "--config", "small", "--trace", trace.to_str().unwrap(), "--dump", "tile0.core0.mcu0.weights"]);
+    let o = panther(&[
+        "run",
+        &b,
+        "--config",
+        "small",
+        "--trace",
+        trace.to_str().unwrap(),
+        "--dump",
+        "tile0.core0.mcu0.weights",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(v["cycles"].as_u64().unwrap() > 0);

@@ -412,7 +412,10 @@ impl Config {
         if f.frac_bits >= f.word_bits {
             return Err(bad(
                 "format.frac_bits",
-                format!("must be below word_bits ({}), found {}", f.word_bits, f.frac_bits),
+                format!(
+                    "must be below word_bits ({}), found {}",
+                    f.word_bits, f.frac_bits
+                ),
             ));
         }
         if !(2..=16).contains(&f.input_bits) {
@@ -492,10 +495,7 @@ impl Config {
             if b < s.nominal_bits || b > 8 {
                 return Err(bad(
                     &format!("slicing.cell_bits[{k}]"),
-                    format!(
-                        "must be nominal_bits ({})..=8, found {b}",
-                        s.nominal_bits
-                    ),
+                    format!("must be nominal_bits ({})..=8, found {b}", s.nominal_bits),
                 ));
             }
         }
@@ -570,7 +570,10 @@ impl Config {
             ("timing.serial_write_row_ns", t.serial_write_row_ns),
         ] {
             if !(v.is_finite() && v > 0.0) {
-                return Err(bad(field, format!("must be a positive number of ns, found {v}")));
+                return Err(bad(
+                    field,
+                    format!("must be a positive number of ns, found {v}"),
+                ));
             }
         }
         if t.mvm_pipeline_stages == 0 {
@@ -592,7 +595,10 @@ impl Config {
             ("energy.carry_resolve_pj", e.carry_resolve_pj),
         ] {
             if !(v.is_finite() && v >= 0.0) {
-                return Err(bad(field, format!("must be a non-negative number of pJ, found {v}")));
+                return Err(bad(
+                    field,
+                    format!("must be a non-negative number of pJ, found {v}"),
+                ));
             }
         }
         Ok(())

@@ -144,13 +144,22 @@ impl OpFile {
             origin: origin.to_string(),
             line: e.line(),
             column: e.column(),
-            message: e.to_string().split(" at line ").next().unwrap_or("").to_string(),
+            message: e
+                .to_string()
+                .split(" at line ")
+                .next()
+                .unwrap_or("")
+                .to_string(),
         })
     }
 
     /// The effective configuration: `base` (from the command line) wins over the file's
     /// `config`/`preset`; then the file's seed and variant apply.
-    pub fn effective_config(&self, base: Option<&Config>, origin: &str) -> Result<Config, OpFileError> {
+    pub fn effective_config(
+        &self,
+        base: Option<&Config>,
+        origin: &str,
+    ) -> Result<Config, OpFileError> {
         let cfg_err = |error| OpFileError::Config {
             origin: origin.to_string(),
             error,
@@ -180,7 +189,10 @@ impl OpFile {
 /// Flatten a rows x cols matrix, checking its shape.
 pub fn flatten(m: &[Vec<i64>], rows: usize, cols: usize, name: &str) -> Result<Vec<i64>, String> {
     if m.len() != rows {
-        return Err(format!("`{name}` has {} rows; the array has {rows}", m.len()));
+        return Err(format!(
+            "`{name}` has {} rows; the array has {rows}",
+            m.len()
+        ));
     }
     let mut out = Vec::with_capacity(rows * cols);
     for (i, r) in m.iter().enumerate() {
@@ -269,9 +281,8 @@ pub fn run(file: &OpFile, cfg: &Config, origin: &str) -> Result<RunOutput, OpFil
                     .collect(),
             },
             Op::WriteWeights { weights } => {
-                let flat = flatten(weights, rows, cols, "weights").map_err(|what| {
-                    shape(format!("ops[{index}] (write_weights): {what}"))
-                })?;
+                let flat = flatten(weights, rows, cols, "weights")
+                    .map_err(|what| shape(format!("ops[{index}] (write_weights): {what}")))?;
                 mcu.write_weights(&flat).map_err(op_err)?;
                 OpResult::WriteWeights {}
             }

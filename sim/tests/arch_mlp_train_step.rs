@@ -25,7 +25,10 @@ fn json_words(name: &str) -> Vec<i64> {
     serde_json::from_str(&std::fs::read_to_string(dir().join(name)).unwrap()).unwrap()
 }
 
-const X: [i64; 16] = [-692, -1482, 3967, -68, -1750, -189, -3098, 997, -463, -1695, 2308, 2677, -3988, 267, -1853, 3566];
+const X: [i64; 16] = [
+    -692, -1482, 3967, -68, -1750, -189, -3098, 997, -463, -1695, 2308, 2677, -3988, 267, -1853,
+    3566,
+];
 const TARGET: usize = 2;
 
 fn r(v: i64) -> f64 {
@@ -61,7 +64,9 @@ fn training_step_matches_golden_mcu_and_float_reference() {
     m2.reset_counters();
     let z1 = m1.mvm(&X).unwrap().words;
     assert_eq!(d(0), z1, "forward MVM of layer 1");
-    let h: Vec<i64> = (0..16).map(|i| if i < HID { z1[i].max(0) } else { 0 }).collect();
+    let h: Vec<i64> = (0..16)
+        .map(|i| if i < HID { z1[i].max(0) } else { 0 })
+        .collect();
     let z2 = m2.mvm(&h).unwrap().words;
     assert_eq!(d(1), z2, "forward MVM of layer 2");
     let mut g = d(3);
@@ -93,16 +98,26 @@ fn training_step_matches_golden_mcu_and_float_reference() {
     let w1f = |i: usize, j: usize| r(w1[i * 16 + j]);
     let w2f = |i: usize, j: usize| r(w2[i * 16 + j]);
     let x: Vec<f64> = X.iter().map(|&v| r(v)).collect();
-    let z1f: Vec<f64> = (0..HID).map(|j| (0..IN).map(|i| x[i] * w1f(i, j)).sum()).collect();
+    let z1f: Vec<f64> = (0..HID)
+        .map(|j| (0..IN).map(|i| x[i] * w1f(i, j)).sum())
+        .collect();
     let hf: Vec<f64> = z1f.iter().map(|&v| v.max(0.0)).collect();
-    let z2f: Vec<f64> = (0..OUT).map(|j| (0..HID).map(|i| hf[i] * w2f(i, j)).sum()).collect();
+    let z2f: Vec<f64> = (0..OUT)
+        .map(|j| (0..HID).map(|i| hf[i] * w2f(i, j)).sum())
+        .collect();
     let mx = z2f.iter().copied().fold(f64::MIN, f64::max);
     let ex: Vec<f64> = z2f.iter().map(|v| (v - mx).exp()).collect();
     let sum: f64 = ex.iter().sum();
     let pf: Vec<f64> = ex.iter().map(|v| v / sum).collect();
-    let gf: Vec<f64> = (0..OUT).map(|j| pf[j] - if j == TARGET { 1.0 } else { 0.0 }).collect();
-    let backf: Vec<f64> = (0..HID).map(|i| (0..OUT).map(|j| w2f(i, j) * gf[j]).sum()).collect();
-    let d1f: Vec<f64> = (0..HID).map(|i| if z1f[i] > 0.0 { backf[i] } else { 0.0 }).collect();
+    let gf: Vec<f64> = (0..OUT)
+        .map(|j| pf[j] - if j == TARGET { 1.0 } else { 0.0 })
+        .collect();
+    let backf: Vec<f64> = (0..HID)
+        .map(|i| (0..OUT).map(|j| w2f(i, j) * gf[j]).sum())
+        .collect();
+    let d1f: Vec<f64> = (0..HID)
+        .map(|i| if z1f[i] > 0.0 { backf[i] } else { 0.0 })
+        .collect();
 
     let softmax_out = d(8);
     for j in 0..OUT {
@@ -111,20 +126,38 @@ fn training_step_matches_golden_mcu_and_float_reference() {
 
     // Bound per weight (LSB): OPA truncation loses < 1 LSB per set bit of |x_i|, and an
     // error of e LSB in d_j moves the update by |x_i| e.
-    let check = |name: &str, after: &[i64], before: &[i64], rows: usize, cols: usize, xs: &[f64], xw: &[i64], df: &dyn Fn(usize) -> f64| {
+    let check = |name: &str,
+                 after: &[i64],
+                 before: &[i64],
+                 rows: usize,
+                 cols: usize,
+                 xs: &[f64],
+                 xw: &[i64],
+                 df: &dyn Fn(usize) -> f64| {
         let mut worst: f64 = 0.0;
         for i in 0..16 {
             for j in 0..16 {
-                let want = if i < rows && j < cols { r(before[i * 16 + j]) + NEG_LR * xs[i] * df(j) } else { r(before[i * 16 + j]) };
+                let want = if i < rows && j < cols {
+                    r(before[i * 16 + j]) + NEG_LR * xs[i] * df(j)
+                } else {
+                    r(before[i * 16 + j])
+                };
                 let err_lsb = (r(after[i * 16 + j]) - want).abs() * 4096.0;
-                let bound = xw[i].unsigned_abs().count_ones() as f64 + xs[i].abs() * D_ERROR_LSB + 1.0;
-                assert!(err_lsb <= bound, "{name}[{i}][{j}]: error {err_lsb:.2} LSB > bound {bound:.2}");
+                let bound =
+                    xw[i].unsigned_abs().count_ones() as f64 + xs[i].abs() * D_ERROR_LSB + 1.0;
+                assert!(
+                    err_lsb <= bound,
+                    "{name}[{i}][{j}]: error {err_lsb:.2} LSB > bound {bound:.2}"
+                );
                 worst = worst.max(err_lsb);
             }
         }
         // The update is real: far larger than the error.
         let moved = (0..256).filter(|&k| after[k] != before[k]).count();
-        assert!(moved >= rows.min(16) * cols / 2, "{name}: only {moved} weights changed");
+        assert!(
+            moved >= rows.min(16) * cols / 2,
+            "{name}: only {moved} weights changed"
+        );
         eprintln!("{name}: worst error {worst:.2} LSB");
     };
     let hw: Vec<i64> = h.clone();

@@ -16,7 +16,12 @@ fn halt_cycle(src: &str, edram: Vec<MemInit>) -> u64 {
             id: 0,
             program: assemble("halt", "tile.s").unwrap().instrs,
             edram,
-            cores: vec![LoadedCore { id: 0, program, dmem: vec![], weights: vec![] }],
+            cores: vec![LoadedCore {
+                id: 0,
+                program,
+                dmem: vec![],
+                weights: vec![],
+            }],
         }],
     };
     let mut node = Node::new(&Preset::Small.config(), &bundle).unwrap();
@@ -39,7 +44,10 @@ fn taken_branches_cost_two_bubbles_and_not_taken_none() {
     assert_eq!(halt_cycle("jmp 2\nnop\nhlt", vec![]), 5);
     // beq on equal words (both 0) is taken; on unequal words it falls through.
     assert_eq!(halt_cycle("beq 1536, 1537, 2\nnop\nhlt", vec![]), 5);
-    assert_eq!(halt_cycle("set 1537, 1, 1\nbeq 1536, 1537, 3\nnop\nhlt", vec![]), 5);
+    assert_eq!(
+        halt_cycle("set 1537, 1, 1\nbeq 1536, 1537, 3\nnop\nhlt", vec![]),
+        5
+    );
 }
 
 #[test]
@@ -54,9 +62,17 @@ fn vector_latency_is_a_true_ceiling_over_the_lanes() {
 
 #[test]
 fn loads_take_request_plus_access_cycles_per_iteration() {
-    let data = vec![MemInit { addr: 0, words: Some(vec![7; 32]), values: None, count: 0 }];
+    let data = vec![MemInit {
+        addr: 0,
+        words: Some(vec![7; 32]),
+        values: None,
+        count: 0,
+    }];
     // set (cycle 2), ld: iteration 0 request 3, access 4-5; iteration 1 request 6, access 7-8; hlt 9.
-    assert_eq!(halt_cycle("set 1536, 0, 1\nld 1600, 1536, 16, 2\nhlt", data), 9);
+    assert_eq!(
+        halt_cycle("set 1536, 0, 1\nld 1600, 1536, 16, 2\nhlt", data),
+        9
+    );
 }
 
 #[test]

@@ -27,8 +27,14 @@ pub fn run(args: &AsmArgs) -> anyhow::Result<()> {
         Err(e) => bail!("{e}"),
     };
     let words: Vec<u64> = prog.instrs.iter().map(isa::encode).collect();
-    std::fs::write(&args.output, encoding::to_bytes(&words)).with_context(|| format!("writing {}", args.output.display()))?;
-    eprintln!("{}: {} instructions -> {}", name, words.len(), args.output.display());
+    std::fs::write(&args.output, encoding::to_bytes(&words))
+        .with_context(|| format!("writing {}", args.output.display()))?;
+    eprintln!(
+        "{}: {} instructions -> {}",
+        name,
+        words.len(),
+        args.output.display()
+    );
     Ok(())
 }
 

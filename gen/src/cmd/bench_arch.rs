@@ -44,7 +44,8 @@ pub fn run(args: &BenchArchArgs) -> anyhow::Result<()> {
         let s0 = Instant::now();
         let mut node = Node::new(&cfg, &no_mcu).map_err(|e| anyhow::anyhow!("{e}"))?;
         let s1 = Instant::now();
-        node.run(u64::MAX, None).map_err(|e| anyhow::anyhow!("{e}"))?;
+        node.run(u64::MAX, None)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         t1 += s1.elapsed().as_secs_f64();
         setup += (s1 - s0).as_secs_f64();
         instrs += node.report(Default::default()).non_mcu_instructions;
@@ -57,7 +58,8 @@ pub fn run(args: &BenchArchArgs) -> anyhow::Result<()> {
     while start.elapsed().as_secs_f64() < args.seconds {
         let mut node = Node::new(&cfg, &bundle).map_err(|e| anyhow::anyhow!("{e}"))?;
         let s1 = Instant::now();
-        node.run(u64::MAX, None).map_err(|e| anyhow::anyhow!("{e}"))?;
+        node.run(u64::MAX, None)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         t2 += s1.elapsed().as_secs_f64();
         sim_ns += node.now as f64 * cfg.timing.clock_ns;
         runs2 += 1;

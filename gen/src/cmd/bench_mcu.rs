@@ -82,7 +82,9 @@ pub fn run(a: &BenchMcuArgs) -> Result<()> {
     let (rows, cols) = (base.array.rows, base.array.cols);
     let min = Duration::from_millis(a.min_ms);
     let mut rng = SeqRng::new(42);
-    let w: Vec<i64> = (0..rows * cols).map(|_| rng.range_i64(-32768, 32767)).collect();
+    let w: Vec<i64> = (0..rows * cols)
+        .map(|_| rng.range_i64(-32768, 32767))
+        .collect();
     let x: Vec<i64> = (0..rows).map(|_| rng.range_i64(-32768, 32767)).collect();
     let d: Vec<i64> = (0..cols).map(|_| rng.range_i64(-32768, 32767)).collect();
     let d_small: Vec<i64> = (0..cols).map(|_| rng.range_i64(-64, 64)).collect();
@@ -95,7 +97,10 @@ pub fn run(a: &BenchMcuArgs) -> Result<()> {
     });
 
     let mut results = Vec::new();
-    for (dev_name, dev) in [("ideal", DeviceConfig::default()), ("all-effects", DeviceConfig::all_effects())] {
+    for (dev_name, dev) in [
+        ("ideal", DeviceConfig::default()),
+        ("all-effects", DeviceConfig::all_effects()),
+    ] {
         let mut cfg = base.clone();
         cfg.device = dev;
         let ideal = dev_name == "ideal";
@@ -172,7 +177,11 @@ pub fn run(a: &BenchMcuArgs) -> Result<()> {
             format!(
                 "<= {} {}",
                 r.target_ratio.unwrap_or(0.0),
-                if r.meets_target == Some(true) { "ok" } else { "MISSED" }
+                if r.meets_target == Some(true) {
+                    "ok"
+                } else {
+                    "MISSED"
+                }
             ),
         ]
     }))
@@ -181,7 +190,10 @@ pub fn run(a: &BenchMcuArgs) -> Result<()> {
         "MCU model speed, {} preset ({}x{}), one run:\n",
         base.name, rows, cols
     );
-    print!("{}", table(&["op", "device", "ns/op", "x plain", "target"], &rows_txt));
+    print!(
+        "{}",
+        table(&["op", "device", "ns/op", "x plain", "target"], &rows_txt)
+    );
     let report = Report {
         config: base.name.clone(),
         rows,

@@ -27,7 +27,11 @@ pub enum ConfigCmd {
 
 pub fn run(c: &ConfigCmd) -> Result<()> {
     match c {
-        ConfigCmd::Show { preset, config, out } => {
+        ConfigCmd::Show {
+            preset,
+            config,
+            out,
+        } => {
             let cfg = match (preset, config) {
                 (Some(p), _) => Preset::from_name(p)?.config(),
                 (None, Some(c)) => load_config(c)?,
@@ -52,7 +56,14 @@ pub fn run(c: &ConfigCmd) -> Result<()> {
         ConfigCmd::List => {
             for p in Preset::ALL {
                 let c = p.config();
-                println!("{:<12} {}x{}, ADC {} bits, cells {:?}", p.name(), c.array.rows, c.array.cols, c.adc_bits(), c.slicing.cell_bits);
+                println!(
+                    "{:<12} {}x{}, ADC {} bits, cells {:?}",
+                    p.name(),
+                    c.array.rows,
+                    c.array.cols,
+                    c.adc_bits(),
+                    c.slicing.cell_bits
+                );
             }
             Ok(())
         }

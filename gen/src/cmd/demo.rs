@@ -52,7 +52,14 @@ fn delta(after: &Counters, before: &Counters) -> Counters {
     let mut d = serde_json::Map::new();
     for (k, v) in a.as_object().unwrap() {
         let x = v.as_f64().unwrap() - b[k].as_f64().unwrap();
-        d.insert(k.clone(), if v.is_u64() { json!(x as u64) } else { json!(x) });
+        d.insert(
+            k.clone(),
+            if v.is_u64() {
+                json!(x as u64)
+            } else {
+                json!(x)
+            },
+        );
     }
     serde_json::from_value(serde_json::Value::Object(d)).unwrap()
 }
@@ -71,7 +78,9 @@ pub fn run(a: &DemoArgs) -> Result<()> {
 
     // Weights scaled like a usual layer initialisation so that outputs stay in the word range.
     let w_scale = 1.0 / (rows.max(cols) as f64).sqrt();
-    let w_f: Vec<f64> = (0..rows * cols).map(|_| uni(&mut rng, -w_scale, w_scale)).collect();
+    let w_f: Vec<f64> = (0..rows * cols)
+        .map(|_| uni(&mut rng, -w_scale, w_scale))
+        .collect();
     let x_f: Vec<f64> = (0..rows).map(|_| uni(&mut rng, -1.0, 1.0)).collect();
     let d_f: Vec<f64> = (0..cols).map(|_| uni(&mut rng, -1.0, 1.0)).collect();
     let q = |v: f64, frac: u32, bits: u32| fixed::from_f64(v, frac, bits);
@@ -92,21 +101,32 @@ pub fn run(a: &DemoArgs) -> Result<()> {
     // MVM against float64 on the unquantised operands.
     let y = m.mvm(&x)?;
     mark(&m, "mvm", &mut per_op);
-    let y_ref: Vec<f64> = (0..cols).map(|j| (0..rows).map(|i| x_f[i] * w_f[i * cols + j]).sum()).collect();
+    let y_ref: Vec<f64> = (0..cols)
+        .map(|j| (0..rows).map(|i| x_f[i] * w_f[i * cols + j]).sum())
+        .collect();
     let y_got: Vec<f64> = y.words.iter().map(|&v| fixed::to_f64(v, fo)).collect();
     let y_err = err_stats(&y_got, &y_ref);
-    let y_exact: Vec<i64> = (0..cols).map(|j| (0..rows).map(|i| x[i] * w[i * cols + j]).sum()).collect();
+    let y_exact: Vec<i64> = (0..cols)
+        .map(|j| (0..rows).map(|i| x[i] * w[i * cols + j]).sum())
+        .collect();
 
     let z = m.mtvm(&d)?;
     mark(&m, "mtvm", &mut per_op);
-    let z_ref: Vec<f64> = (0..rows).map(|i| (0..cols).map(|j| w_f[i * cols + j] * d_f[j]).sum()).collect();
+    let z_ref: Vec<f64> = (0..rows)
+        .map(|i| (0..cols).map(|j| w_f[i * cols + j] * d_f[j]).sum())
+        .collect();
     let z_got: Vec<f64> = z.words.iter().map(|&v| fixed::to_f64(v, fo)).collect();
     let z_err = err_stats(&z_got, &z_ref);
-    let z_exact: Vec<i64> = (0..rows).map(|i| (0..cols).map(|j| w[i * cols + j] * d[j]).sum()).collect();
+    let z_exact: Vec<i64> = (0..rows)
+        .map(|i| (0..cols).map(|j| w[i * cols + j] * d[j]).sum())
+        .collect();
 
     // OPA: W += relu(x) * (eta * d), against float64.
     let xr: Vec<i64> = x.iter().map(|&v| v.max(0)).collect();
-    let ds: Vec<i64> = d_f.iter().map(|&v| q(a.eta * v, fx, f.input_bits)).collect();
+    let ds: Vec<i64> = d_f
+        .iter()
+        .map(|&v| q(a.eta * v, fx, f.input_bits))
+        .collect();
     let before = m.read_weights();
     mark(&m, "serial read (inspection)", &mut per_op);
     let o = m.opa(&xr, &ds)?;
@@ -117,7 +137,11 @@ pub fn run(a: &DemoArgs) -> Result<()> {
         (Some(b), Some(mm)) => (b.clone(), mm.clone()),
         _ => (before.weights.clone(), mid.weights.clone()),
     };
-    let dw_got: Vec<f64> = b.iter().zip(&mm).map(|(p, n)| fixed::to_f64(n - p, fw)).collect();
+    let dw_got: Vec<f64> = b
+        .iter()
+        .zip(&mm)
+        .map(|(p, n)| fixed::to_f64(n - p, fw))
+        .collect();
     let dw_ref: Vec<f64> = (0..rows * cols)
         .map(|k| fixed::to_f64(xr[k / cols], fx) * a.eta * d_f[k % cols])
         .collect();
@@ -128,28 +152,94 @@ pub fn run(a: &DemoArgs) -> Result<()> {
     let after = m.read_weights();
     let mut want_after: Vec<i64> = mm.clone();
     if cfg.variant == Variant::V2 {
-        want_after = before.weights.iter().zip(&mm).map(|(w, acc)| w + acc).collect();
+        want_after = before
+            .weights
+            .iter()
+            .zip(&mm)
+            .map(|(w, acc)| w + acc)
+            .collect();
     }
-    let want_after: Vec<i64> = want_after.iter().map(|&v| fixed::saturate(v, f.word_bits).0).collect();
+    let want_after: Vec<i64> = want_after
+        .iter()
+        .map(|&v| fixed::saturate(v, f.word_bits).0)
+        .collect();
     let crs_ok = after.weights == want_after;
 
     let lsb = |v: f64, frac: u32| v * (1u64 << frac) as f64;
     let acc_rows = vec![
-        vec!["mvm".into(), "exact integer product (bit-serial, sliced, ADC)".into(), (y.raw == y_exact).to_string()],
-        vec!["mvm".into(), "max |y - float64| (output LSB)".into(), format!("{:.2}", lsb(y_err.max_abs, fo))],
-        vec!["mvm".into(), "rms (output LSB)".into(), format!("{:.2}", lsb(y_err.rms, fo))],
-        vec!["mvm".into(), "ADC clips / output saturations".into(), format!("{} / {}", y.adc_clips, y.saturations)],
-        vec!["mtvm".into(), "exact integer product".into(), (z.raw == z_exact).to_string()],
-        vec!["mtvm".into(), "max |z - float64| (output LSB)".into(), format!("{:.2}", lsb(z_err.max_abs, fo))],
-        vec!["mtvm".into(), "rms (output LSB)".into(), format!("{:.2}", lsb(z_err.rms, fo))],
-        vec!["opa".into(), "max |dW - float64| (weight LSB)".into(), format!("{:.2}", lsb(dw_err.max_abs, fw))],
-        vec!["opa".into(), "rms (weight LSB)".into(), format!("{:.2}", lsb(dw_err.rms, fw))],
-        vec!["opa".into(), "phases / clipped cells".into(), format!("{} / {}", o.phases, o.clip_events.iter().sum::<u64>())],
-        vec!["crs".into(), "weights kept (saturating)".into(), crs_ok.to_string()],
-        vec!["crs".into(), "saturated weights".into(), c.saturations.to_string()],
+        vec![
+            "mvm".into(),
+            "exact integer product (bit-serial, sliced, ADC)".into(),
+            (y.raw == y_exact).to_string(),
+        ],
+        vec![
+            "mvm".into(),
+            "max |y - float64| (output LSB)".into(),
+            format!("{:.2}", lsb(y_err.max_abs, fo)),
+        ],
+        vec![
+            "mvm".into(),
+            "rms (output LSB)".into(),
+            format!("{:.2}", lsb(y_err.rms, fo)),
+        ],
+        vec![
+            "mvm".into(),
+            "ADC clips / output saturations".into(),
+            format!("{} / {}", y.adc_clips, y.saturations),
+        ],
+        vec![
+            "mtvm".into(),
+            "exact integer product".into(),
+            (z.raw == z_exact).to_string(),
+        ],
+        vec![
+            "mtvm".into(),
+            "max |z - float64| (output LSB)".into(),
+            format!("{:.2}", lsb(z_err.max_abs, fo)),
+        ],
+        vec![
+            "mtvm".into(),
+            "rms (output LSB)".into(),
+            format!("{:.2}", lsb(z_err.rms, fo)),
+        ],
+        vec![
+            "opa".into(),
+            "max |dW - float64| (weight LSB)".into(),
+            format!("{:.2}", lsb(dw_err.max_abs, fw)),
+        ],
+        vec![
+            "opa".into(),
+            "rms (weight LSB)".into(),
+            format!("{:.2}", lsb(dw_err.rms, fw)),
+        ],
+        vec![
+            "opa".into(),
+            "phases / clipped cells".into(),
+            format!("{} / {}", o.phases, o.clip_events.iter().sum::<u64>()),
+        ],
+        vec![
+            "crs".into(),
+            "weights kept (saturating)".into(),
+            crs_ok.to_string(),
+        ],
+        vec![
+            "crs".into(),
+            "saturated weights".into(),
+            c.saturations.to_string(),
+        ],
     ];
 
-    let comps = ["crossbar_read", "crossbar_opa", "adc", "dac", "sample_hold", "shift_add", "serial_read", "serial_write", "carry_resolve"];
+    let comps = [
+        "crossbar_read",
+        "crossbar_opa",
+        "adc",
+        "dac",
+        "sample_hold",
+        "shift_add",
+        "serial_read",
+        "serial_write",
+        "carry_resolve",
+    ];
     let mut cost_rows = Vec::new();
     let mut cost_json = Vec::new();
     let mut total = Counters::default();
@@ -159,22 +249,41 @@ pub fn run(a: &DemoArgs) -> Result<()> {
         }
         total.add(cnt);
         let r = CostReport::from_counters(cnt, &cfg);
-        let mut row = vec![name.to_string(), format!("{:.1}", r.latency_ns), format!("{:.3}", r.total_energy_pj / 1000.0)];
-        row.extend(comps.iter().map(|k| format!("{:.3}", r.energy_pj[*k] / 1000.0)));
+        let mut row = vec![
+            name.to_string(),
+            format!("{:.1}", r.latency_ns),
+            format!("{:.3}", r.total_energy_pj / 1000.0),
+        ];
+        row.extend(
+            comps
+                .iter()
+                .map(|k| format!("{:.3}", r.energy_pj[*k] / 1000.0)),
+        );
         cost_rows.push(row);
         cost_json.push(json!({"op": name, "latency_ns": r.latency_ns, "energy_pj": r.energy_pj, "total_energy_pj": r.total_energy_pj}));
     }
     let t = CostReport::from_counters(&total, &cfg);
-    let mut row = vec!["total".into(), format!("{:.1}", t.latency_ns), format!("{:.3}", t.total_energy_pj / 1000.0)];
-    row.extend(comps.iter().map(|k| format!("{:.3}", t.energy_pj[*k] / 1000.0)));
+    let mut row = vec![
+        "total".into(),
+        format!("{:.1}", t.latency_ns),
+        format!("{:.3}", t.total_energy_pj / 1000.0),
+    ];
+    row.extend(
+        comps
+            .iter()
+            .map(|k| format!("{:.3}", t.energy_pj[*k] / 1000.0)),
+    );
     cost_rows.push(row);
 
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&json!({
-            "config": cfg.name, "variant": cfg.variant, "seed": a.seed,
-            "accuracy": acc_rows.iter().map(|r| json!({"op": r[0], "metric": r[1], "value": r[2]})).collect::<Vec<_>>(),
-            "costs": cost_json, "total": t,
-        }))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json!({
+                "config": cfg.name, "variant": cfg.variant, "seed": a.seed,
+                "accuracy": acc_rows.iter().map(|r| json!({"op": r[0], "metric": r[1], "value": r[2]})).collect::<Vec<_>>(),
+                "costs": cost_json, "total": t,
+            }))?
+        );
         return Ok(());
     }
     println!(

@@ -47,7 +47,8 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         None => None,
     };
     let trace: Option<&mut dyn Write> = trace_file.as_mut().map(|w| w as &mut dyn Write);
-    let (_node, report) = run_bundle(&cfg, &bundle, args.max_cycles, &args.dump, trace).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let (_node, report) = run_bundle(&cfg, &bundle, args.max_cycles, &args.dump, trace)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     if let Some(mut w) = trace_file {
         w.flush().context("writing the trace")?;
     }

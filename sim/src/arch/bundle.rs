@@ -100,11 +100,22 @@ pub struct LoadedCore {
 }
 
 /// Values of an init block as 16-bit words; `frac` converts real values.
-pub fn init_words(words: &Option<Vec<i64>>, values: &Option<Vec<f64>>, frac: u32, what: &str) -> Result<Vec<i64>, String> {
+pub fn init_words(
+    words: &Option<Vec<i64>>,
+    values: &Option<Vec<f64>>,
+    frac: u32,
+    what: &str,
+) -> Result<Vec<i64>, String> {
     match (words, values) {
         (Some(w), None) => {
-            if let Some((k, v)) = w.iter().enumerate().find(|(_, v)| !(-32768..=65535).contains(*v)) {
-                return Err(format!("{what}: words[{k}] = {v} does not fit a 16-bit word; allowed -32768..=65535"));
+            if let Some((k, v)) = w
+                .iter()
+                .enumerate()
+                .find(|(_, v)| !(-32768..=65535).contains(*v))
+            {
+                return Err(format!(
+                    "{what}: words[{k}] = {v} does not fit a 16-bit word; allowed -32768..=65535"
+                ));
             }
             Ok(w.iter().map(|&v| v as u16 as i16 as i64).collect())
         }
@@ -112,35 +123,58 @@ pub fn init_words(words: &Option<Vec<i64>>, values: &Option<Vec<f64>>, frac: u32
             if let Some((k, x)) = v.iter().enumerate().find(|(_, x)| !x.is_finite()) {
                 return Err(format!("{what}: values[{k}] = {x} is not a finite number"));
             }
-            Ok(v.iter().map(|&x| crate::fixed::from_f64(x, frac, 16)).collect())
+            Ok(v.iter()
+                .map(|&x| crate::fixed::from_f64(x, frac, 16))
+                .collect())
         }
-        _ => Err(format!("{what}: give exactly one of `words` (raw 16-bit words) or `values` (real numbers)")),
+        _ => Err(format!(
+            "{what}: give exactly one of `words` (raw 16-bit words) or `values` (real numbers)"
+        )),
     }
 }
 
 impl Bundle {
     /// Load `PATH/bundle.toml` (or the manifest file itself) and assemble every program.
     pub fn load(path: &Path) -> Result<Bundle, String> {
-        let manifest_path = if path.is_dir() { path.join("bundle.toml") } else { path.to_path_buf() };
-        let dir = manifest_path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let text = std::fs::read_to_string(&manifest_path)
-            .map_err(|e| format!("{}: cannot read bundle manifest: {e}", manifest_path.display()))?;
+        let manifest_path = if path.is_dir() {
+            path.join("bundle.toml")
+        } else {
+            path.to_path_buf()
+        };
+        let dir = manifest_path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let text = std::fs::read_to_string(&manifest_path).map_err(|e| {
+            format!(
+                "{}: cannot read bundle manifest: {e}",
+                manifest_path.display()
+            )
+        })?;
         let origin = manifest_path.display().to_string();
         let manifest: Manifest = toml::from_str(&text).map_err(|e| {
-            let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
             match line {
                 Some(l) => format!("{origin}:{l}: {}", e.message().trim()),
                 None => format!("{origin}: {}", e.message().trim()),
             }
         })?;
         let arch = match &manifest.arch {
-            Some(t) => ArchConfig::from_toml_str(&toml::to_string(t).expect("table serialises"), &format!("{origin} [arch]"))?,
+            Some(t) => ArchConfig::from_toml_str(
+                &toml::to_string(t).expect("table serialises"),
+                &format!("{origin} [arch]"),
+            )?,
             None => ArchConfig::default(),
         };
         let mut tiles = Vec::new();
         for (k, t) in manifest.tiles.iter().enumerate() {
             if t.id != k {
-                return Err(format!("{origin}: tiles must be listed in id order 0, 1, ...; entry {k} has id {}", t.id));
+                return Err(format!(
+                    "{origin}: tiles must be listed in id order 0, 1, ...; entry {k} has id {}",
+                    t.id
+                ));
             }
             let program = match &t.program {
                 Some(p) => load_program(&dir.join(p), ProgramKind::Tile, arch.tile_imem_entries)?,
@@ -159,17 +193,33 @@ impl Bundle {
                 }
                 cores.push(LoadedCore {
                     id: c.id,
-                    program: load_program(&dir.join(&c.program), ProgramKind::Core, arch.core_imem_entries)?,
+                    program: load_program(
+                        &dir.join(&c.program),
+                        ProgramKind::Core,
+                        arch.core_imem_entries,
+                    )?,
                     dmem: c.dmem.clone(),
                     weights: c.weights.clone(),
                 });
             }
-            tiles.push(LoadedTile { id: k, program, edram: t.edram.clone(), cores });
+            tiles.push(LoadedTile {
+                id: k,
+                program,
+                edram: t.edram.clone(),
+                cores,
+            });
         }
         if tiles.is_empty() {
-            return Err(format!("{origin}: a bundle needs at least one [[tiles]] entry"));
+            return Err(format!(
+                "{origin}: a bundle needs at least one [[tiles]] entry"
+            ));
         }
-        Ok(Bundle { dir, manifest, arch, tiles })
+        Ok(Bundle {
+            dir,
+            manifest,
+            arch,
+            tiles,
+        })
     }
 }
 
@@ -183,7 +233,8 @@ pub enum ProgramKind {
 /// instructions of its kind.
 pub fn load_program(path: &Path, kind: ProgramKind, capacity: usize) -> Result<Vec<Instr>, String> {
     let name = path.display().to_string();
-    let (instrs, lines): (Vec<Instr>, Vec<usize>) = if path.extension().is_some_and(|e| e == "bin") {
+    let (instrs, lines): (Vec<Instr>, Vec<usize>) = if path.extension().is_some_and(|e| e == "bin")
+    {
         let bytes = std::fs::read(path).map_err(|e| format!("{name}: cannot read program: {e}"))?;
         let words = isa::encoding::from_bytes(&bytes).map_err(|e| format!("{name}: {e}"))?;
         let mut v = Vec::new();
@@ -193,22 +244,33 @@ pub fn load_program(path: &Path, kind: ProgramKind, capacity: usize) -> Result<V
         let n = v.len();
         (v, vec![0; n])
     } else {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{name}: cannot read program: {e}"))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("{name}: cannot read program: {e}"))?;
         let p = isa::assemble(&text, &name).map_err(|e| e.to_string())?;
         (p.instrs, p.lines)
     };
     for (k, ins) in instrs.iter().enumerate() {
         let wrong = match kind {
-            ProgramKind::Core => ins.is_tile().then_some("a tile instruction; core programs may not use send, receive, halt (use hlt)"),
-            ProgramKind::Tile => (!ins.is_tile()).then_some("a core instruction; tile programs may use send, receive, halt"),
+            ProgramKind::Core => ins.is_tile().then_some(
+                "a tile instruction; core programs may not use send, receive, halt (use hlt)",
+            ),
+            ProgramKind::Tile => (!ins.is_tile())
+                .then_some("a core instruction; tile programs may use send, receive, halt"),
         };
         if let Some(why) = wrong {
-            let at = if lines[k] > 0 { format!("{name}:{}", lines[k]) } else { format!("{name}: word {k}") };
+            let at = if lines[k] > 0 {
+                format!("{name}:{}", lines[k])
+            } else {
+                format!("{name}: word {k}")
+            };
             return Err(format!("{at}: `{}` is {why}", ins.mnemonic()));
         }
     }
     if instrs.len() > capacity {
-        return Err(format!("{name}: {} instructions do not fit the {capacity}-entry instruction memory", instrs.len()));
+        return Err(format!(
+            "{name}: {} instructions do not fit the {capacity}-entry instruction memory",
+            instrs.len()
+        ));
     }
     Ok(instrs)
 }

@@ -12,8 +12,8 @@ use serde::Serialize;
 
 /// Index of an instruction kind in per-mnemonic counters.
 pub const MNEMONICS: [&str; 16] = [
-    "nop", "ld", "st", "cp", "set", "alu", "alui", "alu_int", "beq", "jmp", "hlt", "train", "crs", "send",
-    "receive", "halt",
+    "nop", "ld", "st", "cp", "set", "alu", "alui", "alu_int", "beq", "jmp", "hlt", "train", "crs",
+    "send", "receive", "halt",
 ];
 
 pub fn mnemonic_index(ins: &Instr) -> usize {
@@ -153,13 +153,22 @@ fn ceil_div(a: u64, b: u64) -> u64 {
 }
 
 impl Core {
-    pub fn new(cfg: &Config, arch: &ArchConfig, tile: usize, id: usize, program: Vec<Instr>) -> Core {
-        let mcu_id = |p: usize| ((tile * arch.cores_per_tile + id) * addr::MCUS_PER_CORE + p) as u64;
+    pub fn new(
+        cfg: &Config,
+        arch: &ArchConfig,
+        tile: usize,
+        id: usize,
+        program: Vec<Instr>,
+    ) -> Core {
+        let mcu_id =
+            |p: usize| ((tile * arch.cores_per_tile + id) * addr::MCUS_PER_CORE + p) as u64;
         Core {
             id,
             program,
             dmem: vec![0; ADDRESS_SPACE_WORDS as usize],
-            mcus: (0..addr::MCUS_PER_CORE).map(|p| Mcu::new(cfg, mcu_id(p))).collect(),
+            mcus: (0..addr::MCUS_PER_CORE)
+                .map(|p| Mcu::new(cfg, mcu_id(p)))
+                .collect(),
             stats: CoreStats::default(),
             halted: false,
             activity: Activity::Busy,
@@ -178,7 +187,9 @@ impl Core {
 
     /// The ld/st waiting for the eDRAM this cycle, if any.
     pub fn mem_request(&self) -> Option<MemOp> {
-        self.exec.and_then(|e| e.mem).filter(|m| m.phase == MemPhase::Request)
+        self.exec
+            .and_then(|e| e.mem)
+            .filter(|m| m.phase == MemPhase::Request)
     }
 
     /// Perform the granted access's data movement (the tile moved or will move the words).
@@ -209,7 +220,13 @@ impl Core {
 
     /// One clock cycle. `granted`: the tile's arbiter granted this core's eDRAM request
     /// (and already moved the data). `attr_ok`: the request's attribute condition held.
-    pub fn step(&mut self, now: u64, granted: bool, attr_ok: bool, edram_access_cycles: u64) -> Result<(), String> {
+    pub fn step(
+        &mut self,
+        now: u64,
+        granted: bool,
+        attr_ok: bool,
+        edram_access_cycles: u64,
+    ) -> Result<(), String> {
         if self.halted {
             self.activity = Activity::Halted;
             return Ok(());
@@ -217,7 +234,10 @@ impl Core {
         self.activity = Activity::Busy;
         // Fetch: the F stage is free at the start of this cycle.
         if self.fetch.is_none() {
-            self.fetch = Some(Slot { pc: self.pc, ins: self.program.get(self.pc).copied() });
+            self.fetch = Some(Slot {
+                pc: self.pc,
+                ins: self.program.get(self.pc).copied(),
+            });
             self.stats.imem_fetches += 1;
             self.pc += 1;
         }
@@ -291,7 +311,9 @@ impl Core {
                 if let Some(t) = self.trace.as_mut() {
                     t.push((now + 1, d.pc, ins));
                 }
-                let e = self.start(d.pc, ins).map_err(|m| format!("pc {} `{}`: {m}", d.pc, crate::isa::disassemble(&ins)))?;
+                let e = self
+                    .start(d.pc, ins)
+                    .map_err(|m| format!("pc {} `{}`: {m}", d.pc, crate::isa::disassemble(&ins)))?;
                 self.exec = Some(e);
             }
         }
@@ -322,15 +344,27 @@ impl Core {
     /// (nothing else reads the data memory until the instruction completes); returns the
     /// execute-stage state with its latency.
     fn start(&mut self, pc: usize, ins: Instr) -> Result<Exec, String> {
-        let fixed = |remaining: u64| Exec { pc, ins, remaining: remaining.max(1), mem: None, redirect: None };
+        let fixed = |remaining: u64| Exec {
+            pc,
+            ins,
+            remaining: remaining.max(1),
+            mem: None,
+            redirect: None,
+        };
         let lanes = self.lanes;
         Ok(match ins {
             Instr::Nop | Instr::Hlt => fixed(1),
-            Instr::Jmp { target } => Exec { redirect: Some(target as usize), ..fixed(1) },
+            Instr::Jmp { target } => Exec {
+                redirect: Some(target as usize),
+                ..fixed(1)
+            },
             Instr::Beq { a, b, target } => {
                 let taken = self.word(a) == self.word(b);
                 self.stats.scalar_alu_ops += 1;
-                Exec { redirect: taken.then_some(target as usize), ..fixed(1) }
+                Exec {
+                    redirect: taken.then_some(target as usize),
+                    ..fixed(1)
+                }
             }
             Instr::AluInt { op, dst, a, b } => {
                 let v = vfu::int_op(op, self.word(a), self.word(b));
@@ -359,13 +393,49 @@ impl Core {
                 self.stats.dmem_word_writes += vec as u64;
                 fixed(ceil_div(vec as u64, lanes))
             }
-            Instr::Alu { op, dst, a, b, vec } => self.vector_op(pc, ins, op, dst, a, Operand::Reg(b), vec)?,
-            Instr::Alui { op, dst, a, imm, vec } => self.vector_op(pc, ins, op, dst, a, Operand::Imm(imm), vec)?,
-            Instr::Ld { dst, addr_reg, width, vec } | Instr::St { addr_reg, src: dst, width, vec, .. } => {
-                let kind = if matches!(ins, Instr::Ld { .. }) { MemKind::Load } else { MemKind::Store };
-                let counter = if let Instr::St { counter, .. } = ins { counter } else { 0 };
+            Instr::Alu { op, dst, a, b, vec } => {
+                self.vector_op(pc, ins, op, dst, a, Operand::Reg(b), vec)?
+            }
+            Instr::Alui {
+                op,
+                dst,
+                a,
+                imm,
+                vec,
+            } => self.vector_op(pc, ins, op, dst, a, Operand::Imm(imm), vec)?,
+            Instr::Ld {
+                dst,
+                addr_reg,
+                width,
+                vec,
+            }
+            | Instr::St {
+                addr_reg,
+                src: dst,
+                width,
+                vec,
+                ..
+            } => {
+                let kind = if matches!(ins, Instr::Ld { .. }) {
+                    MemKind::Load
+                } else {
+                    MemKind::Store
+                };
+                let counter = if let Instr::St { counter, .. } = ins {
+                    counter
+                } else {
+                    0
+                };
                 let n = width as usize * vec as usize;
-                self.range(if kind == MemKind::Load { "ld d1" } else { "st r1" }, dst as usize, n)?;
+                self.range(
+                    if kind == MemKind::Load {
+                        "ld d1"
+                    } else {
+                        "st r1"
+                    },
+                    dst as usize,
+                    n,
+                )?;
                 let base = self.word(addr_reg) as u16 as usize;
                 Exec {
                     pc,
@@ -391,7 +461,8 @@ impl Core {
                     if on {
                         let before = self.mcus[p].counters.busy_ns;
                         self.mcus[p].crs();
-                        cycles = cycles.max(self.ns_to_cycles(self.mcus[p].counters.busy_ns - before));
+                        cycles =
+                            cycles.max(self.ns_to_cycles(self.mcus[p].counters.busy_ns - before));
                     }
                 }
                 fixed(cycles)
@@ -408,7 +479,16 @@ impl Core {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn vector_op(&mut self, pc: usize, ins: Instr, op: AluOp, dst: u16, a: u16, b: Operand, vec: u16) -> Result<Exec, String> {
+    fn vector_op(
+        &mut self,
+        pc: usize,
+        ins: Instr,
+        op: AluOp,
+        dst: u16,
+        a: u16,
+        b: Operand,
+        vec: u16,
+    ) -> Result<Exec, String> {
         let n = vec as usize;
         let (d, s) = (dst as usize, a as usize);
         self.range("alu r1", s, n)?;
@@ -446,14 +526,20 @@ impl Core {
                         let x = self.dmem[s + k];
                         let y = match (scalar, b) {
                             (Some(v), _) => v,
-                            (None, Operand::Reg(r)) if arity == Arity::Binary => self.dmem[r as usize + k],
+                            (None, Operand::Reg(r)) if arity == Arity::Binary => {
+                                self.dmem[r as usize + k]
+                            }
                             _ => 0,
                         };
                         out[k - g] = vfu::alu_elem(op, x, y, self.frac);
                     }
                     self.dmem[d + g..d + end].copy_from_slice(&out[..end - g]);
                 }
-                let reads = if arity == Arity::Binary && matches!(b, Operand::Reg(_)) { 2 } else { 1 };
+                let reads = if arity == Arity::Binary && matches!(b, Operand::Reg(_)) {
+                    2
+                } else {
+                    1
+                };
                 self.stats.dmem_word_reads += (reads * n) as u64;
                 self.stats.dmem_word_writes += n as u64;
             }
@@ -463,7 +549,13 @@ impl Core {
         } else {
             self.stats.vfu_lane_ops += n as u64;
         }
-        Ok(Exec { pc, ins, remaining: cycles.max(1), mem: None, redirect: None })
+        Ok(Exec {
+            pc,
+            ins,
+            remaining: cycles.max(1),
+            mem: None,
+            redirect: None,
+        })
     }
 
     /// Run the MCU operations of a train instruction; returns its execute cycles.
@@ -479,12 +571,17 @@ impl Core {
             let roles = self.mcus[p].roles();
             let mut per_copy = vec![0f64; self.mcus[p].copies().len()];
             let read = |dmem: &[i16], at: u16, n: usize| -> Vec<i64> {
-                dmem[at as usize..at as usize + n].iter().map(|&v| v as i64).collect()
+                dmem[at as usize..at as usize + n]
+                    .iter()
+                    .map(|&v| v as i64)
+                    .collect()
             };
             if m.mvm {
                 let x = read(&self.dmem, addr::xbar_in(p, OpSlot::Mvm), rows);
                 let before = self.mcus[p].counters.busy_ns;
-                let y = self.mcus[p].mvm(&x).map_err(|e| format!("MVM on MCU {p}: {e}"))?;
+                let y = self.mcus[p]
+                    .mvm(&x)
+                    .map_err(|e| format!("MVM on MCU {p}: {e}"))?;
                 per_copy[roles.mvm] += self.mcus[p].counters.busy_ns - before;
                 let out = addr::xbar_out(p, OpSlot::Mvm) as usize;
                 for (k, w) in y.words.iter().enumerate() {
@@ -496,7 +593,9 @@ impl Core {
             if m.mtvm {
                 let d = read(&self.dmem, addr::xbar_in(p, OpSlot::Mtvm), cols);
                 let before = self.mcus[p].counters.busy_ns;
-                let z = self.mcus[p].mtvm(&d).map_err(|e| format!("MTVM on MCU {p}: {e}"))?;
+                let z = self.mcus[p]
+                    .mtvm(&d)
+                    .map_err(|e| format!("MTVM on MCU {p}: {e}"))?;
                 per_copy[roles.mtvm] += self.mcus[p].counters.busy_ns - before;
                 let out = addr::xbar_out(p, OpSlot::Mtvm) as usize;
                 for (k, w) in z.words.iter().enumerate() {
@@ -509,7 +608,9 @@ impl Core {
                 let x = read(&self.dmem, addr::xbar_in(p, OpSlot::Opa), rows);
                 let d = read(&self.dmem, addr::xbar_out(p, OpSlot::Opa), cols);
                 let before = self.mcus[p].counters.busy_ns;
-                self.mcus[p].opa(&x, &d).map_err(|e| format!("OPA on MCU {p}: {e}"))?;
+                self.mcus[p]
+                    .opa(&x, &d)
+                    .map_err(|e| format!("OPA on MCU {p}: {e}"))?;
                 per_copy[roles.opa] += self.mcus[p].counters.busy_ns - before;
                 self.stats.dmem_word_reads += (rows + cols) as u64;
             }
@@ -528,7 +629,9 @@ impl Core {
             Some(e) => {
                 let text = crate::isa::disassemble(&e.ins);
                 match (e.mem, edram_wait) {
-                    (Some(_), Some(w)) => format!("core {}: pc {} `{text}` waits for {w}", self.id, e.pc),
+                    (Some(_), Some(w)) => {
+                        format!("core {}: pc {} `{text}` waits for {w}", self.id, e.pc)
+                    }
                     _ => format!("core {}: pc {} `{text}` executing", self.id, e.pc),
                 }
             }

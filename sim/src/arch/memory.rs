@@ -15,7 +15,11 @@ pub struct SharedMemory {
 
 impl SharedMemory {
     pub fn new(words: usize) -> SharedMemory {
-        SharedMemory { words: vec![0; words], valid: vec![false; words], count: vec![0; words] }
+        SharedMemory {
+            words: vec![0; words],
+            valid: vec![false; words],
+            count: vec![0; words],
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -105,7 +109,10 @@ mod tests {
         assert_eq!(out, [1, 2]);
         assert!(m.all_valid(0, 2));
         m.read_consume(0, &mut out);
-        assert!(m.all_invalid(0, 2), "second read of counter 2 frees the words");
+        assert!(
+            m.all_invalid(0, 2),
+            "second read of counter 2 frees the words"
+        );
         m.write_valid(4, &[9], 0);
         for _ in 0..5 {
             m.read_consume(4, &mut out[..1]);

@@ -7,8 +7,8 @@
 pub mod bundle;
 pub mod core;
 pub mod memory;
-pub mod node;
 pub mod noc;
+pub mod node;
 pub mod params;
 pub mod tile;
 pub mod vfu;

@@ -27,7 +27,8 @@ pub struct Noc {
 
 impl Noc {
     pub fn can_send(&self, arch: &ArchConfig, src: usize, dst: usize) -> bool {
-        self.outstanding.get(&(src, dst)).copied().unwrap_or(0) < arch.receive_buffer_packets_per_source
+        self.outstanding.get(&(src, dst)).copied().unwrap_or(0)
+            < arch.receive_buffer_packets_per_source
     }
 
     pub fn inject(&mut self, arch: &ArchConfig, now: u64, src: usize, dst: usize, words: Vec<i16>) {
@@ -36,13 +37,29 @@ impl Noc {
         self.packets_sent += 1;
         self.router_traversals += arch.noc_hops(src, dst) + 1;
         // Latency depends on the pair, so keep the queue ordered by arrival.
-        let pos = self.in_flight.iter().rposition(|p| p.arrive_cycle <= arrive_cycle).map_or(0, |p| p + 1);
-        self.in_flight.insert(pos, Packet { src, dst, arrive_cycle, words });
+        let pos = self
+            .in_flight
+            .iter()
+            .rposition(|p| p.arrive_cycle <= arrive_cycle)
+            .map_or(0, |p| p + 1);
+        self.in_flight.insert(
+            pos,
+            Packet {
+                src,
+                dst,
+                arrive_cycle,
+                words,
+            },
+        );
     }
 
     /// Move packets that arrive by `now` into their receive buffers.
     pub fn deliver(&mut self, now: u64) {
-        while self.in_flight.front().is_some_and(|p| p.arrive_cycle <= now) {
+        while self
+            .in_flight
+            .front()
+            .is_some_and(|p| p.arrive_cycle <= now)
+        {
             let p = self.in_flight.pop_front().expect("front exists");
             self.receive_buffer_accesses += 1;
             self.buffers.entry((p.dst, p.src)).or_default().push_back(p);

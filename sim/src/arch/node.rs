@@ -19,7 +19,11 @@ pub enum ArchError {
     #[error("bad bundle: {0}")]
     Setup(String),
     #[error("cycle {cycle}: tile {tile}: {message}")]
-    Runtime { cycle: u64, tile: usize, message: String },
+    Runtime {
+        cycle: u64,
+        tile: usize,
+        message: String,
+    },
     #[error("deadlock at cycle {cycle}: every running agent waits on another\n  {}", .waits.join("\n  "))]
     Deadlock { cycle: u64, waits: Vec<String> },
     #[error("cycle limit {limit} reached before every tile halted\n  {}", .states.join("\n  "))]
@@ -100,7 +104,9 @@ impl Node {
             for (k, m) in t.edram.iter().enumerate() {
                 let what = format!("tile {} edram[{k}]", t.id);
                 let w = init_words(&m.words, &m.values, frac, &what).map_err(setup)?;
-                memory.check_range(m.addr, w.len()).map_err(|e| setup(format!("{what}: {e}")))?;
+                memory
+                    .check_range(m.addr, w.len())
+                    .map_err(|e| setup(format!("{what}: {e}")))?;
                 let w16: Vec<i16> = w.iter().map(|&v| v as i16).collect();
                 memory.write_valid(m.addr, &w16, m.count);
             }
@@ -125,10 +131,16 @@ impl Node {
                 for (k, wi) in c.weights.iter().enumerate() {
                     let what = format!("tile {} core {} weights[{k}]", t.id, c.id);
                     if wi.mcu >= addr::MCUS_PER_CORE {
-                        return Err(setup(format!("{what}: mcu = {}; allowed 0..={}", wi.mcu, addr::MCUS_PER_CORE - 1)));
+                        return Err(setup(format!(
+                            "{what}: mcu = {}; allowed 0..={}",
+                            wi.mcu,
+                            addr::MCUS_PER_CORE - 1
+                        )));
                     }
                     let w = weight_words(bundle, wi, frac, &what).map_err(setup)?;
-                    core.mcus[wi.mcu].write_weights(&w).map_err(|e| setup(format!("{what}: {e}")))?;
+                    core.mcus[wi.mcu]
+                        .write_weights(&w)
+                        .map_err(|e| setup(format!("{what}: {e}")))?;
                     // Programming the image is setup, not part of the run.
                     core.mcus[wi.mcu].reset_counters();
                 }
@@ -136,7 +148,14 @@ impl Node {
             }
             tiles.push(Tile::new(t.id, cores, memory, t.program.clone()));
         }
-        Ok(Node { cfg: cfg.clone(), arch, tiles, noc: Noc::default(), now: 0, fast_forwarded_cycles: 0 })
+        Ok(Node {
+            cfg: cfg.clone(),
+            arch,
+            tiles,
+            noc: Noc::default(),
+            now: 0,
+            fast_forwarded_cycles: 0,
+        })
     }
 
     pub fn enable_trace(&mut self) {
@@ -148,13 +167,20 @@ impl Node {
     }
 
     /// Run until every tile has halted and the network is empty.
-    pub fn run(&mut self, max_cycles: u64, mut trace: Option<&mut dyn Write>) -> Result<(), ArchError> {
+    pub fn run(
+        &mut self,
+        max_cycles: u64,
+        mut trace: Option<&mut dyn Write>,
+    ) -> Result<(), ArchError> {
         loop {
             if self.tiles.iter().all(|t| t.halted) && self.noc.in_flight() == 0 {
                 return Ok(());
             }
             if self.now >= max_cycles {
-                return Err(ArchError::CycleLimit { limit: max_cycles, states: self.describe() });
+                return Err(ArchError::CycleLimit {
+                    limit: max_cycles,
+                    states: self.describe(),
+                });
             }
             self.fast_forward(max_cycles);
             let now = self.now;
@@ -162,14 +188,21 @@ impl Node {
             for t in self.tiles.iter_mut() {
                 let id = t.id;
                 t.step(now, &mut self.noc, &self.arch)
-                    .map_err(|message| ArchError::Runtime { cycle: now, tile: id, message })?;
+                    .map_err(|message| ArchError::Runtime {
+                        cycle: now,
+                        tile: id,
+                        message,
+                    })?;
             }
             if let Some(w) = trace.as_deref_mut() {
                 self.flush_trace(w);
             }
             self.now += 1;
             if self.deadlocked() {
-                return Err(ArchError::Deadlock { cycle: now, waits: self.describe() });
+                return Err(ArchError::Deadlock {
+                    cycle: now,
+                    waits: self.describe(),
+                });
             }
         }
     }
@@ -200,7 +233,9 @@ impl Node {
             if t.halted {
                 continue;
             }
-            if !(t.tcu.halted || t.tcu.activity == Activity::Blocked) || t.edram_busy_after(self.now) {
+            if !(t.tcu.halted || t.tcu.activity == Activity::Blocked)
+                || t.edram_busy_after(self.now)
+            {
                 return;
             }
             for c in &t.cores {
@@ -256,12 +291,16 @@ impl Node {
     }
 
     pub fn describe(&self) -> Vec<String> {
-        self.tiles.iter().flat_map(|t| t.describe(&self.noc, &self.arch)).collect()
+        self.tiles
+            .iter()
+            .flat_map(|t| t.describe(&self.noc, &self.arch))
+            .collect()
     }
 
     /// Read a region: `tileT.edram[A..B]`, `tileT.coreC.dmem[A..B]`, `tileT.coreC.mcuM.weights`.
     pub fn dump(&self, region: &str) -> Result<Vec<i64>, String> {
-        let allowed = "allowed: tileT.edram[A..B], tileT.coreC.dmem[A..B], tileT.coreC.mcuM.weights";
+        let allowed =
+            "allowed: tileT.edram[A..B], tileT.coreC.dmem[A..B], tileT.coreC.mcuM.weights";
         let bad = |why: &str| format!("dump region `{region}`: {why}; {allowed}");
         // Split at dots outside the `[A..B]` range.
         let (head, bracket) = region.split_at(region.find('[').unwrap_or(region.len()));
@@ -271,7 +310,9 @@ impl Node {
         }
         let parts: Vec<&str> = owned.iter().map(String::as_str).collect();
         let num = |s: &str, prefix: &str| -> Result<usize, String> {
-            s.strip_prefix(prefix).and_then(|n| n.parse().ok()).ok_or_else(|| bad(&format!("expected `{prefix}N`, found `{s}`")))
+            s.strip_prefix(prefix)
+                .and_then(|n| n.parse().ok())
+                .ok_or_else(|| bad(&format!("expected `{prefix}N`, found `{s}`")))
         };
         let range = |s: &str, name: &str| -> Result<(usize, usize), String> {
             let inner = s
@@ -279,7 +320,9 @@ impl Node {
                 .and_then(|r| r.strip_prefix('['))
                 .and_then(|r| r.strip_suffix(']'))
                 .ok_or_else(|| bad(&format!("expected `{name}[A..B]`, found `{s}`")))?;
-            let (a, b) = inner.split_once("..").ok_or_else(|| bad("a range is written A..B"))?;
+            let (a, b) = inner
+                .split_once("..")
+                .ok_or_else(|| bad("a range is written A..B"))?;
             let (a, b) = (a.trim().parse::<usize>(), b.trim().parse::<usize>());
             match (a, b) {
                 (Ok(a), Ok(b)) if a <= b => Ok((a, b)),
@@ -287,16 +330,28 @@ impl Node {
             }
         };
         let tile_id = num(parts.first().copied().unwrap_or(""), "tile")?;
-        let tile = self.tiles.get(tile_id).ok_or_else(|| bad(&format!("there is no tile {tile_id}")))?;
+        let tile = self
+            .tiles
+            .get(tile_id)
+            .ok_or_else(|| bad(&format!("there is no tile {tile_id}")))?;
         match parts.len() {
             2 => {
                 let (a, b) = range(parts[1], "edram")?;
                 tile.memory.check_range(a, b - a).map_err(|e| bad(&e))?;
-                Ok(tile.memory.peek(a, b - a).iter().map(|&v| v as i64).collect())
+                Ok(tile
+                    .memory
+                    .peek(a, b - a)
+                    .iter()
+                    .map(|&v| v as i64)
+                    .collect())
             }
             3 | 4 => {
                 let cid = num(parts[1], "core")?;
-                let core = tile.cores.iter().find(|c| c.id == cid).ok_or_else(|| bad(&format!("tile {tile_id} has no core {cid}")))?;
+                let core = tile
+                    .cores
+                    .iter()
+                    .find(|c| c.id == cid)
+                    .ok_or_else(|| bad(&format!("tile {tile_id} has no core {cid}")))?;
                 if parts.len() == 3 {
                     let (a, b) = range(parts[2], "dmem")?;
                     if b > core.dmem.len() {
@@ -305,12 +360,16 @@ impl Node {
                     Ok(core.dmem[a..b].iter().map(|&v| v as i64).collect())
                 } else {
                     let m = num(parts[2], "mcu")?;
-                    let mcu = core.mcus.get(m).ok_or_else(|| bad(&format!("a core has MCUs 0..={}", addr::MCUS_PER_CORE - 1)))?;
+                    let mcu = core.mcus.get(m).ok_or_else(|| {
+                        bad(&format!("a core has MCUs 0..={}", addr::MCUS_PER_CORE - 1))
+                    })?;
                     if parts[3] != "weights" {
                         return Err(bad(&format!("expected `weights`, found `{}`", parts[3])));
                     }
                     // Inspection without cost: the cell levels when ideal, else a serial read of a copy.
-                    Ok(mcu.peek_values(mcu.roles().mvm).unwrap_or_else(|| mcu.clone().read_weights().weights))
+                    Ok(mcu
+                        .peek_values(mcu.roles().mvm)
+                        .unwrap_or_else(|| mcu.clone().read_weights().weights))
                 }
             }
             _ => Err(bad("wrong number of parts")),
@@ -326,15 +385,34 @@ impl Node {
         let mut add = |k: &str, v: f64| *e.entry(k.to_string()).or_default() += v;
         let (mut instructions, mut non_mcu, mut stalls) = (0, 0, 0);
         for t in &self.tiles {
-            add("tile.edram", t.stats.edram_accesses as f64 * a.edram_access_pj);
-            add("tile.attribute", t.stats.edram_accesses as f64 * a.attribute_access_pj);
-            add("tile.imem", t.stats.tile_imem_fetches as f64 * a.tile_imem_fetch_pj);
+            add(
+                "tile.edram",
+                t.stats.edram_accesses as f64 * a.edram_access_pj,
+            );
+            add(
+                "tile.attribute",
+                t.stats.edram_accesses as f64 * a.attribute_access_pj,
+            );
+            add(
+                "tile.imem",
+                t.stats.tile_imem_fetches as f64 * a.tile_imem_fetch_pj,
+            );
             for c in &t.cores {
                 let s = &c.stats;
                 add("core.imem", s.imem_fetches as f64 * a.imem_fetch_pj);
-                add("core.dmem", (s.dmem_word_reads + s.dmem_word_writes) as f64 * a.dmem_word_access_pj);
-                add("core.vfu", s.vfu_lane_ops as f64 * a.vfu_lane_op_pj + s.vfu_transcendental_ops as f64 * a.vfu_transcendental_op_pj);
-                add("core.scalar_alu", s.scalar_alu_ops as f64 * a.scalar_alu_op_pj);
+                add(
+                    "core.dmem",
+                    (s.dmem_word_reads + s.dmem_word_writes) as f64 * a.dmem_word_access_pj,
+                );
+                add(
+                    "core.vfu",
+                    s.vfu_lane_ops as f64 * a.vfu_lane_op_pj
+                        + s.vfu_transcendental_ops as f64 * a.vfu_transcendental_op_pj,
+                );
+                add(
+                    "core.scalar_alu",
+                    s.scalar_alu_ops as f64 * a.scalar_alu_op_pj,
+                );
                 let mut ops = McuOps::default();
                 for m in &c.mcus {
                     mcu.add(&m.counters);
@@ -360,8 +438,14 @@ impl Node {
                 });
             }
         }
-        add("noc.router", self.noc.router_traversals as f64 * a.noc_router_traversal_pj);
-        add("tile.receive_buffer", self.noc.receive_buffer_accesses as f64 * a.receive_buffer_access_pj);
+        add(
+            "noc.router",
+            self.noc.router_traversals as f64 * a.noc_router_traversal_pj,
+        );
+        add(
+            "tile.receive_buffer",
+            self.noc.receive_buffer_accesses as f64 * a.receive_buffer_access_pj,
+        );
         let mcu_cost = CostReport::from_counters(&mcu, &self.cfg);
         for (k, v) in &mcu_cost.energy_pj {
             add(&format!("mcu.{k}"), *v);
@@ -383,7 +467,14 @@ impl Node {
             non_mcu_instructions: non_mcu,
             stall_cycles: stalls,
             cores,
-            tiles: self.tiles.iter().map(|t| TileReport { tile: t.id, stats: t.stats.clone() }).collect(),
+            tiles: self
+                .tiles
+                .iter()
+                .map(|t| TileReport {
+                    tile: t.id,
+                    stats: t.stats.clone(),
+                })
+                .collect(),
             noc_packets: self.noc.packets_sent,
             undelivered_packets: self.noc.buffered(),
             dumps,
@@ -391,18 +482,33 @@ impl Node {
     }
 }
 
-fn weight_words(bundle: &Bundle, w: &super::bundle::WeightInit, frac: u32, what: &str) -> Result<Vec<i64>, String> {
+fn weight_words(
+    bundle: &Bundle,
+    w: &super::bundle::WeightInit,
+    frac: u32,
+    what: &str,
+) -> Result<Vec<i64>, String> {
     if let Some(f) = &w.file {
         if w.words.is_some() || w.values.is_some() {
             return Err(format!("{what}: give one of `file`, `words`, `values`"));
         }
         let path = bundle.dir.join(f);
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("{what}: {}: {e}", path.display()))?;
-        let v: Vec<f64> = serde_json::from_str(&text)
-            .map_err(|e| format!("{what}: {}: expected a JSON array of numbers: {e}", path.display()))?;
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("{what}: {}: {e}", path.display()))?;
+        let v: Vec<f64> = serde_json::from_str(&text).map_err(|e| {
+            format!(
+                "{what}: {}: expected a JSON array of numbers: {e}",
+                path.display()
+            )
+        })?;
         let ints = v.iter().all(|x| x.fract() == 0.0);
         return if ints {
-            init_words(&Some(v.iter().map(|&x| x as i64).collect()), &None, frac, what)
+            init_words(
+                &Some(v.iter().map(|&x| x as i64).collect()),
+                &None,
+                frac,
+                what,
+            )
         } else {
             init_words(&None, &Some(v), frac, what)
         };

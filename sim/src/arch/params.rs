@@ -55,7 +55,13 @@ impl Default for ArchConfig {
             edram_words: 32768,
             edram_access_cycles: 2,
             receive_buffer_packets_per_source: 16,
-            noc_latency_table: vec![(0.001, 29), (0.005, 31), (0.01, 34), (0.02, 54), (0.025, 115)],
+            noc_latency_table: vec![
+                (0.001, 29),
+                (0.005, 31),
+                (0.01, 34),
+                (0.02, 54),
+                (0.025, 115),
+            ],
             noc_injection_rate: 0.005,
             noc_hop_latency_cycles: 0,
             noc_tiles_per_router: 4,
@@ -77,7 +83,8 @@ impl Default for ArchConfig {
 impl ArchConfig {
     /// Parse a TOML table (all fields optional, defaults above) and validate.
     pub fn from_toml_str(text: &str, origin: &str) -> Result<ArchConfig, String> {
-        let c: ArchConfig = toml::from_str(text).map_err(|e| format!("{origin}: {}", e.message().trim()))?;
+        let c: ArchConfig =
+            toml::from_str(text).map_err(|e| format!("{origin}: {}", e.message().trim()))?;
         c.validate().map_err(|m| format!("{origin}: {m}"))?;
         Ok(c)
     }
@@ -96,12 +103,25 @@ impl ArchConfig {
         range("core_imem_entries", self.core_imem_entries, 1, 4096)?;
         range("tile_imem_entries", self.tile_imem_entries, 1, 1 << 16)?;
         range("edram_words", self.edram_words, 16, 1 << 16)?;
-        range("edram_access_cycles", self.edram_access_cycles as usize, 1, 1000)?;
-        range("receive_buffer_packets_per_source", self.receive_buffer_packets_per_source, 1, 1 << 16)?;
+        range(
+            "edram_access_cycles",
+            self.edram_access_cycles as usize,
+            1,
+            1000,
+        )?;
+        range(
+            "receive_buffer_packets_per_source",
+            self.receive_buffer_packets_per_source,
+            1,
+            1 << 16,
+        )?;
         range("noc_tiles_per_router", self.noc_tiles_per_router, 1, 256)?;
         range("noc_mesh_width", self.noc_mesh_width, 1, 256)?;
         if self.noc_latency_table.is_empty() {
-            return Err("arch.noc_latency_table must list at least one (injection rate, cycles) pair".into());
+            return Err(
+                "arch.noc_latency_table must list at least one (injection rate, cycles) pair"
+                    .into(),
+            );
         }
         if self.noc_latency_table.windows(2).any(|w| w[0].0 >= w[1].0) {
             return Err("arch.noc_latency_table injection rates must increase strictly".into());
@@ -126,7 +146,9 @@ impl ArchConfig {
             ("noc_router_traversal_pj", self.noc_router_traversal_pj),
         ] {
             if !(v.is_finite() && v >= 0.0) {
-                return Err(format!("arch.{name} must be a non-negative number of pJ, found {v}"));
+                return Err(format!(
+                    "arch.{name} must be a non-negative number of pJ, found {v}"
+                ));
             }
         }
         Ok(())
@@ -138,7 +160,12 @@ impl ArchConfig {
             .iter()
             .find(|(rate, _)| *rate >= self.noc_injection_rate)
             .map(|&(_, c)| c)
-            .unwrap_or(self.noc_latency_table.last().expect("validated non-empty").1)
+            .unwrap_or(
+                self.noc_latency_table
+                    .last()
+                    .expect("validated non-empty")
+                    .1,
+            )
     }
 
     /// Router hops between two tiles (dimension-order routing on the concentrated mesh).
@@ -169,7 +196,11 @@ mod tests {
         assert_eq!(c.noc_hops(0, 3), 0);
         assert_eq!(c.noc_hops(0, 4), 1);
         assert_eq!(c.noc_hops(0, 21), 2);
-        let c2 = ArchConfig { noc_injection_rate: 0.02, noc_hop_latency_cycles: 3, ..c };
+        let c2 = ArchConfig {
+            noc_injection_rate: 0.02,
+            noc_hop_latency_cycles: 3,
+            ..c
+        };
         assert_eq!(c2.noc_latency_cycles(0, 21), 54 + 6);
     }
 

@@ -56,13 +56,23 @@ impl Tcu {
             return None;
         }
         match self.current()? {
-            Instr::Send { mem_addr, dest_tile, width, .. } => Some(TcuRequest {
+            Instr::Send {
+                mem_addr,
+                dest_tile,
+                width,
+                ..
+            } => Some(TcuRequest {
                 kind: MemKind::Load,
                 addr: mem_addr as usize + self.iter * width as usize,
                 width: width as usize,
                 ready: noc.can_send(arch, tile, dest_tile as usize),
             }),
-            Instr::Receive { mem_addr, src_tile, width, .. } => Some(TcuRequest {
+            Instr::Receive {
+                mem_addr,
+                src_tile,
+                width,
+                ..
+            } => Some(TcuRequest {
                 kind: MemKind::Store,
                 addr: mem_addr as usize + self.iter * width as usize,
                 width: width as usize,
@@ -88,7 +98,12 @@ pub struct Tile {
 }
 
 impl Tile {
-    pub fn new(id: usize, cores: Vec<Core>, memory: SharedMemory, tile_program: Vec<Instr>) -> Tile {
+    pub fn new(
+        id: usize,
+        cores: Vec<Core>,
+        memory: SharedMemory,
+        tile_program: Vec<Instr>,
+    ) -> Tile {
         Tile {
             id,
             cores,
@@ -136,7 +151,9 @@ impl Tile {
         }
         let tcu_req = self.tcu.request(self.id, noc, arch);
         if let Some(r) = &tcu_req {
-            self.memory.check_range(r.addr, r.width).map_err(|e| format!("tile control unit: {e}"))?;
+            self.memory
+                .check_range(r.addr, r.width)
+                .map_err(|e| format!("tile control unit: {e}"))?;
             attr[n] = r.ready && self.attr_ok(r.kind, r.addr, r.width);
             eligible[n] = attr[n];
         }
@@ -144,7 +161,9 @@ impl Tile {
         let free = self.edram_busy_until.is_none_or(|b| b <= now);
         let mut grant = None;
         if free {
-            grant = (0..=n).map(|k| (self.rr_next + k) % (n + 1)).find(|&k| eligible[k]);
+            grant = (0..=n)
+                .map(|k| (self.rr_next + k) % (n + 1))
+                .find(|&k| eligible[k]);
         }
         if let Some(g) = grant {
             self.rr_next = (g + 1) % (n + 1);
@@ -172,7 +191,13 @@ impl Tile {
             c.step(now, grant == Some(k), attr[k], arch.edram_access_cycles)
                 .map_err(|e| format!("core {}: {e}", c.id))?;
         }
-        self.tcu_step(now, grant == Some(n), tcu_req.is_some() && attr[n], noc, arch)?;
+        self.tcu_step(
+            now,
+            grant == Some(n),
+            tcu_req.is_some() && attr[n],
+            noc,
+            arch,
+        )?;
         if self.tcu.halted && self.cores.iter().all(|c| c.halted) {
             self.halted = true;
             self.stats.halted_at_cycle = Some(now);
@@ -183,15 +208,25 @@ impl Tile {
     /// The TCU's access was granted: move the data now (the eDRAM is exclusive meanwhile).
     fn tcu_granted(&mut self, _now: u64, noc: &mut Noc, _arch: &ArchConfig) {
         match self.tcu.current() {
-            Some(Instr::Send { mem_addr, width, .. }) => {
+            Some(Instr::Send {
+                mem_addr, width, ..
+            }) => {
                 let a = mem_addr as usize + self.tcu.iter * width as usize;
                 let mut words = vec![0i16; width as usize];
                 self.memory.read_consume(a, &mut words);
                 self.tcu.pending_words = words;
             }
-            Some(Instr::Receive { mem_addr, src_tile, width, counter, .. }) => {
+            Some(Instr::Receive {
+                mem_addr,
+                src_tile,
+                width,
+                counter,
+                ..
+            }) => {
                 let a = mem_addr as usize + self.tcu.iter * width as usize;
-                let p = noc.take(self.id, src_tile as usize).expect("request required a packet");
+                let p = noc
+                    .take(self.id, src_tile as usize)
+                    .expect("request required a packet");
                 let mut words = p.words;
                 words.resize(width as usize, 0);
                 self.memory.write_valid(a, &words, counter);
@@ -200,7 +235,14 @@ impl Tile {
         }
     }
 
-    fn tcu_step(&mut self, now: u64, granted: bool, ready: bool, noc: &mut Noc, arch: &ArchConfig) -> Result<(), String> {
+    fn tcu_step(
+        &mut self,
+        now: u64,
+        granted: bool,
+        ready: bool,
+        noc: &mut Noc,
+        arch: &ArchConfig,
+    ) -> Result<(), String> {
         let t = &mut self.tcu;
         if t.halted {
             t.activity = Activity::Halted;
@@ -280,7 +322,9 @@ impl Tile {
     pub fn describe(&self, noc: &Noc, arch: &ArchConfig) -> Vec<String> {
         let mut out = Vec::new();
         for c in &self.cores {
-            let wait = c.mem_request().map(|m| self.describe_wait(m.kind, m.edram_addr(), m.width));
+            let wait = c
+                .mem_request()
+                .map(|m| self.describe_wait(m.kind, m.edram_addr(), m.width));
             out.push(format!("tile {}: {}", self.id, c.describe(wait)));
         }
         let t = &self.tcu;
@@ -288,25 +332,55 @@ impl Tile {
             "halted".to_string()
         } else {
             match (t.current(), t.phase) {
-                (Some(ins @ Instr::Send { mem_addr, dest_tile, width, .. }), TcuPhase::Request) => {
+                (
+                    Some(
+                        ins @ Instr::Send {
+                            mem_addr,
+                            dest_tile,
+                            width,
+                            ..
+                        },
+                    ),
+                    TcuPhase::Request,
+                ) => {
                     let a = mem_addr as usize + t.iter * width as usize;
                     let why = if !noc.can_send(arch, self.id, dest_tile as usize) {
                         format!("receive-buffer space at tile {dest_tile}")
                     } else {
                         self.describe_wait(MemKind::Load, a, width as usize)
                     };
-                    format!("pc {} `{}` waits for {why}", t.pc, crate::isa::disassemble(&ins))
+                    format!(
+                        "pc {} `{}` waits for {why}",
+                        t.pc,
+                        crate::isa::disassemble(&ins)
+                    )
                 }
-                (Some(ins @ Instr::Receive { mem_addr, src_tile, width, .. }), TcuPhase::Request) => {
+                (
+                    Some(
+                        ins @ Instr::Receive {
+                            mem_addr,
+                            src_tile,
+                            width,
+                            ..
+                        },
+                    ),
+                    TcuPhase::Request,
+                ) => {
                     let a = mem_addr as usize + t.iter * width as usize;
                     let why = if !noc.has_packet(self.id, src_tile as usize) {
                         format!("a packet from tile {src_tile}")
                     } else {
                         self.describe_wait(MemKind::Store, a, width as usize)
                     };
-                    format!("pc {} `{}` waits for {why}", t.pc, crate::isa::disassemble(&ins))
+                    format!(
+                        "pc {} `{}` waits for {why}",
+                        t.pc,
+                        crate::isa::disassemble(&ins)
+                    )
                 }
-                (Some(ins), _) => format!("pc {} `{}` executing", t.pc, crate::isa::disassemble(&ins)),
+                (Some(ins), _) => {
+                    format!("pc {} `{}` executing", t.pc, crate::isa::disassemble(&ins))
+                }
                 (None, _) => format!("pc {} past the end of the tile program", t.pc),
             }
         };
@@ -330,4 +404,3 @@ impl Tile {
         }
     }
 }
-

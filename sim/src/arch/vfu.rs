@@ -27,7 +27,10 @@ fn real(a: i16, frac: u32) -> f64 {
 
 /// True for operations that run on the function unit (energy class).
 pub fn is_transcendental(op: AluOp) -> bool {
-    matches!(op, AluOp::Sig | AluOp::Tanh | AluOp::Exp | AluOp::Log | AluOp::Recip | AluOp::Div)
+    matches!(
+        op,
+        AluOp::Sig | AluOp::Tanh | AluOp::Exp | AluOp::Log | AluOp::Recip | AluOp::Div
+    )
 }
 
 /// One element of an elementwise or broadcast operation.

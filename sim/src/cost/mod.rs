@@ -43,10 +43,27 @@ impl Counters {
     pub fn add(&mut self, o: &Counters) {
         macro_rules! sum { ($($f:ident),*) => { $( self.$f += o.$f; )* } }
         sum!(
-            mvm_ops, mtvm_ops, opa_ops, crs_ops, serial_read_ops, serial_write_ops,
-            xbar_read_accesses, xbar_opa_accesses, opa_phases, dac_1bit_drives, dac_col_drives,
-            sample_holds, adc_conversions, adc_clips, shift_adds, serial_read_rows,
-            serial_write_rows, carry_resolves, output_saturations, opa_clip_events, busy_ns
+            mvm_ops,
+            mtvm_ops,
+            opa_ops,
+            crs_ops,
+            serial_read_ops,
+            serial_write_ops,
+            xbar_read_accesses,
+            xbar_opa_accesses,
+            opa_phases,
+            dac_1bit_drives,
+            dac_col_drives,
+            sample_holds,
+            adc_conversions,
+            adc_clips,
+            shift_adds,
+            serial_read_rows,
+            serial_write_rows,
+            carry_resolves,
+            output_saturations,
+            opa_clip_events,
+            busy_ns
         );
     }
 }
@@ -66,8 +83,14 @@ impl CostReport {
         let mut put = |k: &str, v: f64| {
             m.insert(k.to_string(), v);
         };
-        put("crossbar_read", c.xbar_read_accesses as f64 * e.xbar_read_access_pj);
-        put("crossbar_opa", c.xbar_opa_accesses as f64 * e.xbar_opa_access_pj);
+        put(
+            "crossbar_read",
+            c.xbar_read_accesses as f64 * e.xbar_read_access_pj,
+        );
+        put(
+            "crossbar_opa",
+            c.xbar_opa_accesses as f64 * e.xbar_opa_access_pj,
+        );
         put("adc", c.adc_conversions as f64 * e.adc_conversion_pj);
         put(
             "dac",
@@ -75,9 +98,18 @@ impl CostReport {
         );
         put("sample_hold", c.sample_holds as f64 * e.sample_hold_pj);
         put("shift_add", c.shift_adds as f64 * e.shift_add_pj);
-        put("serial_read", c.serial_read_rows as f64 * e.serial_read_row_pj);
-        put("serial_write", c.serial_write_rows as f64 * e.serial_write_row_pj);
-        put("carry_resolve", c.carry_resolves as f64 * e.carry_resolve_pj);
+        put(
+            "serial_read",
+            c.serial_read_rows as f64 * e.serial_read_row_pj,
+        );
+        put(
+            "serial_write",
+            c.serial_write_rows as f64 * e.serial_write_row_pj,
+        );
+        put(
+            "carry_resolve",
+            c.carry_resolves as f64 * e.carry_resolve_pj,
+        );
         let total = m.values().sum();
         CostReport {
             energy_pj: m,

@@ -50,7 +50,13 @@ pub struct CellArray {
 impl CellArray {
     /// A new array with every cell programmed to level 0. `key` identifies this array
     /// (derived from seed, MCU, copy and slice).
-    pub fn new(rows: usize, cols: usize, cell_bits: u32, key: Key, device: Arc<dyn DeviceModel>) -> CellArray {
+    pub fn new(
+        rows: usize,
+        cols: usize,
+        cell_bits: u32,
+        key: Key,
+        device: Arc<dyn DeviceModel>,
+    ) -> CellArray {
         let max_level = (1u32 << cell_bits) - 1;
         let n = rows * cols;
         let cells = if device.is_ideal() {
@@ -144,7 +150,9 @@ impl CellArray {
             }
             Cells::Analog { g, device, .. } => {
                 // i32 sums are exact while rows * the largest conductance fits (gain <= 2).
-                if active_rows.len() as u64 * 2 * ((self.max_level as u64) << G_FRAC) < i32::MAX as u64 {
+                if active_rows.len() as u64 * 2 * ((self.max_level as u64) << G_FRAC)
+                    < i32::MAX as u64
+                {
                     let mut acc = vec![0i32; cols];
                     for &i in active_rows {
                         let row = &g[i as usize * cols..][..cols];
@@ -183,7 +191,10 @@ impl CellArray {
                 }
                 if active_cols.len() * self.max_level as usize <= u16::MAX as usize {
                     for (o, row) in out.iter_mut().zip(l.chunks_exact(cols)) {
-                        let s = row.iter().zip(&mask).fold(0u16, |a, (&v, &m)| a.wrapping_add((v & m) as u16));
+                        let s = row
+                            .iter()
+                            .zip(&mask)
+                            .fold(0u16, |a, (&v, &m)| a.wrapping_add((v & m) as u16));
                         *o = (s as i64) << G_FRAC;
                     }
                 } else {
@@ -201,7 +212,11 @@ impl CellArray {
                 // i32 sums are exact while cols * the largest conductance fits (gain <= 2).
                 if cols as u64 * 2 * ((self.max_level as u64) << G_FRAC) < i32::MAX as u64 {
                     for (o, row) in out.iter_mut().zip(g.chunks_exact(cols)) {
-                        *o = row.iter().zip(&mask).fold(0i32, |a, (&v, &m)| a.wrapping_add(v & m)) as i64;
+                        *o = row
+                            .iter()
+                            .zip(&mask)
+                            .fold(0i32, |a, (&v, &m)| a.wrapping_add(v & m))
+                            as i64;
                     }
                 } else {
                     for (o, row) in out.iter_mut().zip(g.chunks_exact(cols)) {
@@ -303,7 +318,14 @@ impl CellArray {
             Cells::Analog { g, traits, device } => {
                 let k = self.key.with(PURPOSE_WRITE).with(event);
                 let r = i * cols..(i + 1) * cols;
-                device.program_row_q12(&traits[r.clone()], &mut g[r], &levels[..cols], max, k, (i * cols) as u64);
+                device.program_row_q12(
+                    &traits[r.clone()],
+                    &mut g[r],
+                    &levels[..cols],
+                    max,
+                    k,
+                    (i * cols) as u64,
+                );
             }
         }
     }
@@ -345,7 +367,14 @@ impl CellArray {
             Cells::Analog { g, traits, device } => {
                 let k = self.key.with(PURPOSE_WRITE).with(event);
                 let r = i * cols..(i + 1) * cols;
-                let (events, levels) = device.update_row_q12(&traits[r.clone()], &mut g[r], &n[..cols], self.max_level, k, (i * cols) as u64);
+                let (events, levels) = device.update_row_q12(
+                    &traits[r.clone()],
+                    &mut g[r],
+                    &n[..cols],
+                    self.max_level,
+                    k,
+                    (i * cols) as u64,
+                );
                 st.events = events;
                 st.levels = levels;
             }

@@ -10,8 +10,8 @@ mod adc;
 mod array;
 
 pub use adc::{Adc, Conversion};
-pub use array::{CellArray, ClipStats};
 pub(crate) use array::round_i64;
+pub use array::{CellArray, ClipStats};
 
 /// Fraction bits of conductances and currents inside the analog block.
 pub const G_FRAC: u32 = 12;

@@ -50,14 +50,29 @@ pub trait DeviceModel: Send + Sync + std::fmt::Debug {
     /// `noise_key`/`event` identify the draw.
     fn program(&self, t: CellTraits, level: u32, max_level: u32, noise: Key, event: u64) -> f64;
     /// Apply a train of pulses worth `n` levels (signed) to a cell at conductance `g`.
-    fn update(&self, t: CellTraits, g: f64, n: i64, max_level: u32, noise: Key, event: u64)
-        -> UpdateOutcome;
+    fn update(
+        &self,
+        t: CellTraits,
+        g: f64,
+        n: i64,
+        max_level: u32,
+        noise: Key,
+        event: u64,
+    ) -> UpdateOutcome;
     /// Standard deviation of one cell's read current, in levels.
     fn read_noise_sigma(&self) -> f64;
 
     /// Program a row of cells (Q.12 conductances) to `levels`; cell j draws noise index
     /// `first_cell + j`. Override only for speed; the result must equal this per-cell loop.
-    fn program_row_q12(&self, traits: &[CellTraits], g: &mut [i32], levels: &[u32], max_level: u32, noise: Key, first_cell: u64) {
+    fn program_row_q12(
+        &self,
+        traits: &[CellTraits],
+        g: &mut [i32],
+        levels: &[u32],
+        max_level: u32,
+        noise: Key,
+        first_cell: u64,
+    ) {
         program_row_q12_with(self, traits, g, levels, max_level, noise, first_cell)
     }
 
@@ -66,14 +81,30 @@ pub trait DeviceModel: Send + Sync + std::fmt::Debug {
     /// array (the noise index). Returns (cells that hit a rail, levels lost at the rails).
     /// Override only for speed; the result must equal this per-cell loop.
     #[allow(clippy::too_many_arguments)]
-    fn update_row_q12(&self, traits: &[CellTraits], g: &mut [i32], n: &[i16], max_level: u32, noise: Key, first_cell: u64) -> (u64, f64) {
+    fn update_row_q12(
+        &self,
+        traits: &[CellTraits],
+        g: &mut [i32],
+        n: &[i16],
+        max_level: u32,
+        noise: Key,
+        first_cell: u64,
+    ) -> (u64, f64) {
         update_row_q12_with(self, traits, g, n, max_level, noise, first_cell)
     }
 }
 
 /// The per-cell loop behind [`DeviceModel::program_row_q12`].
 #[inline(always)]
-pub fn program_row_q12_with<D: DeviceModel + ?Sized>(dev: &D, traits: &[CellTraits], g: &mut [i32], levels: &[u32], max_level: u32, noise: Key, first_cell: u64) {
+pub fn program_row_q12_with<D: DeviceModel + ?Sized>(
+    dev: &D,
+    traits: &[CellTraits],
+    g: &mut [i32],
+    levels: &[u32],
+    max_level: u32,
+    noise: Key,
+    first_cell: u64,
+) {
     const ONE: f64 = (1u64 << crate::crossbar::G_FRAC) as f64;
     for (j, ((gc, &l), &t)) in g.iter_mut().zip(levels).zip(traits).enumerate() {
         let v = dev.program(t, l.min(max_level), max_level, noise, first_cell + j as u64);
@@ -84,14 +115,29 @@ pub fn program_row_q12_with<D: DeviceModel + ?Sized>(dev: &D, traits: &[CellTrai
 /// The per-cell loop behind [`DeviceModel::update_row_q12`], generic so that a model can
 /// call it with its own type and get `update` inlined.
 #[inline(always)]
-pub fn update_row_q12_with<D: DeviceModel + ?Sized>(dev: &D, traits: &[CellTraits], g: &mut [i32], n: &[i16], max_level: u32, noise: Key, first_cell: u64) -> (u64, f64) {
+pub fn update_row_q12_with<D: DeviceModel + ?Sized>(
+    dev: &D,
+    traits: &[CellTraits],
+    g: &mut [i32],
+    n: &[i16],
+    max_level: u32,
+    noise: Key,
+    first_cell: u64,
+) -> (u64, f64) {
     const ONE: f64 = (1u64 << crate::crossbar::G_FRAC) as f64;
     let (mut events, mut levels) = (0u64, 0f64);
     for (j, ((gc, &d), &t)) in g.iter_mut().zip(n).zip(traits).enumerate() {
         if d == 0 {
             continue;
         }
-        let o = dev.update(t, *gc as f64 / ONE, d as i64, max_level, noise, first_cell + j as u64);
+        let o = dev.update(
+            t,
+            *gc as f64 / ONE,
+            d as i64,
+            max_level,
+            noise,
+            first_cell + j as u64,
+        );
         *gc = crate::crossbar::round_i64(o.g * ONE) as i32;
         events += (o.clipped_levels > 0.0) as u64;
         levels += o.clipped_levels;
@@ -117,7 +163,15 @@ impl DeviceModel for IdealDevice {
     fn program(&self, _: CellTraits, level: u32, _: u32, _: Key, _: u64) -> f64 {
         level as f64
     }
-    fn update(&self, _: CellTraits, g: f64, n: i64, max_level: u32, _: Key, _: u64) -> UpdateOutcome {
+    fn update(
+        &self,
+        _: CellTraits,
+        g: f64,
+        n: i64,
+        max_level: u32,
+        _: Key,
+        _: u64,
+    ) -> UpdateOutcome {
         let want = g + n as f64;
         let got = want.clamp(0.0, max_level as f64);
         UpdateOutcome {

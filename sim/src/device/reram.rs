@@ -29,9 +29,21 @@ impl ReramDevice {
     pub fn new(p: DeviceConfig) -> ReramDevice {
         let a = p.nonlinearity_alpha;
         ReramDevice {
-            w0_per_range: if a > 0.0 { 1.0 / (1.0 - (-a).exp()) } else { 0.0 },
-            inv_on_off: if p.on_off_ratio > 0.0 { 1.0 / p.on_off_ratio } else { 0.0 },
-            levels_per_g: if p.on_off_ratio > 0.0 { 1.0 / (1.0 - 1.0 / p.on_off_ratio) } else { 1.0 },
+            w0_per_range: if a > 0.0 {
+                1.0 / (1.0 - (-a).exp())
+            } else {
+                0.0
+            },
+            inv_on_off: if p.on_off_ratio > 0.0 {
+                1.0 / p.on_off_ratio
+            } else {
+                0.0
+            },
+            levels_per_g: if p.on_off_ratio > 0.0 {
+                1.0 / (1.0 - 1.0 / p.on_off_ratio)
+            } else {
+                1.0
+            },
             p,
             saturation: Default::default(),
         }
@@ -62,7 +74,11 @@ impl ReramDevice {
     #[inline]
     pub fn rails(&self, t: CellTraits, max_level: u32) -> (f64, f64, f64) {
         let m = max_level as f64;
-        (t.gain * m * self.inv_on_off, t.gain * m, t.gain * (1.0 - self.inv_on_off))
+        (
+            t.gain * m * self.inv_on_off,
+            t.gain * m,
+            t.gain * (1.0 - self.inv_on_off),
+        )
     }
 
     /// Ideal-direction change of the position p in [0, range] for n levels, with the
@@ -160,7 +176,10 @@ impl DeviceModel for ReramDevice {
         if self.p.write_noise_sigma > 0.0 {
             // Independent per-pulse noise of variance sigma^2 per level adds up to
             // sigma^2 * |n| for the whole train (all pulses on a cell share one sign).
-            dp += self.p.write_noise_sigma * step * sqrt_levels(n.unsigned_abs()) * noise.normal(event);
+            dp += self.p.write_noise_sigma
+                * step
+                * sqrt_levels(n.unsigned_abs())
+                * noise.normal(event);
         }
         let want = p + dp;
         let got = want.clamp(0.0, range);
@@ -174,11 +193,27 @@ impl DeviceModel for ReramDevice {
         self.p.read_noise_sigma
     }
 
-    fn program_row_q12(&self, traits: &[CellTraits], g: &mut [i32], levels: &[u32], max_level: u32, noise: Key, first_cell: u64) {
+    fn program_row_q12(
+        &self,
+        traits: &[CellTraits],
+        g: &mut [i32],
+        levels: &[u32],
+        max_level: u32,
+        noise: Key,
+        first_cell: u64,
+    ) {
         super::program_row_q12_with(self, traits, g, levels, max_level, noise, first_cell)
     }
 
-    fn update_row_q12(&self, traits: &[CellTraits], g: &mut [i32], n: &[i16], max_level: u32, noise: Key, first_cell: u64) -> (u64, f64) {
+    fn update_row_q12(
+        &self,
+        traits: &[CellTraits],
+        g: &mut [i32],
+        n: &[i16],
+        max_level: u32,
+        noise: Key,
+        first_cell: u64,
+    ) -> (u64, f64) {
         super::update_row_q12_with(self, traits, g, n, max_level, noise, first_cell)
     }
 }
@@ -242,7 +277,7 @@ mod tests {
         let alpha = 2.0;
         let d = dev(|p| p.nonlinearity_alpha = alpha);
         let (r, m) = (63.0, 63u32);
-        let w0 = r / (1.0 - (-alpha as f64).exp());
+        let w0 = r / (1.0 - (-alpha).exp());
         for (g, n) in [(0.0, 5i64), (40.0, 5), (40.0, -5), (60.0, -20)] {
             let got = d.update(nominal(), g, n, m, Key::new(1), 0).g;
             let delta = n as f64 / r;
@@ -258,7 +293,16 @@ mod tests {
         let up_high = d.update(nominal(), 55.0, 4, m, Key::new(1), 0).g - 55.0;
         assert!(up_low > up_high && up_high > 0.0);
         // Composition: two trains equal one of the summed size (what lets the model lump pulses).
-        let two = d.update(nominal(), d.update(nominal(), 10.0, 3, m, Key::new(1), 0).g, 4, m, Key::new(1), 0).g;
+        let two = d
+            .update(
+                nominal(),
+                d.update(nominal(), 10.0, 3, m, Key::new(1), 0).g,
+                4,
+                m,
+                Key::new(1),
+                0,
+            )
+            .g;
         let one = d.update(nominal(), 10.0, 7, m, Key::new(1), 0).g;
         assert!((two - one).abs() < 1e-9);
     }

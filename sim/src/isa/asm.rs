@@ -24,7 +24,11 @@ pub struct AsmError {
 
 impl fmt::Display for AsmError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.column, self.message
+        )
     }
 }
 
@@ -81,7 +85,10 @@ fn split_operands(s: &str, base_col: usize) -> Vec<Tok<'_>> {
     for (k, part) in s.split(',').enumerate() {
         let _ = k;
         let lead = part.len() - part.trim_start().len();
-        out.push(Tok { text: part.trim(), col: base_col + start + lead });
+        out.push(Tok {
+            text: part.trim(),
+            col: base_col + start + lead,
+        });
         start += part.len() + 1;
     }
     if out.len() == 1 && out[0].text.is_empty() {
@@ -104,7 +111,12 @@ struct Assembler<'a> {
 
 impl Assembler<'_> {
     fn err(&mut self, line: usize, col: usize, message: String) {
-        self.errors.push(AsmError { file: self.file.to_string(), line, column: col, message });
+        self.errors.push(AsmError {
+            file: self.file.to_string(),
+            line,
+            column: col,
+            message,
+        });
     }
 
     /// Evaluate `term (+|- term)*`.
@@ -153,14 +165,22 @@ impl Assembler<'_> {
                 match c {
                     '+' => sign = 1,
                     '-' => sign = -1,
-                    _ => return Err(mk(tok.col + pos, format!("expected `+` or `-`, found `{c}`"))),
+                    _ => {
+                        return Err(mk(
+                            tok.col + pos,
+                            format!("expected `+` or `-`, found `{c}`"),
+                        ))
+                    }
                 }
                 pos += 1;
                 expect_term = true;
             }
         }
         if expect_term {
-            return Err(mk(tok.col + s.len(), "expression ends with an operator".into()));
+            return Err(mk(
+                tok.col + s.len(),
+                "expression ends with an operator".into(),
+            ));
         }
         Ok(total)
     }
@@ -184,7 +204,9 @@ impl Assembler<'_> {
         }
         if is_name(t) {
             return self.symbols.get(t).copied().ok_or_else(|| {
-                format!("undefined name `{t}`; define it with `.equ {t}, value` or as a label `{t}:`")
+                format!(
+                    "undefined name `{t}`; define it with `.equ {t}, value` or as a label `{t}:`"
+                )
             });
         }
         Err(bad())
@@ -248,12 +270,20 @@ fn signature(m: &str) -> Option<&'static [Kind]> {
 }
 
 fn operand_list(kinds: &[Kind]) -> String {
-    kinds.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ")
+    kinds
+        .iter()
+        .map(|k| k.name())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Assemble source text; `file` names the source in messages.
 pub fn assemble(src: &str, file: &str) -> Result<Program, AsmErrors> {
-    let mut a = Assembler { file, symbols: HashMap::new(), errors: Vec::new() };
+    let mut a = Assembler {
+        file,
+        symbols: HashMap::new(),
+        errors: Vec::new(),
+    };
     // Pass 1: labels (instruction indices) and constants, in source order.
     struct Pending<'s> {
         line: usize,
@@ -271,14 +301,20 @@ pub fn assemble(src: &str, file: &str) -> Result<Program, AsmErrors> {
         loop {
             let trimmed = body.trim_start();
             let lead = body.len() - trimmed.len();
-            let Some(colon) = trimmed.find(':') else { break };
+            let Some(colon) = trimmed.find(':') else {
+                break;
+            };
             let name = trimmed[..colon].trim_end();
             if !is_name(name) || name.contains(char::is_whitespace) {
                 break;
             }
             let at = col + lead;
             if a.symbols.contains_key(name) {
-                a.err(line, at, format!("`{name}` is already defined; names must be unique"));
+                a.err(
+                    line,
+                    at,
+                    format!("`{name}` is already defined; names must be unique"),
+                );
             } else {
                 a.symbols.insert(name.to_string(), pending.len() as i64);
             }
@@ -291,19 +327,30 @@ pub fn assemble(src: &str, file: &str) -> Result<Program, AsmErrors> {
         }
         col += body.len() - trimmed.len();
         let end = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
-        let mnemonic = Tok { text: &trimmed[..end], col };
+        let mnemonic = Tok {
+            text: &trimmed[..end],
+            col,
+        };
         let rest = &trimmed[end..];
         let rest_col = col + end;
         if mnemonic.text == ".equ" {
             let ops = equ_operands(rest, rest_col);
             if ops.len() != 2 || !is_name(ops[0].text) {
-                a.err(line, col, "`.equ` takes a name and a value: `.equ NAME, value`".into());
+                a.err(
+                    line,
+                    col,
+                    "`.equ` takes a name and a value: `.equ NAME, value`".into(),
+                );
                 continue;
             }
             match a.eval(ops[1], line) {
                 Ok(v) => {
                     if a.symbols.contains_key(ops[0].text) {
-                        a.err(line, ops[0].col, format!("`{}` is already defined; names must be unique", ops[0].text));
+                        a.err(
+                            line,
+                            ops[0].col,
+                            format!("`{}` is already defined; names must be unique", ops[0].text),
+                        );
                     } else {
                         a.symbols.insert(ops[0].text.to_string(), v);
                     }
@@ -313,13 +360,25 @@ pub fn assemble(src: &str, file: &str) -> Result<Program, AsmErrors> {
             continue;
         }
         if mnemonic.text.starts_with('.') {
-            a.err(line, col, format!("unknown directive `{}`; allowed: .equ", mnemonic.text));
+            a.err(
+                line,
+                col,
+                format!("unknown directive `{}`; allowed: .equ", mnemonic.text),
+            );
             continue;
         }
-        pending.push(Pending { line, mnemonic, rest, rest_col });
+        pending.push(Pending {
+            line,
+            mnemonic,
+            rest,
+            rest_col,
+        });
     }
     // Pass 2: instructions.
-    let mut prog = Program { instrs: Vec::new(), lines: Vec::new() };
+    let mut prog = Program {
+        instrs: Vec::new(),
+        lines: Vec::new(),
+    };
     for p in &pending {
         let ops = split_operands(p.rest, p.rest_col);
         if let Some(ins) = a.instruction(p.line, p.mnemonic, &ops) {
@@ -342,7 +401,16 @@ fn equ_operands(rest: &str, col: usize) -> Vec<Tok<'_>> {
         if let Some(sp) = t.text.find(char::is_whitespace) {
             let value = t.text[sp..].trim_start();
             let vcol = t.col + t.text.len() - value.len();
-            return vec![Tok { text: &t.text[..sp], col: t.col }, Tok { text: value, col: vcol }];
+            return vec![
+                Tok {
+                    text: &t.text[..sp],
+                    col: t.col,
+                },
+                Tok {
+                    text: value,
+                    col: vcol,
+                },
+            ];
         }
     }
     ops
@@ -354,7 +422,11 @@ impl Assembler<'_> {
             "alu" | "alui" | "alu_int" => self.alu_family(line, m, ops)?,
             "train" => {
                 if ops.len() != 2 {
-                    self.err(line, m.col, format!("`train` takes 2 masks (MCU 0, MCU 1), found {}", ops.len()));
+                    self.err(
+                        line,
+                        m.col,
+                        format!("`train` takes 2 masks (MCU 0, MCU 1), found {}", ops.len()),
+                    );
                     return None;
                 }
                 let mut masks = [TrainMask::default(); 2];
@@ -370,7 +442,11 @@ impl Assembler<'_> {
             }
             "crs" => {
                 if ops.len() != 2 {
-                    self.err(line, m.col, format!("`crs` takes 2 bits (MCU 0, MCU 1), found {}", ops.len()));
+                    self.err(
+                        line,
+                        m.col,
+                        format!("`crs` takes 2 bits (MCU 0, MCU 1), found {}", ops.len()),
+                    );
                     return None;
                 }
                 let mut mask = [false; 2];
@@ -388,7 +464,11 @@ impl Assembler<'_> {
             }
             other => {
                 let Some(kinds) = signature(other) else {
-                    self.err(line, m.col, format!("unknown mnemonic `{other}`; allowed: {MNEMONICS}"));
+                    self.err(
+                        line,
+                        m.col,
+                        format!("unknown mnemonic `{other}`; allowed: {MNEMONICS}"),
+                    );
                     return None;
                 };
                 let v = self.operands(line, m, ops, kinds)?;
@@ -396,7 +476,12 @@ impl Assembler<'_> {
                     "nop" => Instr::Nop,
                     "hlt" => Instr::Hlt,
                     "halt" => Instr::Halt,
-                    "ld" => Instr::Ld { dst: v[0] as u16, addr_reg: v[1] as u16, width: v[2] as u8, vec: v[3] as u16 },
+                    "ld" => Instr::Ld {
+                        dst: v[0] as u16,
+                        addr_reg: v[1] as u16,
+                        width: v[2] as u8,
+                        vec: v[3] as u16,
+                    },
                     "st" => Instr::St {
                         addr_reg: v[0] as u16,
                         src: v[1] as u16,
@@ -404,11 +489,30 @@ impl Assembler<'_> {
                         width: v[3] as u8,
                         vec: v[4] as u16,
                     },
-                    "cp" => Instr::Cp { dst: v[0] as u16, src: v[1] as u16, vec: v[2] as u16 },
-                    "set" => Instr::Set { dst: v[0] as u16, imm: v[1] as u16 as i16, vec: v[2] as u16 },
-                    "beq" => Instr::Beq { a: v[0] as u16, b: v[1] as u16, target: v[2] as u16 },
-                    "jmp" => Instr::Jmp { target: v[0] as u16 },
-                    "send" => Instr::Send { mem_addr: v[0] as u16, dest_tile: v[1] as u8, width: v[2] as u8, vec: v[3] as u16 },
+                    "cp" => Instr::Cp {
+                        dst: v[0] as u16,
+                        src: v[1] as u16,
+                        vec: v[2] as u16,
+                    },
+                    "set" => Instr::Set {
+                        dst: v[0] as u16,
+                        imm: v[1] as u16 as i16,
+                        vec: v[2] as u16,
+                    },
+                    "beq" => Instr::Beq {
+                        a: v[0] as u16,
+                        b: v[1] as u16,
+                        target: v[2] as u16,
+                    },
+                    "jmp" => Instr::Jmp {
+                        target: v[0] as u16,
+                    },
+                    "send" => Instr::Send {
+                        mem_addr: v[0] as u16,
+                        dest_tile: v[1] as u8,
+                        width: v[2] as u8,
+                        vec: v[3] as u16,
+                    },
                     "receive" => Instr::Receive {
                         mem_addr: v[0] as u16,
                         src_tile: v[1] as u8,
@@ -430,8 +534,16 @@ impl Assembler<'_> {
     /// Evaluate and range-check operands against their kinds.
     fn operands(&mut self, line: usize, m: Tok, ops: &[Tok], kinds: &[Kind]) -> Option<Vec<i64>> {
         if ops.len() != kinds.len() {
-            let what = if kinds.is_empty() { "no operands".to_string() } else { format!("{} operands ({})", kinds.len(), operand_list(kinds)) };
-            self.err(line, m.col, format!("`{}` takes {what}, found {}", m.text, ops.len()));
+            let what = if kinds.is_empty() {
+                "no operands".to_string()
+            } else {
+                format!("{} operands ({})", kinds.len(), operand_list(kinds))
+            };
+            self.err(
+                line,
+                m.col,
+                format!("`{}` takes {what}, found {}", m.text, ops.len()),
+            );
             return None;
         }
         let mut out = Vec::with_capacity(ops.len());
@@ -441,7 +553,11 @@ impl Assembler<'_> {
                 Ok(v) => {
                     let (lo, hi) = k.range();
                     if !(lo..=hi).contains(&v) {
-                        self.err(line, t.col, format!("{} = {v} is out of range; allowed {lo}..={hi}", k.name()));
+                        self.err(
+                            line,
+                            t.col,
+                            format!("{} = {v} is out of range; allowed {lo}..={hi}", k.name()),
+                        );
                         ok = false;
                     }
                     out.push(v);
@@ -457,50 +573,119 @@ impl Assembler<'_> {
 
     fn alu_family(&mut self, line: usize, m: Tok, ops: &[Tok]) -> Option<Instr> {
         let Some(first) = ops.first() else {
-            self.err(line, m.col, format!("`{}` needs an operation name first, e.g. `{} add, ...`", m.text, m.text));
+            self.err(
+                line,
+                m.col,
+                format!(
+                    "`{}` needs an operation name first, e.g. `{} add, ...`",
+                    m.text, m.text
+                ),
+            );
             return None;
         };
         use Kind::*;
         if m.text == "alu_int" {
             let Some(op) = IntOp::from_mnemonic(first.text) else {
-                self.err(line, first.col, format!("unknown alu_int operation `{}`; allowed: {}", first.text, IntOp::allowed()));
+                self.err(
+                    line,
+                    first.col,
+                    format!(
+                        "unknown alu_int operation `{}`; allowed: {}",
+                        first.text,
+                        IntOp::allowed()
+                    ),
+                );
                 return None;
             };
             let v = self.operands(line, m, &ops[1..], &[Addr("d1"), Addr("r1"), Addr("r2")])?;
-            return Some(Instr::AluInt { op, dst: v[0] as u16, a: v[1] as u16, b: v[2] as u16 });
+            return Some(Instr::AluInt {
+                op,
+                dst: v[0] as u16,
+                a: v[1] as u16,
+                b: v[2] as u16,
+            });
         }
         let Some(op) = AluOp::from_mnemonic(first.text) else {
-            self.err(line, first.col, format!("unknown alu operation `{}`; allowed: {}", first.text, AluOp::allowed()));
+            self.err(
+                line,
+                first.col,
+                format!(
+                    "unknown alu operation `{}`; allowed: {}",
+                    first.text,
+                    AluOp::allowed()
+                ),
+            );
             return None;
         };
         if m.text == "alui" {
             if !op.allowed_with_immediate() {
-                self.err(line, first.col, format!("alui takes a binary operation, not `{}`; allowed: {}", op.mnemonic(), super::instr::binary_alu_ops()));
+                self.err(
+                    line,
+                    first.col,
+                    format!(
+                        "alui takes a binary operation, not `{}`; allowed: {}",
+                        op.mnemonic(),
+                        super::instr::binary_alu_ops()
+                    ),
+                );
                 return None;
             }
             let v = self.operands(line, m, &ops[1..], &[Addr("d1"), Addr("r1"), Imm, Vec])?;
-            return Some(Instr::Alui { op, dst: v[0] as u16, a: v[1] as u16, imm: v[2] as u16 as i16, vec: v[3] as u16 });
+            return Some(Instr::Alui {
+                op,
+                dst: v[0] as u16,
+                a: v[1] as u16,
+                imm: v[2] as u16 as i16,
+                vec: v[3] as u16,
+            });
         }
         match op.arity() {
             Arity::Unary | Arity::Reduction => {
                 let v = self.operands(line, m, &ops[1..], &[Addr("d1"), Addr("r1"), Vec]);
                 let v = self.with_op_hint(v, line, m, op)?;
-                Some(Instr::Alu { op, dst: v[0] as u16, a: v[1] as u16, b: 0, vec: v[2] as u16 })
+                Some(Instr::Alu {
+                    op,
+                    dst: v[0] as u16,
+                    a: v[1] as u16,
+                    b: 0,
+                    vec: v[2] as u16,
+                })
             }
             Arity::Binary | Arity::Broadcast => {
-                let v = self.operands(line, m, &ops[1..], &[Addr("d1"), Addr("r1"), Addr("r2"), Vec]);
+                let v = self.operands(
+                    line,
+                    m,
+                    &ops[1..],
+                    &[Addr("d1"), Addr("r1"), Addr("r2"), Vec],
+                );
                 let v = self.with_op_hint(v, line, m, op)?;
-                Some(Instr::Alu { op, dst: v[0] as u16, a: v[1] as u16, b: v[2] as u16, vec: v[3] as u16 })
+                Some(Instr::Alu {
+                    op,
+                    dst: v[0] as u16,
+                    a: v[1] as u16,
+                    b: v[2] as u16,
+                    vec: v[3] as u16,
+                })
             }
         }
     }
 
     /// Name the operation in an operand-count error, since the count depends on it.
-    fn with_op_hint(&mut self, v: Option<Vec<i64>>, _line: usize, m: Tok, op: AluOp) -> Option<Vec<i64>> {
+    fn with_op_hint(
+        &mut self,
+        v: Option<Vec<i64>>,
+        _line: usize,
+        m: Tok,
+        op: AluOp,
+    ) -> Option<Vec<i64>> {
         if v.is_none() {
             if let Some(last) = self.errors.last_mut() {
                 if last.column == m.col && last.message.contains("takes") {
-                    last.message = format!("{} after the operation name `{}`", last.message, op.mnemonic());
+                    last.message = format!(
+                        "{} after the operation name `{}`",
+                        last.message,
+                        op.mnemonic()
+                    );
                 }
             }
         }

@@ -65,7 +65,11 @@ pub enum DecodeError {
     #[error("unknown opcode {0}; allowed 0..=12 (core) and 16..=18 (tile)")]
     UnknownOpcode(u8),
     #[error("unknown {kind} operation code {code}; allowed: {allowed}")]
-    UnknownOp { kind: &'static str, code: u8, allowed: String },
+    UnknownOp {
+        kind: &'static str,
+        code: u8,
+        allowed: String,
+    },
     #[error("bits not used by `{mnemonic}` must be 0 (word {word:#018x})")]
     ReservedBits { mnemonic: &'static str, word: u64 },
     #[error("{0}")]
@@ -79,14 +83,25 @@ pub fn encode(ins: &Instr) -> u64 {
     match *ins {
         Instr::Nop => op(&mut w, opcode::NOP),
         Instr::Hlt => op(&mut w, opcode::HLT),
-        Instr::Ld { dst, addr_reg, width, vec } => {
+        Instr::Ld {
+            dst,
+            addr_reg,
+            width,
+            vec,
+        } => {
             op(&mut w, opcode::LD);
             D1.put(&mut w, dst as u64);
             R1.put(&mut w, addr_reg as u64);
             WIDTH.put(&mut w, width as u64 - 1);
             VEC.put(&mut w, vec as u64 - 1);
         }
-        Instr::St { addr_reg, src, counter, width, vec } => {
+        Instr::St {
+            addr_reg,
+            src,
+            counter,
+            width,
+            vec,
+        } => {
             op(&mut w, opcode::ST);
             D1.put(&mut w, addr_reg as u64);
             R1.put(&mut w, src as u64);
@@ -106,7 +121,13 @@ pub fn encode(ins: &Instr) -> u64 {
             IMM.put(&mut w, imm as u16 as u64);
             VEC.put(&mut w, vec as u64 - 1);
         }
-        Instr::Alu { op: a, dst, a: r1, b, vec } => {
+        Instr::Alu {
+            op: a,
+            dst,
+            a: r1,
+            b,
+            vec,
+        } => {
             op(&mut w, opcode::ALU);
             ALUOP.put(&mut w, a.code() as u64);
             D1.put(&mut w, dst as u64);
@@ -114,7 +135,13 @@ pub fn encode(ins: &Instr) -> u64 {
             R2.put(&mut w, b as u64);
             VEC.put(&mut w, vec as u64 - 1);
         }
-        Instr::Alui { op: a, dst, a: r1, imm, vec } => {
+        Instr::Alui {
+            op: a,
+            dst,
+            a: r1,
+            imm,
+            vec,
+        } => {
             op(&mut w, opcode::ALUI);
             ALUOP.put(&mut w, a.code() as u64);
             D1.put(&mut w, dst as u64);
@@ -122,7 +149,12 @@ pub fn encode(ins: &Instr) -> u64 {
             IMM.put(&mut w, imm as u16 as u64);
             VEC.put(&mut w, vec as u64 - 1);
         }
-        Instr::AluInt { op: a, dst, a: r1, b } => {
+        Instr::AluInt {
+            op: a,
+            dst,
+            a: r1,
+            b,
+        } => {
             op(&mut w, opcode::ALU_INT);
             ALUOP.put(&mut w, a.code() as u64);
             D1.put(&mut w, dst as u64);
@@ -141,20 +173,34 @@ pub fn encode(ins: &Instr) -> u64 {
         }
         Instr::Train { masks } => {
             op(&mut w, opcode::TRAIN);
-            MASK.put(&mut w, (masks[0].bits() as u64) | (masks[1].bits() as u64) << 3);
+            MASK.put(
+                &mut w,
+                (masks[0].bits() as u64) | (masks[1].bits() as u64) << 3,
+            );
         }
         Instr::Crs { mask } => {
             op(&mut w, opcode::CRS);
             MASK.put(&mut w, mask[0] as u64 | (mask[1] as u64) << 1);
         }
-        Instr::Send { mem_addr, dest_tile, width, vec } => {
+        Instr::Send {
+            mem_addr,
+            dest_tile,
+            width,
+            vec,
+        } => {
             op(&mut w, opcode::SEND);
             T_MEM.put(&mut w, mem_addr as u64);
             T_TILE.put(&mut w, dest_tile as u64);
             T_WIDTH.put(&mut w, width as u64 - 1);
             T_VEC.put(&mut w, vec as u64 - 1);
         }
-        Instr::Receive { mem_addr, src_tile, width, counter, vec } => {
+        Instr::Receive {
+            mem_addr,
+            src_tile,
+            width,
+            counter,
+            vec,
+        } => {
             op(&mut w, opcode::RECEIVE);
             T_MEM.put(&mut w, mem_addr as u64);
             T_TILE.put(&mut w, src_tile as u64);
@@ -173,11 +219,19 @@ pub fn decode(w: u64) -> Result<Instr, DecodeError> {
     let code = OPCODE.get(w) as u8;
     let alu = || {
         let c = ALUOP.get(w) as u8;
-        AluOp::from_code(c).ok_or(DecodeError::UnknownOp { kind: "alu", code: c, allowed: AluOp::allowed() })
+        AluOp::from_code(c).ok_or(DecodeError::UnknownOp {
+            kind: "alu",
+            code: c,
+            allowed: AluOp::allowed(),
+        })
     };
     let int = || {
         let c = ALUOP.get(w) as u8;
-        IntOp::from_code(c).ok_or(DecodeError::UnknownOp { kind: "alu_int", code: c, allowed: IntOp::allowed() })
+        IntOp::from_code(c).ok_or(DecodeError::UnknownOp {
+            kind: "alu_int",
+            code: c,
+            allowed: IntOp::allowed(),
+        })
     };
     let d1 = D1.get(w) as u16;
     let r1 = R1.get(w) as u16;
@@ -190,22 +244,66 @@ pub fn decode(w: u64) -> Result<Instr, DecodeError> {
     let ins = match code {
         opcode::NOP => Instr::Nop,
         opcode::HLT => Instr::Hlt,
-        opcode::LD => Instr::Ld { dst: d1, addr_reg: r1, width, vec },
-        opcode::ST => Instr::St { addr_reg: d1, src: r1, counter: imm.min(255) as u8, width, vec },
-        opcode::CP => Instr::Cp { dst: d1, src: r1, vec },
-        opcode::SET => Instr::Set { dst: d1, imm: imm as i16, vec },
-        opcode::ALU => Instr::Alu { op: alu()?, dst: d1, a: r1, b: r2, vec },
-        opcode::ALUI => Instr::Alui { op: alu()?, dst: d1, a: r1, imm: imm as i16, vec },
-        opcode::ALU_INT => Instr::AluInt { op: int()?, dst: d1, a: r1, b: r2 },
-        opcode::BEQ => Instr::Beq { a: r1, b: r2, target: d1 },
+        opcode::LD => Instr::Ld {
+            dst: d1,
+            addr_reg: r1,
+            width,
+            vec,
+        },
+        opcode::ST => Instr::St {
+            addr_reg: d1,
+            src: r1,
+            counter: imm.min(255) as u8,
+            width,
+            vec,
+        },
+        opcode::CP => Instr::Cp {
+            dst: d1,
+            src: r1,
+            vec,
+        },
+        opcode::SET => Instr::Set {
+            dst: d1,
+            imm: imm as i16,
+            vec,
+        },
+        opcode::ALU => Instr::Alu {
+            op: alu()?,
+            dst: d1,
+            a: r1,
+            b: r2,
+            vec,
+        },
+        opcode::ALUI => Instr::Alui {
+            op: alu()?,
+            dst: d1,
+            a: r1,
+            imm: imm as i16,
+            vec,
+        },
+        opcode::ALU_INT => Instr::AluInt {
+            op: int()?,
+            dst: d1,
+            a: r1,
+            b: r2,
+        },
+        opcode::BEQ => Instr::Beq {
+            a: r1,
+            b: r2,
+            target: d1,
+        },
         opcode::JMP => Instr::Jmp { target: d1 },
         opcode::TRAIN => {
             let m = MASK.get(w) as u8;
-            Instr::Train { masks: [TrainMask::from_bits(m & 7), TrainMask::from_bits(m >> 3)] }
+            Instr::Train {
+                masks: [TrainMask::from_bits(m & 7), TrainMask::from_bits(m >> 3)],
+            }
         }
         opcode::CRS => {
             let m = MASK.get(w) as u8;
-            Instr::Crs { mask: [m & 1 != 0, m & 2 != 0] }
+            Instr::Crs {
+                mask: [m & 1 != 0, m & 2 != 0],
+            }
         }
         opcode::SEND => Instr::Send {
             mem_addr: T_MEM.get(w) as u16,
@@ -226,7 +324,10 @@ pub fn decode(w: u64) -> Result<Instr, DecodeError> {
     // Unused bits (and values the fields cannot carry back, e.g. a 9-bit counter, a crs
     // mask above bit 1) show up as a difference after re-encoding.
     if encode(&ins) != w {
-        return Err(DecodeError::ReservedBits { mnemonic: ins.mnemonic(), word: w });
+        return Err(DecodeError::ReservedBits {
+            mnemonic: ins.mnemonic(),
+            word: w,
+        });
     }
     ins.validate().map_err(DecodeError::Invalid)?;
     Ok(ins)
@@ -238,7 +339,7 @@ pub fn to_bytes(words: &[u64]) -> Vec<u8> {
 }
 
 pub fn from_bytes(bytes: &[u8]) -> Result<Vec<u64>, String> {
-    if bytes.len() % 8 != 0 {
+    if !bytes.len().is_multiple_of(8) {
         return Err(format!(
             "binary length {} is not a multiple of 8 bytes (one 64-bit word per instruction)",
             bytes.len()
@@ -258,20 +359,36 @@ mod tests {
     fn known_words() {
         assert_eq!(encode(&Instr::Nop), 0);
         assert_eq!(encode(&Instr::Hlt), 10 << 59);
-        let ld = Instr::Ld { dst: 1536, addr_reg: 1600, width: 16, vec: 2 };
+        let ld = Instr::Ld {
+            dst: 1536,
+            addr_reg: 1600,
+            width: 16,
+            vec: 2,
+        };
         assert_eq!(encode(&ld), 1 << 59 | 1536 << 42 | 1600 << 30 | 1 << 4 | 15);
         assert_eq!(decode(encode(&ld)), Ok(ld));
     }
 
     #[test]
     fn reserved_bits_and_unknown_codes_are_rejected() {
-        assert!(matches!(decode(1), Err(DecodeError::ReservedBits { mnemonic: "nop", .. })));
+        assert!(matches!(
+            decode(1),
+            Err(DecodeError::ReservedBits {
+                mnemonic: "nop",
+                ..
+            })
+        ));
         assert_eq!(decode(13 << 59), Err(DecodeError::UnknownOpcode(13)));
         let bad_alu = (opcode::ALU as u64) << 59 | 31 << 54;
-        assert!(matches!(decode(bad_alu), Err(DecodeError::UnknownOp { code: 31, .. })));
+        assert!(matches!(
+            decode(bad_alu),
+            Err(DecodeError::UnknownOp { code: 31, .. })
+        ));
         // d1 = 4000 is beyond the 3584-word address space.
         let bad_addr = (opcode::CP as u64) << 59 | 4000 << 42;
-        assert!(matches!(decode(bad_addr), Err(DecodeError::Invalid(m)) if m.contains("d1 = 4000")));
+        assert!(
+            matches!(decode(bad_addr), Err(DecodeError::Invalid(m)) if m.contains("d1 = 4000"))
+        );
     }
 
     #[test]

@@ -28,7 +28,11 @@ impl TrainMask {
         (self.mvm as u8) << 2 | (self.mtvm as u8) << 1 | self.opa as u8
     }
     pub fn from_bits(b: u8) -> TrainMask {
-        TrainMask { mvm: b & 4 != 0, mtvm: b & 2 != 0, opa: b & 1 != 0 }
+        TrainMask {
+            mvm: b & 4 != 0,
+            mtvm: b & 2 != 0,
+            opa: b & 1 != 0,
+        }
     }
     pub fn any(self) -> bool {
         self.mvm || self.mtvm || self.opa
@@ -45,35 +49,92 @@ pub enum Instr {
     Nop,
     /// For each of `vec` iterations k: read `width` words of shared memory at
     /// mem[addr_reg] + k*width into dst + k*width (waits until the words are valid).
-    Ld { dst: u16, addr_reg: u16, width: u8, vec: u16 },
+    Ld {
+        dst: u16,
+        addr_reg: u16,
+        width: u8,
+        vec: u16,
+    },
     /// For each iteration k: write `width` words from src + k*width to shared memory at
     /// mem[addr_reg] + k*width, valid with `counter` future reads (waits until invalid).
-    St { addr_reg: u16, src: u16, counter: u8, width: u8, vec: u16 },
+    St {
+        addr_reg: u16,
+        src: u16,
+        counter: u8,
+        width: u8,
+        vec: u16,
+    },
     /// Copy `vec` words src.. to dst.. (e.g. XbarOut to XbarIn).
-    Cp { dst: u16, src: u16, vec: u16 },
+    Cp {
+        dst: u16,
+        src: u16,
+        vec: u16,
+    },
     /// Write the immediate into `vec` words from dst (general registers only).
-    Set { dst: u16, imm: i16, vec: u16 },
+    Set {
+        dst: u16,
+        imm: i16,
+        vec: u16,
+    },
     /// Vector fixed-point operation; `b` is 0 for unary and reduction operations.
-    Alu { op: AluOp, dst: u16, a: u16, b: u16, vec: u16 },
+    Alu {
+        op: AluOp,
+        dst: u16,
+        a: u16,
+        b: u16,
+        vec: u16,
+    },
     /// Vector operation with an immediate second operand (binary operations only).
-    Alui { op: AluOp, dst: u16, a: u16, imm: i16, vec: u16 },
+    Alui {
+        op: AluOp,
+        dst: u16,
+        a: u16,
+        imm: i16,
+        vec: u16,
+    },
     /// Scalar integer operation on single words.
-    AluInt { op: IntOp, dst: u16, a: u16, b: u16 },
+    AluInt {
+        op: IntOp,
+        dst: u16,
+        a: u16,
+        b: u16,
+    },
     /// Branch to `target` when the words at a and b are equal.
-    Beq { a: u16, b: u16, target: u16 },
-    Jmp { target: u16 },
+    Beq {
+        a: u16,
+        b: u16,
+        target: u16,
+    },
+    Jmp {
+        target: u16,
+    },
     Hlt,
     /// MVM/MTVM/OPA on each MCU (reference 3.7).
-    Train { masks: [TrainMask; 2] },
+    Train {
+        masks: [TrainMask; 2],
+    },
     /// Carry resolution on each MCU whose bit is set.
-    Crs { mask: [bool; 2] },
+    Crs {
+        mask: [bool; 2],
+    },
     // ---- tile ----
     /// For each iteration k: read `width` words at mem_addr + k*width (waits until valid,
     /// counts one read) and send them as one packet to tile `dest_tile`.
-    Send { mem_addr: u16, dest_tile: u8, width: u8, vec: u16 },
+    Send {
+        mem_addr: u16,
+        dest_tile: u8,
+        width: u8,
+        vec: u16,
+    },
     /// For each iteration k: take the next packet from `src_tile` and write its `width`
     /// words at mem_addr + k*width (waits until invalid), valid with `counter` reads.
-    Receive { mem_addr: u16, src_tile: u8, width: u8, counter: u8, vec: u16 },
+    Receive {
+        mem_addr: u16,
+        src_tile: u8,
+        width: u8,
+        counter: u8,
+        vec: u16,
+    },
     /// The tile control unit stops.
     Halt,
 }
@@ -102,7 +163,10 @@ impl Instr {
 
     /// True for instructions of the tile control unit.
     pub fn is_tile(&self) -> bool {
-        matches!(self, Instr::Send { .. } | Instr::Receive { .. } | Instr::Halt)
+        matches!(
+            self,
+            Instr::Send { .. } | Instr::Receive { .. } | Instr::Halt
+        )
     }
 
     /// Check every field against its limit; the message names the field and what is allowed.
@@ -126,7 +190,9 @@ impl Instr {
         };
         let width = |v: u8| -> Result<(), String> {
             if !(1..=MAX_WIDTH).contains(&v) {
-                Err(format!("width = {v}; allowed 1..={MAX_WIDTH} (one 16-word access)"))
+                Err(format!(
+                    "width = {v}; allowed 1..={MAX_WIDTH} (one 16-word access)"
+                ))
             } else {
                 Ok(())
             }
@@ -139,14 +205,27 @@ impl Instr {
             }
         };
         match *self {
-            Instr::Nop | Instr::Hlt | Instr::Halt | Instr::Train { .. } | Instr::Crs { .. } => Ok(()),
-            Instr::Ld { dst, addr_reg, width: w, vec: v } => {
+            Instr::Nop | Instr::Hlt | Instr::Halt | Instr::Train { .. } | Instr::Crs { .. } => {
+                Ok(())
+            }
+            Instr::Ld {
+                dst,
+                addr_reg,
+                width: w,
+                vec: v,
+            } => {
                 addr("d1", dst)?;
                 addr("r1", addr_reg)?;
                 width(w)?;
                 vec(v)
             }
-            Instr::St { addr_reg, src, width: w, vec: v, .. } => {
+            Instr::St {
+                addr_reg,
+                src,
+                width: w,
+                vec: v,
+                ..
+            } => {
                 addr("d1", addr_reg)?;
                 addr("r1", src)?;
                 width(w)?;
@@ -167,18 +246,27 @@ impl Instr {
                 }
                 vec(v)
             }
-            Instr::Alu { op, dst, a, b, vec: v } => {
+            Instr::Alu {
+                op,
+                dst,
+                a,
+                b,
+                vec: v,
+            } => {
                 addr("d1", dst)?;
                 addr("r1", a)?;
                 match op.arity() {
-                    Arity::Unary | Arity::Reduction if b != 0 => {
-                        Err(format!("alu {} takes no r2 (must be 0), found {b}", op.mnemonic()))
-                    }
+                    Arity::Unary | Arity::Reduction if b != 0 => Err(format!(
+                        "alu {} takes no r2 (must be 0), found {b}",
+                        op.mnemonic()
+                    )),
                     _ => addr("r2", b),
                 }?;
                 vec(v)
             }
-            Instr::Alui { op, dst, a, vec: v, .. } => {
+            Instr::Alui {
+                op, dst, a, vec: v, ..
+            } => {
                 if !op.allowed_with_immediate() {
                     return Err(format!(
                         "alui takes a binary operation, not `{}`; allowed: {}",
@@ -201,11 +289,15 @@ impl Instr {
                 target(t)
             }
             Instr::Jmp { target: t } => target(t),
-            Instr::Send { width: w, vec: v, .. } => {
+            Instr::Send {
+                width: w, vec: v, ..
+            } => {
                 width(w)?;
                 vec(v)
             }
-            Instr::Receive { width: w, vec: v, .. } => {
+            Instr::Receive {
+                width: w, vec: v, ..
+            } => {
                 width(w)?;
                 vec(v)
             }

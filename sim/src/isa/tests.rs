@@ -19,36 +19,91 @@ fn mask() -> impl Strategy<Value = TrainMask> {
 
 /// Every valid instruction, every field over its whole range.
 pub fn any_instr() -> impl Strategy<Value = Instr> {
-    let alu = (proptest::sample::select(AluOp::ALL), addr(), addr(), addr(), vec_len()).prop_map(|(op, dst, a, b, vec)| {
-        let b = match op.arity() {
-            Arity::Unary | Arity::Reduction => 0,
-            _ => b,
-        };
-        Instr::Alu { op, dst, a, b, vec }
-    });
-    let binary: Vec<AluOp> = AluOp::ALL.iter().copied().filter(|o| o.allowed_with_immediate()).collect();
+    let alu = (
+        proptest::sample::select(AluOp::ALL),
+        addr(),
+        addr(),
+        addr(),
+        vec_len(),
+    )
+        .prop_map(|(op, dst, a, b, vec)| {
+            let b = match op.arity() {
+                Arity::Unary | Arity::Reduction => 0,
+                _ => b,
+            };
+            Instr::Alu { op, dst, a, b, vec }
+        });
+    let binary: Vec<AluOp> = AluOp::ALL
+        .iter()
+        .copied()
+        .filter(|o| o.allowed_with_immediate())
+        .collect();
     prop_oneof![
         Just(Instr::Nop),
         Just(Instr::Hlt),
         Just(Instr::Halt),
-        (addr(), addr(), width(), vec_len()).prop_map(|(dst, addr_reg, width, vec)| Instr::Ld { dst, addr_reg, width, vec }),
-        (addr(), addr(), any::<u8>(), width(), vec_len())
-            .prop_map(|(addr_reg, src, counter, width, vec)| Instr::St { addr_reg, src, counter, width, vec }),
+        (addr(), addr(), width(), vec_len()).prop_map(|(dst, addr_reg, width, vec)| Instr::Ld {
+            dst,
+            addr_reg,
+            width,
+            vec
+        }),
+        (addr(), addr(), any::<u8>(), width(), vec_len()).prop_map(
+            |(addr_reg, src, counter, width, vec)| Instr::St {
+                addr_reg,
+                src,
+                counter,
+                width,
+                vec
+            }
+        ),
         (addr(), addr(), vec_len()).prop_map(|(dst, src, vec)| Instr::Cp { dst, src, vec }),
-        (DATA_MEM_BASE..ADDRESS_SPACE_WORDS, any::<i16>(), vec_len()).prop_map(|(dst, imm, vec)| Instr::Set { dst, imm, vec }),
+        (DATA_MEM_BASE..ADDRESS_SPACE_WORDS, any::<i16>(), vec_len())
+            .prop_map(|(dst, imm, vec)| Instr::Set { dst, imm, vec }),
         alu,
-        (proptest::sample::select(binary), addr(), addr(), any::<i16>(), vec_len())
-            .prop_map(|(op, dst, a, imm, vec)| Instr::Alui { op, dst, a, imm, vec }),
-        (proptest::sample::select(IntOp::ALL), addr(), addr(), addr()).prop_map(|(op, dst, a, b)| Instr::AluInt { op, dst, a, b }),
-        (addr(), addr(), 0u16..=instr::MAX_TARGET).prop_map(|(a, b, target)| Instr::Beq { a, b, target }),
+        (
+            proptest::sample::select(binary),
+            addr(),
+            addr(),
+            any::<i16>(),
+            vec_len()
+        )
+            .prop_map(|(op, dst, a, imm, vec)| Instr::Alui {
+                op,
+                dst,
+                a,
+                imm,
+                vec
+            }),
+        (proptest::sample::select(IntOp::ALL), addr(), addr(), addr())
+            .prop_map(|(op, dst, a, b)| Instr::AluInt { op, dst, a, b }),
+        (addr(), addr(), 0u16..=instr::MAX_TARGET).prop_map(|(a, b, target)| Instr::Beq {
+            a,
+            b,
+            target
+        }),
         (0u16..=instr::MAX_TARGET).prop_map(|target| Instr::Jmp { target }),
         (mask(), mask()).prop_map(|(a, b)| Instr::Train { masks: [a, b] }),
         (any::<bool>(), any::<bool>()).prop_map(|(a, b)| Instr::Crs { mask: [a, b] }),
-        (any::<u16>(), any::<u8>(), width(), vec_len())
-            .prop_map(|(mem_addr, dest_tile, width, vec)| Instr::Send { mem_addr, dest_tile, width, vec }),
-        (any::<u16>(), any::<u8>(), width(), any::<u8>(), vec_len()).prop_map(|(mem_addr, src_tile, width, counter, vec)| {
-            Instr::Receive { mem_addr, src_tile, width, counter, vec }
-        }),
+        (any::<u16>(), any::<u8>(), width(), vec_len()).prop_map(
+            |(mem_addr, dest_tile, width, vec)| Instr::Send {
+                mem_addr,
+                dest_tile,
+                width,
+                vec
+            }
+        ),
+        (any::<u16>(), any::<u8>(), width(), any::<u8>(), vec_len()).prop_map(
+            |(mem_addr, src_tile, width, counter, vec)| {
+                Instr::Receive {
+                    mem_addr,
+                    src_tile,
+                    width,
+                    counter,
+                    vec,
+                }
+            }
+        ),
     ]
 }
 
@@ -98,17 +153,56 @@ done:   alui mul, X+2, X, 0.5, N
 ";
     let p = assemble(src, "t.s").unwrap();
     assert_eq!(p.instrs.len(), 8);
-    assert_eq!(p.instrs[0], Instr::Set { dst: 1536, imm: 16, vec: 1 });
-    assert_eq!(p.instrs[2], Instr::Beq { a: 1536, b: 1537, target: 4 });
+    assert_eq!(
+        p.instrs[0],
+        Instr::Set {
+            dst: 1536,
+            imm: 16,
+            vec: 1
+        }
+    );
+    assert_eq!(
+        p.instrs[2],
+        Instr::Beq {
+            a: 1536,
+            b: 1537,
+            target: 4
+        }
+    );
     assert_eq!(p.instrs[3], Instr::Jmp { target: 1 });
-    assert_eq!(p.instrs[4], Instr::Alui { op: AluOp::Mul, dst: 1538, a: 1536, imm: 2048, vec: 16 });
+    assert_eq!(
+        p.instrs[4],
+        Instr::Alui {
+            op: AluOp::Mul,
+            dst: 1538,
+            a: 1536,
+            imm: 2048,
+            vec: 16
+        }
+    );
     assert_eq!(
         p.instrs[5],
         Instr::Train {
-            masks: [TrainMask { mvm: true, mtvm: false, opa: false }, TrainMask { mvm: false, mtvm: true, opa: true }]
+            masks: [
+                TrainMask {
+                    mvm: true,
+                    mtvm: false,
+                    opa: false
+                },
+                TrainMask {
+                    mvm: false,
+                    mtvm: true,
+                    opa: true
+                }
+            ]
         }
     );
-    assert_eq!(p.instrs[6], Instr::Crs { mask: [true, false] });
+    assert_eq!(
+        p.instrs[6],
+        Instr::Crs {
+            mask: [true, false]
+        }
+    );
     assert_eq!(p.lines[0], 3);
 }
 
@@ -116,19 +210,34 @@ done:   alui mul, X+2, X, 0.5, N
 fn errors_name_file_line_column_problem_and_what_is_allowed() {
     let e = first_error("  nop\n  frob 1, 2\n");
     assert_eq!((e.line, e.column), (2, 3));
-    assert!(e.message.contains("unknown mnemonic `frob`") && e.message.contains("allowed: nop, ld"), "{e}");
+    assert!(
+        e.message.contains("unknown mnemonic `frob`") && e.message.contains("allowed: nop, ld"),
+        "{e}"
+    );
     assert!(e.to_string().starts_with("t.s:2:3: "), "{e}");
 
     let e = first_error("ld 1536, 1537, 17, 1\n");
     assert_eq!(e.column, 16);
-    assert!(e.message.contains("width = 17 is out of range; allowed 1..=16"), "{e}");
+    assert!(
+        e.message
+            .contains("width = 17 is out of range; allowed 1..=16"),
+        "{e}"
+    );
 
     let e = first_error("ld 1536, 1537, 4\n");
-    assert!(e.message.contains("`ld` takes 4 operands (d1, r1, width, vec), found 3"), "{e}");
+    assert!(
+        e.message
+            .contains("`ld` takes 4 operands (d1, r1, width, vec), found 3"),
+        "{e}"
+    );
 
     let e = first_error("alu frob, 1536, 1537, 4\n");
     assert_eq!(e.column, 5);
-    assert!(e.message.contains("unknown alu operation `frob`; allowed: add, sub"), "{e}");
+    assert!(
+        e.message
+            .contains("unknown alu operation `frob`; allowed: add, sub"),
+        "{e}"
+    );
 
     let e = first_error("alu relu, 1536, 1537, 1538, 4\n");
     assert!(e.message.contains("takes 3 operands (d1, r1, vec)"), "{e}");
@@ -141,7 +250,10 @@ fn errors_name_file_line_column_problem_and_what_is_allowed() {
     assert!(e.message.contains("undefined name `nowhere`"), "{e}");
 
     let e = first_error("set 100, 1, 1\n");
-    assert!(e.message.contains("set may not target XbarIn/XbarOut"), "{e}");
+    assert!(
+        e.message.contains("set may not target XbarIn/XbarOut"),
+        "{e}"
+    );
 
     let e = first_error("train 10, 000\n");
     assert!(e.message.contains("must be 3 bits"), "{e}");
@@ -156,7 +268,10 @@ fn errors_name_file_line_column_problem_and_what_is_allowed() {
     assert!(e.message.contains("unknown directive"), "{e}");
 
     let e = first_error("cp 1536, 1537 * 2, 3\n");
-    assert!(e.message.contains("expected `+` or `-`") || e.message.contains("not a number"), "{e}");
+    assert!(
+        e.message.contains("expected `+` or `-`") || e.message.contains("not a number"),
+        "{e}"
+    );
 
     // Several errors are all reported.
     let all = assemble("frob\nld 1,2,3\n", "t.s").unwrap_err();

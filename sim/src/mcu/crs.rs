@@ -36,7 +36,12 @@ pub struct CopySlices {
 
 /// Serially read every slice of a copy into represented values (row-major). `levels` is
 /// scratch space of rows x cols; `keep` receives each slice's levels when given.
-fn read_values(copy: &mut WeightCopy, adc: &Adc, levels: &mut Vec<u32>, mut keep: Option<&mut Vec<Vec<u32>>>) -> Vec<i64> {
+fn read_values(
+    copy: &mut WeightCopy,
+    adc: &Adc,
+    levels: &mut Vec<u32>,
+    mut keep: Option<&mut Vec<Vec<u32>>>,
+) -> Vec<i64> {
     let n = copy.arrays[0].rows() * copy.arrays[0].cols();
     levels.resize(n, 0);
     let mut v = vec![-copy.layout.bias(); n];

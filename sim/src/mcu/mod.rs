@@ -107,14 +107,33 @@ impl Mcu {
         let acc = SliceLayout::new(f.word_bits, s.nominal_bits, &s.cell_bits);
         let nominal = SliceLayout::nominal(f.word_bits, s.nominal_bits);
         let (specs, roles): (Vec<(&'static str, SliceLayout)>, Roles) = match cfg.variant {
-            Variant::V1 => (vec![("weights", acc)], Roles { mvm: 0, mtvm: 0, opa: 0 }),
+            Variant::V1 => (
+                vec![("weights", acc)],
+                Roles {
+                    mvm: 0,
+                    mtvm: 0,
+                    opa: 0,
+                },
+            ),
             Variant::V2 => (
                 vec![("weights", nominal), ("accumulator", acc)],
-                Roles { mvm: 0, mtvm: 0, opa: 1 },
+                Roles {
+                    mvm: 0,
+                    mtvm: 0,
+                    opa: 1,
+                },
             ),
             Variant::V3 => (
-                vec![("forward", nominal.clone()), ("backward", nominal), ("accumulator", acc)],
-                Roles { mvm: 0, mtvm: 1, opa: 2 },
+                vec![
+                    ("forward", nominal.clone()),
+                    ("backward", nominal),
+                    ("accumulator", acc),
+                ],
+                Roles {
+                    mvm: 0,
+                    mtvm: 1,
+                    opa: 2,
+                },
             ),
         };
         let base = Key::new(cfg.seed).with(id);
@@ -199,7 +218,13 @@ impl Mcu {
         Some(out)
     }
 
-    pub(crate) fn check_len(&self, name: &'static str, v: &[i64], want: usize, what: &'static str) -> Result<(), McuError> {
+    pub(crate) fn check_len(
+        &self,
+        name: &'static str,
+        v: &[i64],
+        want: usize,
+        what: &'static str,
+    ) -> Result<(), McuError> {
         if v.len() != want {
             return Err(McuError::Length {
                 name,
@@ -230,7 +255,12 @@ impl Mcu {
     /// Serial-write weights (row-major rows x cols) into every copy of the variant; the
     /// V2 accumulator is cleared to 0.
     pub fn write_weights(&mut self, w: &[i64]) -> Result<(), McuError> {
-        self.check_len("weights", w, self.rows() * self.cols(), "rows x cols, row-major")?;
+        self.check_len(
+            "weights",
+            w,
+            self.rows() * self.cols(),
+            "rows x cols, row-major",
+        )?;
         Mcu::check_words("weights", w, self.cfg.format.word_bits)?;
         self.program_all(w);
         Ok(())

@@ -68,10 +68,9 @@ impl Mcu {
         // code equals its current, so the shift-and-add of all (step, slice) codes is the
         // integer product with the represented weights (docs/arithmetic.md, "Exact shortcut").
         let no_clip_possible = self.exact_shortcut
-            && copy
-            .arrays
-            .iter()
-            .all(|a| a.is_ideal() && drive_n as u64 * a.max_level() as u64 <= adc.max_code as u64);
+            && copy.arrays.iter().all(|a| {
+                a.is_ideal() && drive_n as u64 * a.max_level() as u64 <= adc.max_code as u64
+            });
         let (raw, clips) = if no_clip_possible {
             for a in copy.arrays.iter_mut() {
                 a.skip_sensing(bits as u64);
@@ -132,7 +131,12 @@ fn exact_product(w: &[i32], input: &[i64], rows: usize, cols: usize, dir: Dir) -
         }
         Dir::Mtvm => w
             .chunks_exact(cols)
-            .map(|row| row.iter().zip(input).map(|(&wij, &dj)| wij as i64 * dj).sum())
+            .map(|row| {
+                row.iter()
+                    .zip(input)
+                    .map(|(&wij, &dj)| wij as i64 * dj)
+                    .sum()
+            })
             .take(rows)
             .collect(),
     }

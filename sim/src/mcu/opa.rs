@@ -22,10 +22,22 @@ pub struct Phase {
 
 /// The phase order: ++, +-, -+, --.
 pub const PHASES: [Phase; 4] = [
-    Phase { row_negative: false, col_negative: false },
-    Phase { row_negative: false, col_negative: true },
-    Phase { row_negative: true, col_negative: false },
-    Phase { row_negative: true, col_negative: true },
+    Phase {
+        row_negative: false,
+        col_negative: false,
+    },
+    Phase {
+        row_negative: false,
+        col_negative: true,
+    },
+    Phase {
+        row_negative: true,
+        col_negative: false,
+    },
+    Phase {
+        row_negative: true,
+        col_negative: true,
+    },
 ];
 
 /// Result of one OPA.
@@ -118,7 +130,13 @@ impl Mcu {
             }
         }
         let slice_live: Vec<bool> = (0..slices)
-            .map(|m| (0..bits as usize).any(|t| codes[t * width + m * cols..][..cols].iter().any(|&c| c != 0)))
+            .map(|m| {
+                (0..bits as usize).any(|t| {
+                    codes[t * width + m * cols..][..cols]
+                        .iter()
+                        .any(|&c| c != 0)
+                })
+            })
             .collect();
         let mut n = vec![0i16; cols];
         // Sign of a cell's update: 0 keeps the sum, -1 negates it (two's complement trick).

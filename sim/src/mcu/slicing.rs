@@ -114,7 +114,11 @@ mod tests {
             l.encode(w, &mut v);
             assert_eq!(l.value(&v), w);
             assert!(l.is_nominal(&v));
-            let sum: i64 = v.iter().enumerate().map(|(k, &x)| x as i64 * l.place(k)).sum();
+            let sum: i64 = v
+                .iter()
+                .enumerate()
+                .map(|(k, &x)| x as i64 * l.place(k))
+                .sum();
             assert_eq!(sum - l.correction(), w);
         }
         let n = SliceLayout::nominal(16, 2);

@@ -1,5 +1,6 @@
-//! Properties of the golden MCU (testbenches/TESTPLAN.md, section "Golden MCU").
+//! Properties of the golden MCU (sim/TESTPLAN.md, section "Golden MCU").
 //! References here are computed independently of the MCU's bit-serial path.
+#![allow(clippy::needless_range_loop)] // index arithmetic mirrors the formulas
 
 use super::*;
 use crate::config::{AdcBits, DeviceConfig, Preset, Variant};
@@ -331,7 +332,9 @@ fn full_size_mvm_and_costs_match_the_reference_tables() {
     let c = Preset::Panther.config();
     let mut m = Mcu::new(&c, 0);
     let mut rng = crate::rng::SeqRng::new(5);
-    let w: Vec<i64> = (0..128 * 128).map(|_| rng.range_i64(-32768, 32767)).collect();
+    let w: Vec<i64> = (0..128 * 128)
+        .map(|_| rng.range_i64(-32768, 32767))
+        .collect();
     m.write_weights(&w).unwrap();
     m.reset_counters();
     let x: Vec<i64> = (0..128).map(|_| rng.range_i64(-32768, 32767)).collect();
@@ -363,7 +366,10 @@ fn bad_operands_name_the_operand() {
     let e = m.mvm(&[0; 15]).unwrap_err().to_string();
     assert!(e.contains("`x` has 15 elements; this MCU needs 16"), "{e}");
     let e = m.opa(&[0; 16], &[40000; 16]).unwrap_err().to_string();
-    assert!(e.contains("`d[0]` = 40000 is outside the 16-bit word range"), "{e}");
+    assert!(
+        e.contains("`d[0]` = 40000 is outside the 16-bit word range"),
+        "{e}"
+    );
     let e = m.write_weights(&[0; 3]).unwrap_err().to_string();
     assert!(e.contains("`weights` has 3 elements"), "{e}");
 }
