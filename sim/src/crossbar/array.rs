@@ -4,7 +4,7 @@
 //! Non-ideal device: cells hold Q.12 conductances (level units) set by the device model.
 
 use super::{Adc, G_FRAC, G_ONE};
-use crate::device::{CellTraits, DeviceModel};
+use crate::device::{CellRow, CellTraits, DeviceModel};
 use crate::rng::Key;
 use std::sync::Arc;
 
@@ -318,13 +318,15 @@ impl CellArray {
             Cells::Analog { g, traits, device } => {
                 let k = self.key.with(PURPOSE_WRITE).with(event);
                 let r = i * cols..(i + 1) * cols;
-                device.program_row_q12(
-                    &traits[r.clone()],
-                    &mut g[r],
+                device.program_row(
+                    CellRow {
+                        traits: &traits[r.clone()],
+                        g: &mut g[r],
+                        max_level: max,
+                        noise: k,
+                        first_cell: (i * cols) as u64,
+                    },
                     &levels[..cols],
-                    max,
-                    k,
-                    (i * cols) as u64,
                 );
             }
         }
@@ -367,14 +369,14 @@ impl CellArray {
             Cells::Analog { g, traits, device } => {
                 let k = self.key.with(PURPOSE_WRITE).with(event);
                 let r = i * cols..(i + 1) * cols;
-                let (events, levels) = device.update_row_q12(
-                    &traits[r.clone()],
-                    &mut g[r],
-                    &n[..cols],
-                    self.max_level,
-                    k,
-                    (i * cols) as u64,
-                );
+                let row = CellRow {
+                    traits: &traits[r.clone()],
+                    g: &mut g[r],
+                    max_level: self.max_level,
+                    noise: k,
+                    first_cell: (i * cols) as u64,
+                };
+                let (events, levels) = device.update_row(row, &n[..cols]);
                 st.events = events;
                 st.levels = levels;
             }

@@ -62,83 +62,64 @@ pub trait DeviceModel: Send + Sync + std::fmt::Debug {
     /// Standard deviation of one cell's read current, in levels.
     fn read_noise_sigma(&self) -> f64;
 
-    /// Program a row of cells (Q.12 conductances) to `levels`; cell j draws noise index
-    /// `first_cell + j`. Override only for speed; the result must equal this per-cell loop.
-    fn program_row_q12(
-        &self,
-        traits: &[CellTraits],
-        g: &mut [i32],
-        levels: &[u32],
-        max_level: u32,
-        noise: Key,
-        first_cell: u64,
-    ) {
-        program_row_q12_with(self, traits, g, levels, max_level, noise, first_cell)
+    /// Program a row of cells to `levels`. Override only for speed; the result must equal
+    /// [`program_row_with`].
+    fn program_row(&self, row: CellRow<'_>, levels: &[u32]) {
+        program_row_with(self, row, levels)
     }
 
-    /// Apply one update window to a row of cells held as Q.12 conductances: cell j moves by
-    /// `n[j]` levels (0 = untouched). `first_cell` is the index of cell 0 of the row in its
-    /// array (the noise index). Returns (cells that hit a rail, levels lost at the rails).
-    /// Override only for speed; the result must equal this per-cell loop.
-    #[allow(clippy::too_many_arguments)]
-    fn update_row_q12(
-        &self,
-        traits: &[CellTraits],
-        g: &mut [i32],
-        n: &[i16],
-        max_level: u32,
-        noise: Key,
-        first_cell: u64,
-    ) -> (u64, f64) {
-        update_row_q12_with(self, traits, g, n, max_level, noise, first_cell)
+    /// Apply one update window to a row of cells: cell j moves by `n[j]` levels (0 =
+    /// untouched). Returns (cells that hit a rail, levels lost at the rails). Override only
+    /// for speed; the result must equal [`update_row_with`].
+    fn update_row(&self, row: CellRow<'_>, n: &[i16]) -> (u64, f64) {
+        update_row_with(self, row, n)
     }
 }
 
-/// The per-cell loop behind [`DeviceModel::program_row_q12`].
+/// One row of an analog array handed to a device model: conductances in Q.12 level units
+/// (`crossbar::G_FRAC`), cell j drawing noise index `first_cell + j`.
+pub struct CellRow<'a> {
+    pub traits: &'a [CellTraits],
+    pub g: &'a mut [i32],
+    pub max_level: u32,
+    pub noise: Key,
+    pub first_cell: u64,
+}
+
+const Q12_ONE: f64 = (1u64 << crate::crossbar::G_FRAC) as f64;
+
+/// The per-cell loop behind [`DeviceModel::program_row`], generic so that a model can call
+/// it with its own type and get `program` inlined.
 #[inline(always)]
-pub fn program_row_q12_with<D: DeviceModel + ?Sized>(
-    dev: &D,
-    traits: &[CellTraits],
-    g: &mut [i32],
-    levels: &[u32],
-    max_level: u32,
-    noise: Key,
-    first_cell: u64,
-) {
-    const ONE: f64 = (1u64 << crate::crossbar::G_FRAC) as f64;
-    for (j, ((gc, &l), &t)) in g.iter_mut().zip(levels).zip(traits).enumerate() {
-        let v = dev.program(t, l.min(max_level), max_level, noise, first_cell + j as u64);
-        *gc = crate::crossbar::round_i64(v * ONE) as i32;
+pub fn program_row_with<D: DeviceModel + ?Sized>(dev: &D, row: CellRow<'_>, levels: &[u32]) {
+    let max = row.max_level;
+    for (j, ((gc, &l), &t)) in row.g.iter_mut().zip(levels).zip(row.traits).enumerate() {
+        let v = dev.program(t, l.min(max), max, row.noise, row.first_cell + j as u64);
+        *gc = crate::crossbar::round_i64(v * Q12_ONE) as i32;
     }
 }
 
-/// The per-cell loop behind [`DeviceModel::update_row_q12`], generic so that a model can
-/// call it with its own type and get `update` inlined.
+/// The per-cell loop behind [`DeviceModel::update_row`].
 #[inline(always)]
-pub fn update_row_q12_with<D: DeviceModel + ?Sized>(
+pub fn update_row_with<D: DeviceModel + ?Sized>(
     dev: &D,
-    traits: &[CellTraits],
-    g: &mut [i32],
+    row: CellRow<'_>,
     n: &[i16],
-    max_level: u32,
-    noise: Key,
-    first_cell: u64,
 ) -> (u64, f64) {
-    const ONE: f64 = (1u64 << crate::crossbar::G_FRAC) as f64;
     let (mut events, mut levels) = (0u64, 0f64);
-    for (j, ((gc, &d), &t)) in g.iter_mut().zip(n).zip(traits).enumerate() {
+    for (j, ((gc, &d), &t)) in row.g.iter_mut().zip(n).zip(row.traits).enumerate() {
         if d == 0 {
             continue;
         }
         let o = dev.update(
             t,
-            *gc as f64 / ONE,
+            *gc as f64 / Q12_ONE,
             d as i64,
-            max_level,
-            noise,
-            first_cell + j as u64,
+            row.max_level,
+            row.noise,
+            row.first_cell + j as u64,
         );
-        *gc = crate::crossbar::round_i64(o.g * ONE) as i32;
+        *gc = crate::crossbar::round_i64(o.g * Q12_ONE) as i32;
         events += (o.clipped_levels > 0.0) as u64;
         levels += o.clipped_levels;
     }

@@ -193,28 +193,12 @@ impl DeviceModel for ReramDevice {
         self.p.read_noise_sigma
     }
 
-    fn program_row_q12(
-        &self,
-        traits: &[CellTraits],
-        g: &mut [i32],
-        levels: &[u32],
-        max_level: u32,
-        noise: Key,
-        first_cell: u64,
-    ) {
-        super::program_row_q12_with(self, traits, g, levels, max_level, noise, first_cell)
+    fn program_row(&self, row: super::CellRow<'_>, levels: &[u32]) {
+        super::program_row_with(self, row, levels)
     }
 
-    fn update_row_q12(
-        &self,
-        traits: &[CellTraits],
-        g: &mut [i32],
-        n: &[i16],
-        max_level: u32,
-        noise: Key,
-        first_cell: u64,
-    ) -> (u64, f64) {
-        super::update_row_q12_with(self, traits, g, n, max_level, noise, first_cell)
+    fn update_row(&self, row: super::CellRow<'_>, n: &[i16]) -> (u64, f64) {
+        super::update_row_with(self, row, n)
     }
 }
 
