@@ -32,7 +32,7 @@ impl Key {
     /// Uniform in [0, 1).
     #[inline(always)]
     pub fn uniform(self, index: u64) -> f64 {
-        (self.bits(index) >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+        ((self.bits(index) >> 11) as i64) as f64 * (1.0 / (1u64 << 53) as f64)
     }
     /// Standard normal draw (see [`normal_from_bits`]).
     #[inline(always)]
@@ -71,7 +71,8 @@ pub fn normal_from_bits(bits: u64) -> f64 {
     let t = normal_table();
     let u = bits >> 12; // 52 bits: 12 select the segment, 40 place the value in it
     let seg = (u >> 40) as usize;
-    let frac = (u & ((1 << 40) - 1)) as f64 * (1.0 / (1u64 << 40) as f64);
+    // Through i64: a signed conversion is one instruction, an unsigned one is several.
+    let frac = ((u & ((1 << 40) - 1)) as i64) as f64 * (1.0 / (1u64 << 40) as f64);
     t[seg] + frac * (t[seg + 1] - t[seg])
 }
 

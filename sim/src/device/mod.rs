@@ -86,7 +86,9 @@ pub struct CellRow<'a> {
     pub first_cell: u64,
 }
 
-const Q12_ONE: f64 = (1u64 << crate::crossbar::G_FRAC) as f64;
+pub(crate) const Q12_ONE: f64 = (1u64 << crate::crossbar::G_FRAC) as f64;
+/// 1 / Q12_ONE: a power of two, so multiplying by it equals dividing by Q12_ONE exactly.
+pub(crate) const Q12_STEP: f64 = 1.0 / Q12_ONE;
 
 /// The per-cell loop behind [`DeviceModel::program_row`], generic so that a model can call
 /// it with its own type and get `program` inlined.
@@ -113,7 +115,7 @@ pub fn update_row_with<D: DeviceModel + ?Sized>(
         }
         let o = dev.update(
             t,
-            *gc as f64 / Q12_ONE,
+            *gc as f64 * Q12_STEP,
             d as i64,
             row.max_level,
             row.noise,

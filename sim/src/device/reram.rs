@@ -49,19 +49,84 @@ impl ReramDevice {
         }
     }
 
-    /// 1 - e^(-alpha |n| / max_level), from a table when it applies.
-    #[inline(always)]
-    fn saturation_factor(&self, n: u64, max_level: u32) -> f64 {
+    /// The table of 1 - e^(-alpha n / max_level), n = 0..=TABLE_N, for cells of 2^b - 1 levels.
+    fn saturation_table(&self, max_level: u32) -> Option<&[f64]> {
         let b = (max_level + 1).trailing_zeros() as usize;
-        if (max_level + 1).is_power_of_two() && b < 9 && (n as usize) <= TABLE_N {
-            let t = self.saturation[b].get_or_init(|| {
-                (0..=TABLE_N)
-                    .map(|k| 1.0 - (-self.p.nonlinearity_alpha * k as f64 / max_level as f64).exp())
-                    .collect()
-            });
-            t[n as usize]
+        if !(max_level + 1).is_power_of_two() || b >= 9 {
+            return None;
+        }
+        let t = self.saturation[b].get_or_init(|| {
+            (0..=TABLE_N)
+                .map(|k| 1.0 - (-self.p.nonlinearity_alpha * k as f64 / max_level as f64).exp())
+                .collect()
+        });
+        Some(t)
+    }
+
+    /// What one update needs that depends on the array, not the cell.
+    fn row_consts(&self, max_level: u32) -> RowConsts<'_> {
+        RowConsts {
+            max_level,
+            saturation: if self.p.nonlinearity_alpha > 0.0 {
+                self.saturation_table(max_level)
+            } else {
+                None
+            },
+            sqrt: sqrt_table(),
+        }
+    }
+
+    /// One cell's update (shared by `update` and the row loop, so both give the same bits).
+    #[inline(always)]
+    fn apply(
+        &self,
+        c: &RowConsts<'_>,
+        t: CellTraits,
+        g: f64,
+        n: i64,
+        noise: Key,
+        event: u64,
+    ) -> UpdateOutcome {
+        if t.stuck != Stuck::No || n == 0 {
+            return UpdateOutcome {
+                g,
+                clipped_levels: 0.0,
+            };
+        }
+        let (lo, hi, step) = self.rails(t, c.max_level);
+        let range = hi - lo;
+        let p = g - lo;
+        let mag = n.unsigned_abs();
+        let mut dp = if self.p.nonlinearity_alpha == 0.0 {
+            n as f64 * step
         } else {
-            1.0 - (-self.p.nonlinearity_alpha * n as f64 / max_level as f64).exp()
+            // Positive: (w0 - p)(1 - e^(-a n/M)); negative: (range - w0 - p)(1 - e^(-a |n|/M)).
+            let f = match c.saturation {
+                Some(tab) if (mag as usize) <= TABLE_N => tab[mag as usize],
+                _ => 1.0 - (-self.p.nonlinearity_alpha * mag as f64 / c.max_level as f64).exp(),
+            };
+            let w0 = range * self.w0_per_range;
+            if n > 0 {
+                (w0 - p) * f
+            } else {
+                (range - w0 - p) * f
+            }
+        };
+        if self.p.write_noise_sigma > 0.0 {
+            // Independent per-pulse noise of variance sigma^2 per level adds up to
+            // sigma^2 * |n| for the whole train (all pulses on a cell share one sign).
+            let root = if (mag as usize) <= TABLE_N {
+                c.sqrt[mag as usize]
+            } else {
+                (mag as f64).sqrt()
+            };
+            dp += self.p.write_noise_sigma * step * root * noise.normal(event);
+        }
+        let want = p + dp;
+        let got = want.clamp(0.0, range);
+        UpdateOutcome {
+            g: lo + got,
+            clipped_levels: (want - got).abs() * t.inv_gain * self.levels_per_g,
         }
     }
 
@@ -80,35 +145,19 @@ impl ReramDevice {
             t.gain * (1.0 - self.inv_on_off),
         )
     }
-
-    /// Ideal-direction change of the position p in [0, range] for n levels, with the
-    /// saturating asymmetric nonlinearity of reference/panther.md 4.3 when alpha > 0.
-    #[inline(always)]
-    fn drift(&self, p: f64, range: f64, step: f64, n: i64, max_level: u32) -> f64 {
-        if self.p.nonlinearity_alpha == 0.0 || n == 0 {
-            return n as f64 * step;
-        }
-        // Positive: (w0 - p)(1 - e^(-a n/M)); negative: (range - w0 - p)(1 - e^(-a |n|/M)).
-        let w0 = range * self.w0_per_range;
-        let f = self.saturation_factor(n.unsigned_abs(), max_level);
-        if n > 0 {
-            (w0 - p) * f
-        } else {
-            (range - w0 - p) * f
-        }
-    }
 }
 
-/// sqrt(n) for pulse-train sizes, from a table for the common small ones.
-#[inline(always)]
-fn sqrt_levels(n: u64) -> f64 {
+/// Per-row constants of an update.
+struct RowConsts<'a> {
+    max_level: u32,
+    saturation: Option<&'a [f64]>,
+    sqrt: &'a [f64],
+}
+
+/// sqrt(n) for n = 0..=TABLE_N (pulse-train sizes).
+fn sqrt_table() -> &'static [f64] {
     static TABLE: std::sync::OnceLock<Vec<f64>> = std::sync::OnceLock::new();
-    let t = TABLE.get_or_init(|| (0..=TABLE_N).map(|k| (k as f64).sqrt()).collect());
-    if (n as usize) <= TABLE_N {
-        t[n as usize]
-    } else {
-        (n as f64).sqrt()
-    }
+    TABLE.get_or_init(|| (0..=TABLE_N).map(|k| (k as f64).sqrt()).collect())
 }
 
 impl DeviceModel for ReramDevice {
@@ -153,7 +202,6 @@ impl DeviceModel for ReramDevice {
         g.clamp(lo, hi)
     }
 
-    #[inline(always)]
     fn update(
         &self,
         t: CellTraits,
@@ -163,30 +211,7 @@ impl DeviceModel for ReramDevice {
         noise: Key,
         event: u64,
     ) -> UpdateOutcome {
-        if t.stuck != Stuck::No || n == 0 {
-            return UpdateOutcome {
-                g,
-                clipped_levels: 0.0,
-            };
-        }
-        let (lo, hi, step) = self.rails(t, max_level);
-        let range = hi - lo;
-        let p = g - lo;
-        let mut dp = self.drift(p, range, step, n, max_level);
-        if self.p.write_noise_sigma > 0.0 {
-            // Independent per-pulse noise of variance sigma^2 per level adds up to
-            // sigma^2 * |n| for the whole train (all pulses on a cell share one sign).
-            dp += self.p.write_noise_sigma
-                * step
-                * sqrt_levels(n.unsigned_abs())
-                * noise.normal(event);
-        }
-        let want = p + dp;
-        let got = want.clamp(0.0, range);
-        UpdateOutcome {
-            g: lo + got,
-            clipped_levels: (want - got).abs() * t.inv_gain * self.levels_per_g,
-        }
+        self.apply(&self.row_consts(max_level), t, g, n, noise, event)
     }
 
     fn read_noise_sigma(&self) -> f64 {
@@ -198,7 +223,26 @@ impl DeviceModel for ReramDevice {
     }
 
     fn update_row(&self, row: super::CellRow<'_>, n: &[i16]) -> (u64, f64) {
-        super::update_row_with(self, row, n)
+        // The per-cell loop of `update_row_with`, with the array constants looked up once.
+        let c = self.row_consts(row.max_level);
+        let (mut events, mut levels) = (0u64, 0f64);
+        for (j, ((gc, &d), &t)) in row.g.iter_mut().zip(n).zip(row.traits).enumerate() {
+            if d == 0 {
+                continue;
+            }
+            let o = self.apply(
+                &c,
+                t,
+                *gc as f64 * super::Q12_STEP,
+                d as i64,
+                row.noise,
+                row.first_cell + j as u64,
+            );
+            *gc = crate::crossbar::round_i64(o.g * super::Q12_ONE) as i32;
+            events += (o.clipped_levels > 0.0) as u64;
+            levels += o.clipped_levels;
+        }
+        (events, levels)
     }
 }
 
