@@ -45,6 +45,8 @@ pub struct CellArray {
     write_events: u64,
     /// Bumped by every change of a cell, so that callers can cache values derived from levels.
     generation: u64,
+    /// Ideal arrays: the levels column-major, with the generation they were copied at.
+    transposed: Option<(u64, Vec<u8>)>,
 }
 
 impl CellArray {
@@ -82,6 +84,7 @@ impl CellArray {
             read_events: 0,
             write_events: 0,
             generation: 0,
+            transposed: None,
         }
     }
 
@@ -143,9 +146,9 @@ impl CellArray {
             Cells::Ideal(l) => {
                 // u16 sums are exact while rows * max_level fits; they vectorise twice as wide.
                 if active_rows.len() * self.max_level as usize <= u16::MAX as usize {
-                    sum_rows::<u16>(l, cols, active_rows, out);
+                    sum_rows::<u16>(l, cols, active_rows, self.max_level, out);
                 } else {
-                    sum_rows::<u32>(l, cols, active_rows, out);
+                    sum_rows::<u32>(l, cols, active_rows, self.max_level, out);
                 }
             }
             Cells::Analog { g, device, .. } => {
@@ -185,23 +188,22 @@ impl CellArray {
         let cols = self.cols;
         match &self.cells {
             Cells::Ideal(l) => {
-                let mut mask = vec![0u8; cols];
-                for &j in active_cols {
-                    mask[j as usize] = 0xff;
+                // Column-major copy of the levels, rebuilt only after a change, so that
+                // driving columns sums contiguous rows exactly as driving rows does.
+                if self.transposed.as_ref().map(|t| t.0) != Some(self.generation) {
+                    let mut t = vec![0u8; l.len()];
+                    for (i, row) in l.chunks_exact(cols).enumerate() {
+                        for (j, &v) in row.iter().enumerate() {
+                            t[j * self.rows + i] = v;
+                        }
+                    }
+                    self.transposed = Some((self.generation, t));
                 }
+                let t = &self.transposed.as_ref().expect("built above").1;
                 if active_cols.len() * self.max_level as usize <= u16::MAX as usize {
-                    for (o, row) in out.iter_mut().zip(l.chunks_exact(cols)) {
-                        let s = row
-                            .iter()
-                            .zip(&mask)
-                            .fold(0u16, |a, (&v, &m)| a.wrapping_add((v & m) as u16));
-                        *o = (s as i64) << G_FRAC;
-                    }
+                    sum_rows::<u16>(t, self.rows, active_cols, self.max_level, out);
                 } else {
-                    for (o, row) in out.iter_mut().zip(l.chunks_exact(cols)) {
-                        let s: u32 = row.iter().zip(&mask).map(|(&v, &m)| (v & m) as u32).sum();
-                        *o = (s as i64) << G_FRAC;
-                    }
+                    sum_rows::<u32>(t, self.rows, active_cols, self.max_level, out);
                 }
             }
             Cells::Analog { g, device, .. } => {
@@ -386,20 +388,30 @@ impl CellArray {
 }
 
 /// Column sums of the given rows of a row-major u8 matrix, as Q.12 currents.
-fn sum_rows<A>(l: &[u8], cols: usize, rows: &[u32], out: &mut [i64])
+/// Rows are first added in groups that cannot overflow a byte (255 / max_level rows), so
+/// most additions are byte-wide; each group sum is then widened into `A`.
+fn sum_rows<A>(l: &[u8], cols: usize, rows: &[u32], max_level: u32, out: &mut [i64])
 where
     A: Copy + Default + From<u8> + std::ops::AddAssign + Into<i64>,
 {
     const CHUNK: usize = 256;
+    let group = (255 / max_level.max(1)) as usize;
     let mut acc = [A::default(); CHUNK];
+    let mut part = [0u8; CHUNK];
     for base in (0..cols).step_by(CHUNK) {
         let w = CHUNK.min(cols - base);
         let acc = &mut acc[..w];
+        let part = &mut part[..w];
         acc.iter_mut().for_each(|a| *a = A::default());
-        for &i in rows {
-            let row = &l[i as usize * cols + base..][..w];
-            for (a, &v) in acc.iter_mut().zip(row) {
-                *a += A::from(v);
+        for grp in rows.chunks(group) {
+            part.copy_from_slice(&l[grp[0] as usize * cols + base..][..w]);
+            for &i in &grp[1..] {
+                for (p, &v) in part.iter_mut().zip(&l[i as usize * cols + base..][..w]) {
+                    *p += v;
+                }
+            }
+            for (a, &p) in acc.iter_mut().zip(part.iter()) {
+                *a += A::from(p);
             }
         }
         for (o, &a) in out[base..base + w].iter_mut().zip(acc.iter()) {
