@@ -44,22 +44,26 @@ impl Key {
 /// Knots of the inverse normal CDF used by [`normal_from_bits`].
 const NORMAL_KNOTS: usize = 4096;
 
-fn normal_table() -> &'static [f64; NORMAL_KNOTS + 1] {
-    static TABLE: std::sync::OnceLock<Box<[f64; NORMAL_KNOTS + 1]>> = std::sync::OnceLock::new();
+/// Segments of the interpolated inverse CDF: value = base + frac * slope.
+fn normal_table() -> &'static [(f64, f64); NORMAL_KNOTS] {
+    static TABLE: std::sync::OnceLock<Box<[(f64, f64); NORMAL_KNOTS]>> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut t = Box::new([0.0; NORMAL_KNOTS + 1]);
-        for (k, v) in t.iter_mut().enumerate() {
-            *v = inverse_normal_cdf((k as f64 + 0.5) / (NORMAL_KNOTS as f64 + 1.0));
+        let mut k = vec![0.0; NORMAL_KNOTS + 1];
+        for (i, v) in k.iter_mut().enumerate() {
+            *v = inverse_normal_cdf((i as f64 + 0.5) / (NORMAL_KNOTS as f64 + 1.0));
         }
         // Scale so that the piecewise-linear distribution has exactly unit variance:
         // each segment is uniform between its knots, E[X^2] = (a^2 + ab + b^2) / 3.
-        let var: f64 = t
+        let var: f64 = k
             .windows(2)
             .map(|w| (w[0] * w[0] + w[0] * w[1] + w[1] * w[1]) / 3.0)
             .sum::<f64>()
             / NORMAL_KNOTS as f64;
         let s = 1.0 / var.sqrt();
-        t.iter_mut().for_each(|v| *v *= s);
+        let mut t = Box::new([(0.0, 0.0); NORMAL_KNOTS]);
+        for (i, seg) in t.iter_mut().enumerate() {
+            *seg = (k[i] * s, (k[i + 1] - k[i]) * s);
+        }
         t
     })
 }
@@ -70,10 +74,10 @@ fn normal_table() -> &'static [f64; NORMAL_KNOTS + 1] {
 pub fn normal_from_bits(bits: u64) -> f64 {
     let t = normal_table();
     let u = bits >> 12; // 52 bits: 12 select the segment, 40 place the value in it
-    let seg = (u >> 40) as usize;
+    let (base, slope) = t[(u >> 40) as usize & (NORMAL_KNOTS - 1)];
     // Through i64: a signed conversion is one instruction, an unsigned one is several.
     let frac = ((u & ((1 << 40) - 1)) as i64) as f64 * (1.0 / (1u64 << 40) as f64);
-    t[seg] + frac * (t[seg + 1] - t[seg])
+    base + frac * slope
 }
 
 /// Acklam's rational approximation of the inverse standard normal CDF (rel. error < 1.2e-9).

@@ -123,7 +123,7 @@ impl ReramDevice {
             dp += self.p.write_noise_sigma * step * root * noise.normal(event);
         }
         let want = p + dp;
-        let got = want.clamp(0.0, range);
+        let got = want.max(0.0).min(range);
         UpdateOutcome {
             g: lo + got,
             clipped_levels: (want - got).abs() * t.inv_gain * self.levels_per_g,
