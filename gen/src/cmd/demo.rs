@@ -46,24 +46,6 @@ fn err_stats(got: &[f64], want: &[f64]) -> ErrStats {
     }
 }
 
-fn delta(after: &Counters, before: &Counters) -> Counters {
-    let a = serde_json::to_value(after).unwrap();
-    let b = serde_json::to_value(before).unwrap();
-    let mut d = serde_json::Map::new();
-    for (k, v) in a.as_object().unwrap() {
-        let x = v.as_f64().unwrap() - b[k].as_f64().unwrap();
-        d.insert(
-            k.clone(),
-            if v.is_u64() {
-                json!(x as u64)
-            } else {
-                json!(x)
-            },
-        );
-    }
-    serde_json::from_value(serde_json::Value::Object(d)).unwrap()
-}
-
 pub fn run(a: &DemoArgs) -> Result<()> {
     let mut cfg = a.config.load()?;
     if let Some(v) = a.variant {
@@ -94,7 +76,7 @@ pub fn run(a: &DemoArgs) -> Result<()> {
     let mut per_op: Vec<(&str, Counters)> = Vec::new();
     let mut snap = m.counters.clone();
     let mut mark = |m: &Mcu, name: &'static str, per_op: &mut Vec<(&str, Counters)>| {
-        per_op.push((name, delta(&m.counters, &snap)));
+        per_op.push((name, m.counters.since(&snap)));
         snap = m.counters.clone();
     };
 

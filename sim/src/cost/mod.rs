@@ -39,32 +39,28 @@ pub struct Counters {
     pub busy_ns: f64,
 }
 
+/// Applies `$op` field by field (every counter, busy time included).
+macro_rules! each_counter {
+    ($a:ident, $b:ident, $op:tt) => {
+        each_counter!(@fields $a, $b, $op,
+            mvm_ops, mtvm_ops, opa_ops, crs_ops, serial_read_ops, serial_write_ops,
+            xbar_read_accesses, xbar_opa_accesses, opa_phases, dac_1bit_drives, dac_col_drives,
+            sample_holds, adc_conversions, adc_clips, shift_adds, serial_read_rows,
+            serial_write_rows, carry_resolves, output_saturations, opa_clip_events, busy_ns)
+    };
+    (@fields $a:ident, $b:ident, $op:tt, $($f:ident),*) => { $( $a.$f $op $b.$f; )* };
+}
+
 impl Counters {
     pub fn add(&mut self, o: &Counters) {
-        macro_rules! sum { ($($f:ident),*) => { $( self.$f += o.$f; )* } }
-        sum!(
-            mvm_ops,
-            mtvm_ops,
-            opa_ops,
-            crs_ops,
-            serial_read_ops,
-            serial_write_ops,
-            xbar_read_accesses,
-            xbar_opa_accesses,
-            opa_phases,
-            dac_1bit_drives,
-            dac_col_drives,
-            sample_holds,
-            adc_conversions,
-            adc_clips,
-            shift_adds,
-            serial_read_rows,
-            serial_write_rows,
-            carry_resolves,
-            output_saturations,
-            opa_clip_events,
-            busy_ns
-        );
+        each_counter!(self, o, +=);
+    }
+
+    /// The events since `earlier` (a snapshot of the same counters).
+    pub fn since(&self, earlier: &Counters) -> Counters {
+        let mut d = self.clone();
+        each_counter!(d, earlier, -=);
+        d
     }
 }
 
