@@ -289,3 +289,39 @@ fn run_mlp_bundle_reports_cycles_energy_and_dumps() {
     assert_eq!(o.status.code(), Some(2));
     assert!(!stderr(&o).contains("panicked"));
 }
+
+#[test]
+fn run_takes_arch_constants_from_the_config_under_bundle_overrides() {
+    let b = repo("examples/bundles/mlp-train-step");
+    let cycles = |cfg: &str| {
+        let o = panther(&["run", &b, "--config", cfg]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        (
+            v["cycles"].as_u64().unwrap(),
+            v["energy_pj"]["tile.edram"].as_f64().unwrap(),
+        )
+    };
+    let (base_cycles, base_edram) = cycles("small");
+    let text = std::fs::read_to_string(tmp("small.toml")).unwrap_or_else(|_| {
+        String::from_utf8(panther(&["config", "show", "--preset", "small"]).stdout).unwrap()
+    });
+    // One VFU lane (slower vector ops) and a dearer eDRAM; the bundle keeps cores_per_tile = 1.
+    let edited = text
+        .replace("vfu_lanes = 4", "vfu_lanes = 1")
+        .replace("edram_access_pj = 20.675", "edram_access_pj = 41.35");
+    assert_ne!(edited, text);
+    let p = tmp("one-lane.toml");
+    std::fs::write(&p, edited).unwrap();
+    let (cycles1, edram1) = cycles(p.to_str().unwrap());
+    assert!(cycles1 > base_cycles, "{cycles1} vs {base_cycles}");
+    assert!(
+        (edram1 - 2.0 * base_edram).abs() < 1e-9,
+        "{edram1} vs {base_edram}"
+    );
+    // A bad [arch] field in the config names it.
+    let bad = tmp("bad-arch.toml");
+    std::fs::write(&bad, text.replace("vfu_lanes = 4", "vfu_lanes = 0")).unwrap();
+    let o = panther(&["config", "check", bad.to_str().unwrap()]);
+    fails_with(&o, &["arch.vfu_lanes must be"]);
+}

@@ -267,6 +267,9 @@ pub struct Config {
     pub device: DeviceConfig,
     pub timing: TimingConfig,
     pub energy: EnergyConfig,
+    /// The machine around the MCUs (cores, tiles, NoC; architectural simulator).
+    #[serde(default)]
+    pub arch: crate::arch::ArchConfig,
 }
 
 /// Built-in design points.
@@ -348,6 +351,7 @@ impl Preset {
                 serial_write_row_pj: 21100.0 / 128.0,
                 carry_resolve_pj: 0.045,
             },
+            arch: crate::arch::ArchConfig::default(),
         };
         match self {
             Preset::Panther => {}
@@ -582,6 +586,13 @@ impl Config {
                 "must be at least 1".to_string(),
             ));
         }
+        self.arch
+            .validate()
+            .map_err(|message| ConfigError::Invalid {
+                origin: origin.to_string(),
+                field: "arch".to_string(),
+                message,
+            })?;
         let e = &self.energy;
         for (field, v) in [
             ("energy.xbar_read_access_pj", e.xbar_read_access_pj),

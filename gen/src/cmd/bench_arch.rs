@@ -23,8 +23,8 @@ fn default_bundle() -> PathBuf {
 
 pub fn run(args: &BenchArchArgs) -> anyhow::Result<()> {
     let path = args.bundle.clone().unwrap_or_else(default_bundle);
-    let bundle = Bundle::load(&path).map_err(|e| anyhow::anyhow!("{e}"))?;
     let cfg = Preset::Small.config();
+    let bundle = Bundle::load_with(&path, &cfg.arch).map_err(|e| anyhow::anyhow!("{e}"))?;
 
     // 1. Without MCU time: the bundle's programs with train/crs replaced by nop.
     let mut no_mcu = bundle.clone();

@@ -40,6 +40,12 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         (None, None) => anyhow::bail!("give --config (the bundle names none)"),
     };
     let cfg = crate::common::load_config(&spec)?;
+    // The config's [arch] is the base under the bundle's own overrides.
+    let bundle = if cfg.arch == panther_sim::arch::ArchConfig::default() {
+        bundle
+    } else {
+        Bundle::load_with(&args.bundle, &cfg.arch).map_err(|e| anyhow::anyhow!("{e}"))?
+    };
     let mut trace_file = match &args.trace {
         Some(p) => Some(std::io::BufWriter::new(
             std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?,

@@ -135,7 +135,13 @@ pub fn init_words(
 
 impl Bundle {
     /// Load `PATH/bundle.toml` (or the manifest file itself) and assemble every program.
+    /// Load with the default machine constants under the manifest's `[arch]` overrides.
     pub fn load(path: &Path) -> Result<Bundle, String> {
+        Bundle::load_with(path, &ArchConfig::default())
+    }
+
+    /// Load with `base` (normally the config's `[arch]`) under the manifest's overrides.
+    pub fn load_with(path: &Path, base: &ArchConfig) -> Result<Bundle, String> {
         let manifest_path = if path.is_dir() {
             path.join("bundle.toml")
         } else {
@@ -162,11 +168,8 @@ impl Bundle {
             }
         })?;
         let arch = match &manifest.arch {
-            Some(t) => ArchConfig::from_toml_str(
-                &toml::to_string(t).expect("table serialises"),
-                &format!("{origin} [arch]"),
-            )?,
-            None => ArchConfig::default(),
+            Some(t) => base.with_overrides(t, &format!("{origin} [arch]"))?,
+            None => base.clone(),
         };
         let mut tiles = Vec::new();
         for (k, t) in manifest.tiles.iter().enumerate() {

@@ -1,6 +1,7 @@
 //! Constants of the machine around the MCUs: sizes, latencies (cycles) and dynamic
 //! energies (pJ) per event. Seeded from reference/panther.md 2.4, 2.5, 2.7 and 8
-//! (energy = power x latency at 1 GHz). Read from the bundle's `[arch]` table.
+//! (energy = power x latency at 1 GHz). The `[arch]` table of the config, which a bundle's
+//! own `[arch]` table may override field by field.
 
 use serde::{Deserialize, Serialize};
 
@@ -87,6 +88,18 @@ impl ArchConfig {
             toml::from_str(text).map_err(|e| format!("{origin}: {}", e.message().trim()))?;
         c.validate().map_err(|m| format!("{origin}: {m}"))?;
         Ok(c)
+    }
+
+    /// These constants with the fields of `table` replacing theirs, validated.
+    pub fn with_overrides(&self, table: &toml::Table, origin: &str) -> Result<ArchConfig, String> {
+        let mut merged = toml::Table::try_from(self).map_err(|e| format!("{origin}: {e}"))?;
+        for (k, v) in table {
+            merged.insert(k.clone(), v.clone());
+        }
+        ArchConfig::from_toml_str(
+            &toml::to_string(&merged).map_err(|e| format!("{origin}: {e}"))?,
+            origin,
+        )
     }
 
     /// Check every field; the message names the field and what is allowed.
