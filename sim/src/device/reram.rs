@@ -78,7 +78,7 @@ impl ReramDevice {
 
     /// One cell's update (shared by `update` and the row loop, so both give the same bits).
     #[inline(always)]
-    fn apply(
+    fn apply<const NONLINEAR: bool, const NOISY: bool>(
         &self,
         c: &RowConsts<'_>,
         t: CellTraits,
@@ -97,7 +97,7 @@ impl ReramDevice {
         let range = hi - lo;
         let p = g - lo;
         let mag = n.unsigned_abs();
-        let mut dp = if self.p.nonlinearity_alpha == 0.0 {
+        let mut dp = if !NONLINEAR {
             n as f64 * step
         } else {
             // Positive: (w0 - p)(1 - e^(-a n/M)); negative: (range - w0 - p)(1 - e^(-a |n|/M)).
@@ -112,7 +112,7 @@ impl ReramDevice {
                 (range - w0 - p) * f
             }
         };
-        if self.p.write_noise_sigma > 0.0 {
+        if NOISY {
             // Independent per-pulse noise of variance sigma^2 per level adds up to
             // sigma^2 * |n| for the whole train (all pulses on a cell share one sign).
             let root = if (mag as usize) <= TABLE_N {
@@ -211,7 +211,16 @@ impl DeviceModel for ReramDevice {
         noise: Key,
         event: u64,
     ) -> UpdateOutcome {
-        self.apply(&self.row_consts(max_level), t, g, n, noise, event)
+        let c = self.row_consts(max_level);
+        match (
+            self.p.nonlinearity_alpha > 0.0,
+            self.p.write_noise_sigma > 0.0,
+        ) {
+            (false, false) => self.apply::<false, false>(&c, t, g, n, noise, event),
+            (false, true) => self.apply::<false, true>(&c, t, g, n, noise, event),
+            (true, false) => self.apply::<true, false>(&c, t, g, n, noise, event),
+            (true, true) => self.apply::<true, true>(&c, t, g, n, noise, event),
+        }
     }
 
     fn read_noise_sigma(&self) -> f64 {
@@ -223,14 +232,33 @@ impl DeviceModel for ReramDevice {
     }
 
     fn update_row(&self, row: super::CellRow<'_>, n: &[i16]) -> (u64, f64) {
-        // The per-cell loop of `update_row_with`, with the array constants looked up once.
+        // The per-cell loop of `update_row_with`, with the array constants looked up once
+        // and the effect switches fixed at compile time.
+        match (
+            self.p.nonlinearity_alpha > 0.0,
+            self.p.write_noise_sigma > 0.0,
+        ) {
+            (false, false) => self.update_row_as::<false, false>(row, n),
+            (false, true) => self.update_row_as::<false, true>(row, n),
+            (true, false) => self.update_row_as::<true, false>(row, n),
+            (true, true) => self.update_row_as::<true, true>(row, n),
+        }
+    }
+}
+
+impl ReramDevice {
+    fn update_row_as<const NONLINEAR: bool, const NOISY: bool>(
+        &self,
+        row: super::CellRow<'_>,
+        n: &[i16],
+    ) -> (u64, f64) {
         let c = self.row_consts(row.max_level);
         let (mut events, mut levels) = (0u64, 0f64);
         for (j, ((gc, &d), &t)) in row.g.iter_mut().zip(n).zip(row.traits).enumerate() {
             if d == 0 {
                 continue;
             }
-            let o = self.apply(
+            let o = self.apply::<NONLINEAR, NOISY>(
                 &c,
                 t,
                 *gc as f64 * super::Q12_STEP,

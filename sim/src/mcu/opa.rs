@@ -75,7 +75,7 @@ impl Mcu {
         let nb = copy.layout.nominal_bits;
 
         // Pulse codes per (t, slice, column), laid out [t][m * cols + j].
-        // A slice's code sum over all bit steps stays below 256 (16 steps x 3 at most).
+        // A slice's code sum over all bit steps stays below 256 (16 steps x at most 15).
         let mut codes = vec![0u8; bits as usize * slices * cols];
         let mut col_live = vec![false; cols];
         let mut overflow_terms = 0u64;
