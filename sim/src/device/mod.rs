@@ -62,17 +62,18 @@ pub trait DeviceModel: Send + Sync + std::fmt::Debug {
     /// Standard deviation of one cell's read current, in levels.
     fn read_noise_sigma(&self) -> f64;
 
-    /// Program a row of cells to `levels`. Override only for speed; the result must equal
-    /// [`program_row_with`].
+    /// Program a row of cells to `levels`, one `program` per cell.
     fn program_row(&self, row: CellRow<'_>, levels: &[u32]) {
-        program_row_with(self, row, levels)
+        let (max, noise) = (row.max_level, row.noise);
+        program_cells(row, levels, |t, l, i| self.program(t, l, max, noise, i))
     }
 
     /// Apply one update window to a row of cells: cell j moves by `n[j]` levels (0 =
     /// untouched). Returns (cells that hit a rail, levels lost at the rails). Override only
-    /// for speed; the result must equal [`update_row_with`].
+    /// for speed; the result must equal one `update` per cell.
     fn update_row(&self, row: CellRow<'_>, n: &[i16]) -> (u64, f64) {
-        update_row_with(self, row, n)
+        let (max, noise) = (row.max_level, row.noise);
+        update_cells(row, n, |t, g, d, i| self.update(t, g, d, max, noise, i))
     }
 }
 
@@ -90,35 +91,38 @@ pub(crate) const Q12_ONE: f64 = (1u64 << crate::crossbar::G_FRAC) as f64;
 /// 1 / Q12_ONE: a power of two, so multiplying by it equals dividing by Q12_ONE exactly.
 pub(crate) const Q12_STEP: f64 = 1.0 / Q12_ONE;
 
-/// The per-cell loop behind [`DeviceModel::program_row`], generic so that a model can call
-/// it with its own type and get `program` inlined.
+/// The loop of a row program: `cell(traits, level, noise index)` gives one cell's
+/// conductance in levels.
 #[inline(always)]
-pub fn program_row_with<D: DeviceModel + ?Sized>(dev: &D, row: CellRow<'_>, levels: &[u32]) {
+pub fn program_cells(
+    row: CellRow<'_>,
+    levels: &[u32],
+    mut cell: impl FnMut(CellTraits, u32, u64) -> f64,
+) {
     let max = row.max_level;
     for (j, ((gc, &l), &t)) in row.g.iter_mut().zip(levels).zip(row.traits).enumerate() {
-        let v = dev.program(t, l.min(max), max, row.noise, row.first_cell + j as u64);
+        let v = cell(t, l.min(max), row.first_cell + j as u64);
         *gc = crate::crossbar::round_i64(v * Q12_ONE) as i32;
     }
 }
 
-/// The per-cell loop behind [`DeviceModel::update_row`].
+/// The loop of an update window: `cell(traits, g, n, noise index)` gives one updated cell;
+/// cells with `n == 0` are untouched. Returns (cells that hit a rail, levels lost).
 #[inline(always)]
-pub fn update_row_with<D: DeviceModel + ?Sized>(
-    dev: &D,
+pub fn update_cells(
     row: CellRow<'_>,
     n: &[i16],
+    mut cell: impl FnMut(CellTraits, f64, i64, u64) -> UpdateOutcome,
 ) -> (u64, f64) {
     let (mut events, mut levels) = (0u64, 0f64);
     for (j, ((gc, &d), &t)) in row.g.iter_mut().zip(n).zip(row.traits).enumerate() {
         if d == 0 {
             continue;
         }
-        let o = dev.update(
+        let o = cell(
             t,
             *gc as f64 * Q12_STEP,
             d as i64,
-            row.max_level,
-            row.noise,
             row.first_cell + j as u64,
         );
         *gc = crate::crossbar::round_i64(o.g * Q12_ONE) as i32;

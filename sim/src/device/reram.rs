@@ -147,6 +147,18 @@ impl ReramDevice {
     }
 }
 
+/// Calls `$self.$f::<NONLINEAR, NOISY>(args)` with the device's effect switches.
+macro_rules! by_switches {
+    ($self:ident . $f:ident ( $($arg:expr),* )) => {
+        match ($self.p.nonlinearity_alpha > 0.0, $self.p.write_noise_sigma > 0.0) {
+            (false, false) => $self.$f::<false, false>($($arg),*),
+            (false, true) => $self.$f::<false, true>($($arg),*),
+            (true, false) => $self.$f::<true, false>($($arg),*),
+            (true, true) => $self.$f::<true, true>($($arg),*),
+        }
+    };
+}
+
 /// Per-row constants of an update.
 struct RowConsts<'a> {
     max_level: u32,
@@ -212,37 +224,16 @@ impl DeviceModel for ReramDevice {
         event: u64,
     ) -> UpdateOutcome {
         let c = self.row_consts(max_level);
-        match (
-            self.p.nonlinearity_alpha > 0.0,
-            self.p.write_noise_sigma > 0.0,
-        ) {
-            (false, false) => self.apply::<false, false>(&c, t, g, n, noise, event),
-            (false, true) => self.apply::<false, true>(&c, t, g, n, noise, event),
-            (true, false) => self.apply::<true, false>(&c, t, g, n, noise, event),
-            (true, true) => self.apply::<true, true>(&c, t, g, n, noise, event),
-        }
+        by_switches!(self.apply(&c, t, g, n, noise, event))
     }
 
     fn read_noise_sigma(&self) -> f64 {
         self.p.read_noise_sigma
     }
 
-    fn program_row(&self, row: super::CellRow<'_>, levels: &[u32]) {
-        super::program_row_with(self, row, levels)
-    }
-
     fn update_row(&self, row: super::CellRow<'_>, n: &[i16]) -> (u64, f64) {
-        // The per-cell loop of `update_row_with`, with the array constants looked up once
-        // and the effect switches fixed at compile time.
-        match (
-            self.p.nonlinearity_alpha > 0.0,
-            self.p.write_noise_sigma > 0.0,
-        ) {
-            (false, false) => self.update_row_as::<false, false>(row, n),
-            (false, true) => self.update_row_as::<false, true>(row, n),
-            (true, false) => self.update_row_as::<true, false>(row, n),
-            (true, true) => self.update_row_as::<true, true>(row, n),
-        }
+        // Array constants looked up once per row, effect switches fixed at compile time.
+        by_switches!(self.update_row_as(row, n))
     }
 }
 
@@ -253,24 +244,10 @@ impl ReramDevice {
         n: &[i16],
     ) -> (u64, f64) {
         let c = self.row_consts(row.max_level);
-        let (mut events, mut levels) = (0u64, 0f64);
-        for (j, ((gc, &d), &t)) in row.g.iter_mut().zip(n).zip(row.traits).enumerate() {
-            if d == 0 {
-                continue;
-            }
-            let o = self.apply::<NONLINEAR, NOISY>(
-                &c,
-                t,
-                *gc as f64 * super::Q12_STEP,
-                d as i64,
-                row.noise,
-                row.first_cell + j as u64,
-            );
-            *gc = crate::crossbar::round_i64(o.g * super::Q12_ONE) as i32;
-            events += (o.clipped_levels > 0.0) as u64;
-            levels += o.clipped_levels;
-        }
-        (events, levels)
+        let noise = row.noise;
+        super::update_cells(row, n, |t, g, d, i| {
+            self.apply::<NONLINEAR, NOISY>(&c, t, g, d, noise, i)
+        })
     }
 }
 
