@@ -44,13 +44,10 @@ fn read_values(
 ) -> Vec<i64> {
     let n = copy.arrays[0].rows() * copy.arrays[0].cols();
     levels.resize(n, 0);
-    let mut v = vec![-copy.layout.bias(); n];
+    let mut v = vec![-copy.layout.correction(); n];
     for (k, a) in copy.arrays.iter_mut().enumerate() {
         a.read_all(adc, levels);
-        let (off, place) = (copy.layout.offsets[k] as i64, copy.layout.place(k));
-        for (o, &x) in v.iter_mut().zip(levels.iter()) {
-            *o += (x as i64 - off) * place;
-        }
+        copy.layout.add_slice(k, levels, &mut v);
         if let Some(keep) = keep.as_deref_mut() {
             keep.push(levels.clone());
         }

@@ -52,20 +52,27 @@ pub struct WeightCopy {
 }
 
 impl WeightCopy {
-    /// Represented value of every cell (row-major) of an ideal copy, rebuilt from the
-    /// levels only when a cell has changed since the last call.
+    /// Represented value of every cell (row-major) from the levels of an ideal copy (no
+    /// cost: inspection and caching).
+    pub fn values_from_levels(&self) -> Option<Vec<i64>> {
+        let n = self.arrays[0].rows() * self.arrays[0].cols();
+        let mut v = vec![-self.layout.correction(); n];
+        for (k, a) in self.arrays.iter().enumerate() {
+            self.layout.add_slice(k, a.levels()?, &mut v);
+        }
+        Some(v)
+    }
+
+    /// [`Self::values_from_levels`] as i32, rebuilt only when a cell has changed since the
+    /// last call (the exact MVM/MTVM shortcut reads it every operation).
     pub fn ideal_values(&mut self) -> Option<&[i32]> {
         let gens: Vec<u64> = self.arrays.iter().map(|a| a.generation()).collect();
-        let fresh = matches!(&self.value_cache, Some((g, _)) if *g == gens);
-        if !fresh {
-            let n = self.arrays[0].rows() * self.arrays[0].cols();
-            let mut v = vec![-(self.layout.correction() as i32); n];
-            for (k, a) in self.arrays.iter().enumerate() {
-                let shift = self.layout.nominal_bits as usize * k;
-                for (o, &l) in v.iter_mut().zip(a.levels()?) {
-                    *o += (l as i32) << shift;
-                }
-            }
+        if !matches!(&self.value_cache, Some((g, _)) if *g == gens) {
+            let v = self
+                .values_from_levels()?
+                .into_iter()
+                .map(|x| x as i32)
+                .collect();
             self.value_cache = Some((gens, v));
         }
         self.value_cache.as_ref().map(|(_, v)| &v[..])
@@ -203,19 +210,7 @@ impl Mcu {
     /// Represented value of every cell of a copy, from the cell levels (ideal devices only;
     /// inspection for tests, no cost). Row-major rows x cols.
     pub fn peek_values(&self, copy: usize) -> Option<Vec<i64>> {
-        let c = &self.copies[copy];
-        let (rows, cols) = (self.rows(), self.cols());
-        let mut out = Vec::with_capacity(rows * cols);
-        let mut lv = vec![0u32; c.layout.slices()];
-        for i in 0..rows {
-            for j in 0..cols {
-                for (k, a) in c.arrays.iter().enumerate() {
-                    lv[k] = a.level(i, j)?;
-                }
-                out.push(c.layout.value(&lv));
-            }
-        }
-        Some(out)
+        self.copies[copy].values_from_levels()
     }
 
     pub(crate) fn check_len(
@@ -284,20 +279,12 @@ impl Mcu {
 
     /// Serial write of whole copy `c` from values (in the word range), row by row.
     pub(crate) fn write_copy(&mut self, c: usize, values: &[i64]) {
-        let copy = &mut self.copies[c];
-        let s = copy.layout.slices();
-        let bias = copy.layout.bias();
-        let nb = copy.layout.nominal_bits as usize;
-        let mask = (1i64 << nb) - 1;
         let mut levels = std::mem::take(&mut self.scratch_levels);
         levels.resize(values.len(), 0);
         let copy = &mut self.copies[c];
+        let s = copy.layout.slices();
         for k in 0..s {
-            let off = copy.layout.offsets[k];
-            for (l, &v) in levels.iter_mut().zip(values) {
-                debug_assert!(fixed::in_word(v, copy.layout.word_bits));
-                *l = (((v + bias) >> (nb * k)) & mask) as u32 + off;
-            }
+            copy.layout.slice_levels(k, values, &mut levels);
             copy.arrays[k].write_all(&levels);
         }
         self.scratch_levels = levels;

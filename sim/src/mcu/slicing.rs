@@ -64,32 +64,45 @@ impl SliceLayout {
             + self.bias()
     }
 
-    /// Levels of a word (must be in the word range).
-    pub fn encode(&self, w: i64, out: &mut [u32]) {
+    /// Level of slice k for a word (must be in the word range).
+    #[inline]
+    pub fn level(&self, k: usize, w: i64) -> u32 {
         debug_assert!(fixed::in_word(w, self.word_bits));
-        let u = (w + self.bias()) as u64;
-        let mask = (1u64 << self.nominal_bits) - 1;
+        let digit = ((w + self.bias()) >> (self.nominal_bits as usize * k))
+            & ((1 << self.nominal_bits) - 1);
+        digit as u32 + self.offsets[k]
+    }
+
+    /// Levels of one word, one per slice.
+    pub fn encode(&self, w: i64, out: &mut [u32]) {
         for (k, o) in out.iter_mut().enumerate() {
-            *o = ((u >> (self.nominal_bits as usize * k)) & mask) as u32 + self.offsets[k];
+            *o = self.level(k, w);
         }
     }
 
-    /// Represented value of a set of levels (may lie outside the word while carries are pending).
+    /// Represented value of one word's levels (outside the word while carries are pending).
     pub fn value(&self, levels: &[u32]) -> i64 {
-        levels
-            .iter()
-            .enumerate()
-            .map(|(k, &l)| (l as i64 - self.offsets[k] as i64) * self.place(k))
-            .sum::<i64>()
-            - self.bias()
+        let mut v = [-self.correction()];
+        for (k, &l) in levels.iter().enumerate() {
+            self.add_slice(k, &[l], &mut v);
+        }
+        v[0]
     }
 
-    /// Carry resolution: the value saturated to the word, re-encoded to nominal digits.
-    /// Returns whether it saturated.
-    pub fn resolve(&self, levels: &mut [u32]) -> bool {
-        let (w, sat) = fixed::saturate(self.value(levels), self.word_bits);
-        self.encode(w, levels);
-        sat
+    /// Slice k of many words: `out[c]` = level of `values[c]` (serial writes).
+    pub fn slice_levels(&self, k: usize, values: &[i64], out: &mut [u32]) {
+        for (o, &v) in out.iter_mut().zip(values) {
+            *o = self.level(k, v);
+        }
+    }
+
+    /// Adds slice k's share `L * 2^(nk)` to represented values; start from `-correction()`
+    /// and add every slice (serial reads, cached values).
+    pub fn add_slice<L: Copy + Into<i64>>(&self, k: usize, levels: &[L], values: &mut [i64]) {
+        let shift = self.nominal_bits as usize * k;
+        for (v, &l) in values.iter_mut().zip(levels) {
+            *v += l.into() << shift;
+        }
     }
 
     /// True when every slice holds a nominal digit.
