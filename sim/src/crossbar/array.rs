@@ -27,6 +27,16 @@ enum Cells {
     },
 }
 
+/// Cell values without the device state: owned (the column-major cache) or borrowed
+/// (the view that a sensing access sums).
+#[derive(Debug, Clone)]
+enum Matrix<L, G> {
+    Levels(L),
+    Conductances(G),
+}
+
+type OwnedMatrix = Matrix<Vec<u8>, Vec<i32>>;
+
 /// Noise purposes, mixed into keys so that draws for different uses never coincide.
 const PURPOSE_TRAITS: u64 = 1;
 const PURPOSE_READ: u64 = 2;
@@ -45,8 +55,8 @@ pub struct CellArray {
     write_events: u64,
     /// Bumped by every change of a cell, so that callers can cache values derived from levels.
     generation: u64,
-    /// Ideal arrays: the levels column-major, with the generation they were copied at.
-    transposed: Option<(u64, Vec<u8>)>,
+    /// The cells column-major, with the generation they were copied at (sensing rows).
+    transposed: Option<(u64, OwnedMatrix)>,
 }
 
 impl CellArray {
@@ -141,92 +151,57 @@ impl CellArray {
     /// noise, written to `out` (len = cols). One sensing access.
     pub fn sense_columns(&mut self, active_rows: &[u32], out: &mut [i64]) {
         debug_assert_eq!(out.len(), self.cols);
-        let cols = self.cols;
-        match &self.cells {
-            Cells::Ideal(l) => {
-                // u16 sums are exact while rows * max_level fits; they vectorise twice as wide.
-                if active_rows.len() * self.max_level as usize <= u16::MAX as usize {
-                    sum_rows::<u16>(l, cols, active_rows, self.max_level, out);
-                } else {
-                    sum_rows::<u32>(l, cols, active_rows, self.max_level, out);
-                }
-            }
-            Cells::Analog { g, device, .. } => {
-                // i32 sums are exact while rows * the largest conductance fits (gain <= 2).
-                if active_rows.len() as u64 * 2 * ((self.max_level as u64) << G_FRAC)
-                    < i32::MAX as u64
-                {
-                    let mut acc = vec![0i32; cols];
-                    for &i in active_rows {
-                        let row = &g[i as usize * cols..][..cols];
-                        for (a, &v) in acc.iter_mut().zip(row) {
-                            *a += v;
-                        }
-                    }
-                    for (o, a) in out.iter_mut().zip(acc) {
-                        *o = a as i64;
-                    }
-                } else {
-                    out.iter_mut().for_each(|o| *o = 0);
-                    for &i in active_rows {
-                        let row = &g[i as usize * cols..][..cols];
-                        for (a, &v) in out.iter_mut().zip(row) {
-                            *a += v as i64;
-                        }
-                    }
-                }
-                let sigma = device.read_noise_sigma() * (active_rows.len() as f64).sqrt();
-                self.add_read_noise(sigma, out);
-            }
-        }
-        self.read_events += 1;
+        self.sense(false, active_rows, out);
     }
 
     /// Drive the given columns and sense every row (MTVM): Q.12 currents into `out` (len = rows).
     pub fn sense_rows(&mut self, active_cols: &[u32], out: &mut [i64]) {
         debug_assert_eq!(out.len(), self.rows);
-        let cols = self.cols;
-        match &self.cells {
-            Cells::Ideal(l) => {
-                // Column-major copy of the levels, rebuilt only after a change, so that
-                // driving columns sums contiguous rows exactly as driving rows does.
-                if self.transposed.as_ref().map(|t| t.0) != Some(self.generation) {
-                    let mut t = vec![0u8; l.len()];
-                    for (i, row) in l.chunks_exact(cols).enumerate() {
-                        for (j, &v) in row.iter().enumerate() {
-                            t[j * self.rows + i] = v;
-                        }
-                    }
-                    self.transposed = Some((self.generation, t));
-                }
-                let t = &self.transposed.as_ref().expect("built above").1;
-                if active_cols.len() * self.max_level as usize <= u16::MAX as usize {
-                    sum_rows::<u16>(t, self.rows, active_cols, self.max_level, out);
+        self.sense(true, active_cols, out);
+    }
+
+    /// One sensing access. Driving columns reads a column-major copy of the cells (rebuilt
+    /// only after a change), so both directions sum contiguous driven lines.
+    fn sense(&mut self, drive_columns: bool, active: &[u32], out: &mut [i64]) {
+        let (rows, cols) = (self.rows, self.cols);
+        if drive_columns && self.transposed.as_ref().map(|t| t.0) != Some(self.generation) {
+            let t = match &self.cells {
+                Cells::Ideal(l) => Matrix::Levels(transpose(l, rows, cols)),
+                Cells::Analog { g, .. } => Matrix::Conductances(transpose(g, rows, cols)),
+            };
+            self.transposed = Some((self.generation, t));
+        }
+        let view = match (&self.cells, &self.transposed) {
+            (Cells::Ideal(_), Some((_, Matrix::Levels(t)))) if drive_columns => Matrix::Levels(t),
+            (Cells::Ideal(l), _) => Matrix::Levels(l),
+            (Cells::Analog { .. }, Some((_, Matrix::Conductances(t)))) if drive_columns => {
+                Matrix::Conductances(t)
+            }
+            (Cells::Analog { g, .. }, _) => Matrix::Conductances(g),
+        };
+        let width = out.len();
+        match view {
+            Matrix::Levels(l) => {
+                // u16 sums are exact while lines * max_level fits; they vectorise twice as wide.
+                if active.len() * self.max_level as usize <= u16::MAX as usize {
+                    sum_levels::<u16>(l, width, active, self.max_level, out);
                 } else {
-                    sum_rows::<u32>(t, self.rows, active_cols, self.max_level, out);
+                    sum_levels::<u32>(l, width, active, self.max_level, out);
                 }
             }
-            Cells::Analog { g, device, .. } => {
-                let mut mask = vec![0i32; cols];
-                for &j in active_cols {
-                    mask[j as usize] = -1;
-                }
-                // i32 sums are exact while cols * the largest conductance fits (gain <= 2).
-                if cols as u64 * 2 * ((self.max_level as u64) << G_FRAC) < i32::MAX as u64 {
-                    for (o, row) in out.iter_mut().zip(g.chunks_exact(cols)) {
-                        *o = row
-                            .iter()
-                            .zip(&mask)
-                            .fold(0i32, |a, (&v, &m)| a.wrapping_add(v & m))
-                            as i64;
-                    }
+            Matrix::Conductances(g) => {
+                // i32 sums are exact while lines * the largest conductance fits (gain <= 2).
+                if active.len() as u64 * 2 * ((self.max_level as u64) << G_FRAC) < i32::MAX as u64 {
+                    sum_conductances::<i32>(g, width, active, out);
                 } else {
-                    for (o, row) in out.iter_mut().zip(g.chunks_exact(cols)) {
-                        *o = row.iter().zip(&mask).map(|(&v, &m)| (v & m) as i64).sum();
-                    }
+                    sum_conductances::<i64>(g, width, active, out);
                 }
-                let sigma = device.read_noise_sigma() * (active_cols.len() as f64).sqrt();
-                self.add_read_noise(sigma, out);
+                if let Cells::Analog { device, .. } = &self.cells {
+                    self.add_read_noise(
+                        device.read_noise_sigma() * (active.len() as f64).sqrt(),
+                        out,
+                    );
+                }
             }
         }
         self.read_events += 1;
@@ -387,26 +362,28 @@ impl CellArray {
     }
 }
 
-/// Column sums of the given rows of a row-major u8 matrix, as Q.12 currents.
+/// Accumulator width of line sums: 256 lines at a time, on the stack.
+const CHUNK: usize = 256;
+
+/// Column sums of the given rows of a row-major u8 matrix `width` wide, as Q.12 currents.
 /// Rows are first added in groups that cannot overflow a byte (255 / max_level rows), so
 /// most additions are byte-wide; each group sum is then widened into `A`.
-fn sum_rows<A>(l: &[u8], cols: usize, rows: &[u32], max_level: u32, out: &mut [i64])
+fn sum_levels<A>(l: &[u8], width: usize, rows: &[u32], max_level: u32, out: &mut [i64])
 where
     A: Copy + Default + From<u8> + std::ops::AddAssign + Into<i64>,
 {
-    const CHUNK: usize = 256;
     let group = (255 / max_level.max(1)) as usize;
     let mut acc = [A::default(); CHUNK];
     let mut part = [0u8; CHUNK];
-    for base in (0..cols).step_by(CHUNK) {
-        let w = CHUNK.min(cols - base);
+    for base in (0..width).step_by(CHUNK) {
+        let w = CHUNK.min(width - base);
         let acc = &mut acc[..w];
         let part = &mut part[..w];
         acc.iter_mut().for_each(|a| *a = A::default());
         for grp in rows.chunks(group) {
-            part.copy_from_slice(&l[grp[0] as usize * cols + base..][..w]);
+            part.copy_from_slice(&l[grp[0] as usize * width + base..][..w]);
             for &i in &grp[1..] {
-                for (p, &v) in part.iter_mut().zip(&l[i as usize * cols + base..][..w]) {
+                for (p, &v) in part.iter_mut().zip(&l[i as usize * width + base..][..w]) {
                     *p += v;
                 }
             }
@@ -418,6 +395,39 @@ where
             *o = a.into() << G_FRAC;
         }
     }
+}
+
+/// Column sums of the given rows of a row-major matrix of Q.12 conductances, accumulated
+/// in `A` (i32 where it cannot overflow, it vectorises twice as wide as i64).
+fn sum_conductances<A>(g: &[i32], width: usize, rows: &[u32], out: &mut [i64])
+where
+    A: Copy + Default + From<i32> + std::ops::AddAssign + Into<i64>,
+{
+    let mut acc = [A::default(); CHUNK];
+    for base in (0..width).step_by(CHUNK) {
+        let w = CHUNK.min(width - base);
+        let acc = &mut acc[..w];
+        acc.iter_mut().for_each(|a| *a = A::default());
+        for &i in rows {
+            for (a, &v) in acc.iter_mut().zip(&g[i as usize * width + base..][..w]) {
+                *a += A::from(v);
+            }
+        }
+        for (o, &a) in out[base..base + w].iter_mut().zip(acc.iter()) {
+            *o = a.into();
+        }
+    }
+}
+
+/// Column-major copy of a row-major rows x cols matrix.
+fn transpose<T: Copy + Default>(m: &[T], rows: usize, cols: usize) -> Vec<T> {
+    let mut t = vec![T::default(); m.len()];
+    for (i, row) in m.chunks_exact(cols).enumerate() {
+        for (j, &v) in row.iter().enumerate() {
+            t[j * rows + i] = v;
+        }
+    }
+    t
 }
 
 /// Round half away from zero without a libm call (as `f64::round`).
@@ -452,6 +462,46 @@ mod tests {
         assert_eq!(st.levels, 8.0 + 3.0);
         assert_eq!(a.level(0, 0), Some(63));
         assert_eq!(a.level(0, 1), Some(0));
+    }
+
+    #[test]
+    fn analog_sensing_in_both_directions_sums_conductances_after_updates() {
+        let p = DeviceConfig {
+            d2d_sigma: 0.1,
+            write_noise_sigma: 0.2,
+            ..DeviceConfig::default()
+        };
+        let dev: Arc<dyn DeviceModel> = Arc::new(ReramDevice::new(p));
+        let (rows, cols) = (5usize, 7usize);
+        let mut a = CellArray::new(rows, cols, 6, Key::new(4), dev);
+        for i in 0..rows {
+            a.write_row(
+                i,
+                &(0..cols as u32)
+                    .map(|j| (3 * i as u32 + j) % 64)
+                    .collect::<Vec<_>>(),
+            );
+        }
+        let check = |a: &mut CellArray| {
+            let q12 = |i: usize, j: usize| (a.conductance(i, j) * 4096.0).round() as i64;
+            let (act_r, act_c) = ([0u32, 2, 4], [1u32, 3, 6]);
+            let want_c: Vec<i64> = (0..cols)
+                .map(|j| act_r.iter().map(|&i| q12(i as usize, j)).sum())
+                .collect();
+            let want_r: Vec<i64> = (0..rows)
+                .map(|i| act_c.iter().map(|&j| q12(i, j as usize)).sum())
+                .collect();
+            let (mut oc, mut or) = (vec![0i64; cols], vec![0i64; rows]);
+            a.sense_columns(&act_r, &mut oc);
+            a.sense_rows(&act_c, &mut or);
+            assert_eq!(oc, want_c);
+            assert_eq!(or, want_r);
+        };
+        check(&mut a);
+        // After an update the column-major copy must follow.
+        let e = a.begin_update();
+        a.update_row(e, 2, &[3, -2, 0, 5, 1, -4, 2]);
+        check(&mut a);
     }
 
     #[test]
