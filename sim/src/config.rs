@@ -641,16 +641,19 @@ impl Config {
     }
 }
 
-/// toml's message already names the line and column; keep it on one line with the key.
-fn toml_error_message(_text: &str, e: &toml::de::Error) -> String {
+/// toml's message on one line, prefixed with the line of the offending span.
+fn toml_error_message(text: &str, e: &toml::de::Error) -> String {
     let msg = e.message().trim().to_string();
-    match e.span() {
-        Some(span) => {
-            let line = _text[..span.start.min(_text.len())].matches('\n').count() + 1;
-            format!("line {line}: {msg}")
-        }
+    match toml_error_line(text, e) {
+        Some(line) => format!("line {line}: {msg}"),
         None => msg,
     }
+}
+
+/// The 1-based line of a TOML parse error, when it has a position.
+pub(crate) fn toml_error_line(text: &str, e: &toml::de::Error) -> Option<usize> {
+    e.span()
+        .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
 }
 
 #[cfg(test)]

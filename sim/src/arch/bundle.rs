@@ -158,15 +158,11 @@ impl Bundle {
             )
         })?;
         let origin = manifest_path.display().to_string();
-        let manifest: Manifest = toml::from_str(&text).map_err(|e| {
-            let line = e
-                .span()
-                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
-            match line {
+        let manifest: Manifest =
+            toml::from_str(&text).map_err(|e| match crate::config::toml_error_line(&text, &e) {
                 Some(l) => format!("{origin}:{l}: {}", e.message().trim()),
                 None => format!("{origin}: {}", e.message().trim()),
-            }
-        })?;
+            })?;
         let arch = match &manifest.arch {
             Some(t) => base.with_overrides(t, &format!("{origin} [arch]"))?,
             None => base.clone(),

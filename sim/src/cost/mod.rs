@@ -75,37 +75,20 @@ pub struct CostReport {
 impl CostReport {
     pub fn from_counters(c: &Counters, cfg: &Config) -> CostReport {
         let e = &cfg.energy;
-        let mut m = BTreeMap::new();
-        let mut put = |k: &str, v: f64| {
-            m.insert(k.to_string(), v);
-        };
-        put(
-            "crossbar_read",
-            c.xbar_read_accesses as f64 * e.xbar_read_access_pj,
-        );
-        put(
-            "crossbar_opa",
-            c.xbar_opa_accesses as f64 * e.xbar_opa_access_pj,
-        );
-        put("adc", c.adc_conversions as f64 * e.adc_conversion_pj);
-        put(
-            "dac",
-            (c.dac_1bit_drives + c.dac_col_drives) as f64 * e.dac_drive_pj,
-        );
-        put("sample_hold", c.sample_holds as f64 * e.sample_hold_pj);
-        put("shift_add", c.shift_adds as f64 * e.shift_add_pj);
-        put(
-            "serial_read",
-            c.serial_read_rows as f64 * e.serial_read_row_pj,
-        );
-        put(
-            "serial_write",
-            c.serial_write_rows as f64 * e.serial_write_row_pj,
-        );
-        put(
-            "carry_resolve",
-            c.carry_resolves as f64 * e.carry_resolve_pj,
-        );
+        let m: BTreeMap<String, f64> = [
+            ("crossbar_read", c.xbar_read_accesses, e.xbar_read_access_pj),
+            ("crossbar_opa", c.xbar_opa_accesses, e.xbar_opa_access_pj),
+            ("adc", c.adc_conversions, e.adc_conversion_pj),
+            ("dac", c.dac_1bit_drives + c.dac_col_drives, e.dac_drive_pj),
+            ("sample_hold", c.sample_holds, e.sample_hold_pj),
+            ("shift_add", c.shift_adds, e.shift_add_pj),
+            ("serial_read", c.serial_read_rows, e.serial_read_row_pj),
+            ("serial_write", c.serial_write_rows, e.serial_write_row_pj),
+            ("carry_resolve", c.carry_resolves, e.carry_resolve_pj),
+        ]
+        .into_iter()
+        .map(|(k, events, pj)| (k.to_string(), events as f64 * pj))
+        .collect();
         let total = m.values().sum();
         CostReport {
             energy_pj: m,

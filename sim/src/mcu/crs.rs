@@ -56,6 +56,13 @@ fn read_values(
 }
 
 impl Mcu {
+    /// A serial read operation of its own (not part of a CRS): events and its latency.
+    fn count_serial_read_op(&mut self, copies: usize) {
+        self.count_serial_read(copies);
+        self.counters.serial_read_ops += 1;
+        self.counters.busy_ns += latency::serial_read_ns(&self.cfg);
+    }
+
     fn count_serial_read(&mut self, copies: usize) {
         let (rows, cols) = (self.rows() as u64, self.cols() as u64);
         let s = self.cfg.slicing.slices as u64;
@@ -122,9 +129,7 @@ impl Mcu {
         };
         self.scratch_levels = scratch;
         let n = if accumulator.is_some() { 2 } else { 1 };
-        self.count_serial_read(n);
-        self.counters.serial_read_ops += 1;
-        self.counters.busy_ns += latency::serial_read_ns(&self.cfg);
+        self.count_serial_read_op(n);
         WeightsOut {
             weights,
             accumulator,
@@ -146,9 +151,7 @@ impl Mcu {
                 }
             })
             .collect();
-        self.count_serial_read(out.len());
-        self.counters.serial_read_ops += 1;
-        self.counters.busy_ns += latency::serial_read_ns(&self.cfg);
+        self.count_serial_read_op(out.len());
         out
     }
 }

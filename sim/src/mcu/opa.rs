@@ -146,14 +146,16 @@ impl Mcu {
                 continue;
             }
             let mag = xi.unsigned_abs() as usize;
-            let rows_of: Vec<&[u8]> = (0..nibbles)
-                .map(|q| &table[(q * 16 + ((mag >> (4 * q)) & 15)) * width..][..width])
-                .collect();
+            // At most four nibbles (input_bits <= 16): table rows on the stack.
+            let mut rows_of: [&[u8]; 4] = [&[]; 4];
+            for (q, r) in rows_of.iter_mut().enumerate().take(nibbles) {
+                *r = &table[(q * 16 + ((mag >> (4 * q)) & 15)) * width..][..width];
+            }
             let row_negative = -((xi < 0) as i16);
             for m in (0..slices).filter(|&m| slice_live[m]) {
                 let r = m * cols..(m + 1) * cols;
                 n.iter_mut().for_each(|v| *v = 0);
-                for tr in &rows_of {
+                for tr in &rows_of[..nibbles] {
                     for (v, &s) in n.iter_mut().zip(&tr[r.clone()]) {
                         *v += s as i16;
                     }
