@@ -66,13 +66,15 @@ impl WeightCopy {
     /// [`Self::values_from_levels`] as i32, rebuilt only when a cell has changed since the
     /// last call (the exact MVM/MTVM shortcut reads it every operation).
     pub fn ideal_values(&mut self) -> Option<&[i32]> {
-        let gens: Vec<u64> = self.arrays.iter().map(|a| a.generation()).collect();
-        if !matches!(&self.value_cache, Some((g, _)) if *g == gens) {
+        let fresh = matches!(&self.value_cache,
+            Some((g, _)) if g.iter().copied().eq(self.arrays.iter().map(|a| a.generation())));
+        if !fresh {
             let v = self
                 .values_from_levels()?
                 .into_iter()
                 .map(|x| x as i32)
                 .collect();
+            let gens = self.arrays.iter().map(|a| a.generation()).collect();
             self.value_cache = Some((gens, v));
         }
         self.value_cache.as_ref().map(|(_, v)| &v[..])

@@ -75,9 +75,9 @@ impl Mcu {
             for a in copy.arrays.iter_mut() {
                 a.skip_sensing(bits as u64);
             }
-            let (rows, cols) = (self.cfg.array.rows, self.cfg.array.cols);
+            let cols = self.cfg.array.cols;
             let w = copy.ideal_values().expect("ideal copy");
-            (exact_product(w, input, rows, cols, dir), 0)
+            (exact_product(w, input, cols, dir), 0)
         } else {
             bit_serial(copy, input, dir, bits, drive_n, sense_n, adc)
         };
@@ -118,7 +118,7 @@ impl Mcu {
 }
 
 /// Integer product with the represented weights (the exact shortcut).
-fn exact_product(w: &[i32], input: &[i64], rows: usize, cols: usize, dir: Dir) -> Vec<i64> {
+fn exact_product(w: &[i32], input: &[i64], cols: usize, dir: Dir) -> Vec<i64> {
     match dir {
         Dir::Mvm => {
             let mut y = vec![0i64; cols];
@@ -137,7 +137,6 @@ fn exact_product(w: &[i32], input: &[i64], rows: usize, cols: usize, dir: Dir) -
                     .map(|(&wij, &dj)| wij as i64 * dj)
                     .sum()
             })
-            .take(rows)
             .collect(),
     }
 }
