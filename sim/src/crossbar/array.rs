@@ -216,14 +216,14 @@ impl CellArray {
         }
     }
 
-    /// Serial read of one row through an ADC at cell resolution: one code per cell.
-    /// Each cell is sensed alone, so read noise has the one-cell sigma.
-    pub fn read_row(&mut self, i: usize, adc: &Adc, out: &mut [u32]) {
+    /// Sample-and-hold of one row for a serial read at cell resolution: the Q.12 value of
+    /// each cell, sensed alone (read noise has the one-cell sigma). One sensing access.
+    pub fn sample_row(&mut self, i: usize, out: &mut [i64]) {
         let cols = self.cols;
         match &self.cells {
             Cells::Ideal(l) => {
                 for (o, &v) in out.iter_mut().zip(&l[i * cols..][..cols]) {
-                    *o = adc.convert((v as i64) << G_FRAC).code;
+                    *o = (v as i64) << G_FRAC;
                 }
             }
             Cells::Analog { g, device, .. } => {
@@ -235,11 +235,30 @@ impl CellArray {
                     } else {
                         0
                     };
-                    *o = adc.convert(v as i64 + noise).code.min(self.max_level);
+                    *o = v as i64 + noise;
                 }
             }
         }
         self.read_events += 1;
+    }
+
+    /// Serial read of one row through an ADC at cell resolution: one code per cell, clamped
+    /// to the cell range ([`Self::sample_row`], then a conversion).
+    pub fn read_row(&mut self, i: usize, adc: &Adc, out: &mut [u32]) {
+        // Rows up to 128 cells are held on the stack (no allocation per row read).
+        let mut held = [0i64; 128];
+        let cols = self.cols;
+        let mut buf;
+        let held: &mut [i64] = if cols <= held.len() {
+            &mut held[..cols]
+        } else {
+            buf = vec![0i64; cols];
+            &mut buf
+        };
+        self.sample_row(i, held);
+        for (o, &h) in out.iter_mut().zip(held.iter()) {
+            *o = adc.convert(h).code.min(self.max_level);
+        }
     }
 
     /// Serial read of every row, in row order (row-major codes into `out`).

@@ -52,6 +52,16 @@ pub struct WeightCopy {
 }
 
 impl WeightCopy {
+    /// Serial write of the whole copy from values (in the word range): slice by slice, each
+    /// slice row by row. `levels` is scratch space of rows x cols.
+    pub fn write_values(&mut self, values: &[i64], levels: &mut Vec<u32>) {
+        levels.resize(values.len(), 0);
+        for k in 0..self.layout.slices() {
+            self.layout.slice_levels(k, values, levels);
+            self.arrays[k].write_all(levels);
+        }
+    }
+
     /// Represented value of every cell (row-major) from the levels of an ideal copy (no
     /// cost: inspection and caching).
     pub fn values_from_levels(&self) -> Option<Vec<i64>> {
@@ -79,6 +89,67 @@ impl WeightCopy {
         }
         self.value_cache.as_ref().map(|(_, v)| &v[..])
     }
+}
+
+/// The weight copies of the configured variant (every cell at level 0, not yet programmed)
+/// and the copy each operation uses. Shared by the golden MCU and the RTL crossbar block.
+pub fn build_copies(cfg: &Config, id: u64, dev: Arc<dyn DeviceModel>) -> (Vec<WeightCopy>, Roles) {
+    let f = &cfg.format;
+    let s = &cfg.slicing;
+    let acc = SliceLayout::new(f.word_bits, s.nominal_bits, &s.cell_bits);
+    let nominal = SliceLayout::nominal(f.word_bits, s.nominal_bits);
+    let (specs, roles): (Vec<(&'static str, SliceLayout)>, Roles) = match cfg.variant {
+        Variant::V1 => (
+            vec![("weights", acc)],
+            Roles {
+                mvm: 0,
+                mtvm: 0,
+                opa: 0,
+            },
+        ),
+        Variant::V2 => (
+            vec![("weights", nominal), ("accumulator", acc)],
+            Roles {
+                mvm: 0,
+                mtvm: 0,
+                opa: 1,
+            },
+        ),
+        Variant::V3 => (
+            vec![
+                ("forward", nominal.clone()),
+                ("backward", nominal),
+                ("accumulator", acc),
+            ],
+            Roles {
+                mvm: 0,
+                mtvm: 1,
+                opa: 2,
+            },
+        ),
+    };
+    let base = Key::new(cfg.seed).with(id);
+    let copies = specs
+        .into_iter()
+        .enumerate()
+        .map(|(c, (name, layout))| WeightCopy {
+            name,
+            arrays: (0..layout.slices())
+                .map(|k| {
+                    CellArray::new(
+                        cfg.array.rows,
+                        cfg.array.cols,
+                        layout.cell_bits[k],
+                        base.with(c as u64).with(k as u64),
+                        dev.clone(),
+                    )
+                })
+                .collect(),
+            layout,
+            value_cache: None,
+        })
+        .collect();
+    (copies, roles)
 }
 
 /// Which copy each operation uses (depends on the variant).
@@ -111,61 +182,7 @@ impl Mcu {
 
     /// A new MCU with a user-supplied device model.
     pub fn with_device(cfg: &Config, id: u64, dev: Arc<dyn DeviceModel>) -> Mcu {
-        let f = &cfg.format;
-        let s = &cfg.slicing;
-        let acc = SliceLayout::new(f.word_bits, s.nominal_bits, &s.cell_bits);
-        let nominal = SliceLayout::nominal(f.word_bits, s.nominal_bits);
-        let (specs, roles): (Vec<(&'static str, SliceLayout)>, Roles) = match cfg.variant {
-            Variant::V1 => (
-                vec![("weights", acc)],
-                Roles {
-                    mvm: 0,
-                    mtvm: 0,
-                    opa: 0,
-                },
-            ),
-            Variant::V2 => (
-                vec![("weights", nominal), ("accumulator", acc)],
-                Roles {
-                    mvm: 0,
-                    mtvm: 0,
-                    opa: 1,
-                },
-            ),
-            Variant::V3 => (
-                vec![
-                    ("forward", nominal.clone()),
-                    ("backward", nominal),
-                    ("accumulator", acc),
-                ],
-                Roles {
-                    mvm: 0,
-                    mtvm: 1,
-                    opa: 2,
-                },
-            ),
-        };
-        let base = Key::new(cfg.seed).with(id);
-        let copies = specs
-            .into_iter()
-            .enumerate()
-            .map(|(c, (name, layout))| WeightCopy {
-                name,
-                arrays: (0..layout.slices())
-                    .map(|k| {
-                        CellArray::new(
-                            cfg.array.rows,
-                            cfg.array.cols,
-                            layout.cell_bits[k],
-                            base.with(c as u64).with(k as u64),
-                            dev.clone(),
-                        )
-                    })
-                    .collect(),
-                layout,
-                value_cache: None,
-            })
-            .collect();
+        let (copies, roles) = build_copies(cfg, id, dev);
         let mut m = Mcu {
             cfg: cfg.clone(),
             copies,
@@ -282,13 +299,9 @@ impl Mcu {
     /// Serial write of whole copy `c` from values (in the word range), row by row.
     pub(crate) fn write_copy(&mut self, c: usize, values: &[i64]) {
         let mut levels = std::mem::take(&mut self.scratch_levels);
-        levels.resize(values.len(), 0);
         let copy = &mut self.copies[c];
+        copy.write_values(values, &mut levels);
         let s = copy.layout.slices();
-        for k in 0..s {
-            copy.layout.slice_levels(k, values, &mut levels);
-            copy.arrays[k].write_all(&levels);
-        }
         self.scratch_levels = levels;
         self.counters.serial_write_rows += (self.cfg.array.rows * s) as u64;
     }

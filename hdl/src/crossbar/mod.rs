@@ -1,0 +1,212 @@
+//! The behavioural crossbar: a hand-written rust_hdl `Logic` with digital ports only. Inside
+//! it calls panther-sim's cell arrays and device models ([`model::CrossbarModel`]), so one
+//! analog model serves the golden MCU, this block and (through DPI) Verilator.
+//!
+//! All state changes on the rising clock edge; the comparator bits are a pure function of
+//! the held values and the trial codes, so repeated settle passes see the same answer.
+
+pub mod model;
+
+use crate::params::*;
+use model::{CrossbarModel, Sample};
+use panther_sim::config::Config;
+use rust_hdl::prelude::*;
+
+/// What the sample strobe holds.
+#[derive(Copy, Clone, Debug, PartialEq, LogicState)]
+pub enum SampleKind {
+    /// MVM: rows driven, column currents held.
+    SenseColumns,
+    /// MTVM: columns driven, row currents held.
+    SenseRows,
+    /// Serial read: the cells of row `row_addr`, each alone.
+    RowCells,
+}
+
+#[derive(LogicBlock)]
+pub struct Crossbar {
+    pub clock: Signal<In, Clock>,
+    /// Weight copy the strobes act on.
+    pub copy_sel: Signal<In, Bits<2>>,
+    /// 1-bit DAC outputs (MVM rows / OPA row gates / commit rows; MTVM columns).
+    pub row_drive: Vec<Signal<In, Bit>>,
+    pub col_drive: Vec<Signal<In, Bit>>,
+    /// Sample-and-hold strobe.
+    pub sample: Signal<In, Bit>,
+    pub sample_kind: Signal<In, SampleKind>,
+    pub row_addr: Signal<In, LineIdx>,
+    /// First line of the group the SAR converters are on (the line multiplexer).
+    pub conv_base: Signal<In, LineIdx>,
+    /// Trial code of SAR lane k * shared_adcs + a (slice k, converter a).
+    pub sar_trial: Vec<Signal<In, Code>>,
+    /// Comparator: held value of that lane's line >= its trial code.
+    pub sar_cmp: Vec<Signal<Out, Bit>>,
+    /// Opens an OPA update window on the selected copy.
+    pub update_begin: Signal<In, Bit>,
+    /// One pulse step: gated rows (row_drive) x columns by pulse_code, on slice_sel.
+    pub pulse: Signal<In, Bit>,
+    pub pulse_negative: Signal<In, Bit>,
+    pub slice_sel: Signal<In, SliceIdx>,
+    pub pulse_code: Vec<Signal<In, Pulse>>,
+    /// Commits the window's pulses of slice_sel on the rows marked by row_drive.
+    pub commit: Signal<In, Bit>,
+    /// Cells of the last commit whose update hit the cell range (saturation count).
+    pub clip_count: Signal<Out, Count>,
+    /// Serial write of row row_addr of slice slice_sel to write_level.
+    pub write: Signal<In, Bit>,
+    pub write_level: Vec<Signal<In, Level>>,
+    _model: CrossbarModel,
+    _shared_adcs: usize,
+    _last_clip: u64,
+}
+
+impl Crossbar {
+    pub fn new(cfg: &Config, p: &RtlParams) -> Crossbar {
+        Crossbar {
+            clock: Default::default(),
+            copy_sel: Default::default(),
+            row_drive: (0..p.rows).map(|_| Default::default()).collect(),
+            col_drive: (0..p.cols).map(|_| Default::default()).collect(),
+            sample: Default::default(),
+            sample_kind: Default::default(),
+            row_addr: Default::default(),
+            conv_base: Default::default(),
+            sar_trial: (0..p.sar_lanes()).map(|_| Default::default()).collect(),
+            sar_cmp: (0..p.sar_lanes()).map(|_| Default::default()).collect(),
+            update_begin: Default::default(),
+            pulse: Default::default(),
+            pulse_negative: Default::default(),
+            slice_sel: Default::default(),
+            pulse_code: (0..p.cols).map(|_| Default::default()).collect(),
+            commit: Default::default(),
+            clip_count: Default::default(),
+            write: Default::default(),
+            write_level: (0..p.cols).map(|_| Default::default()).collect(),
+            _model: CrossbarModel::new(cfg, 0),
+            _shared_adcs: p.shared_adcs,
+            _last_clip: 0,
+        }
+    }
+
+    pub fn model(&self) -> &CrossbarModel {
+        &self._model
+    }
+
+    fn active(lines: &[Signal<In, Bit>]) -> Vec<u32> {
+        (0..lines.len() as u32)
+            .filter(|&i| lines[i as usize].val())
+            .collect()
+    }
+
+    fn on_rising_edge(&mut self) {
+        let copy = self.copy_sel.val().index();
+        let k = self.slice_sel.val().index();
+        if self.sample.val() {
+            match self.sample_kind.val() {
+                SampleKind::SenseColumns => {
+                    let a = Self::active(&self.row_drive);
+                    self._model.sample(copy, Sample::Columns, &a);
+                }
+                SampleKind::SenseRows => {
+                    let a = Self::active(&self.col_drive);
+                    self._model.sample(copy, Sample::Rows, &a);
+                }
+                SampleKind::RowCells => {
+                    let r = self.row_addr.val().index();
+                    self._model.sample(copy, Sample::RowCells(r), &[]);
+                }
+            }
+        }
+        if self.update_begin.val() {
+            self._model.begin_update(copy);
+        }
+        if self.pulse.val() {
+            let gates: Vec<bool> = self.row_drive.iter().map(|s| s.val()).collect();
+            let codes: Vec<u32> = self.pulse_code.iter().map(|s| s.val().to_u32()).collect();
+            self._model.pulse(k, &gates, &codes, self.pulse_negative.val());
+        }
+        if self.commit.val() {
+            let rows: Vec<bool> = self.row_drive.iter().map(|s| s.val()).collect();
+            self._last_clip = self._model.commit(k, &rows);
+        }
+        if self.write.val() {
+            let levels: Vec<u32> = self.write_level.iter().map(|s| s.val().to_u32()).collect();
+            let r = self.row_addr.val().index();
+            self._model.write_row(copy, k, r, &levels);
+        }
+    }
+
+    /// The black-box declaration of this block (ports as rust_hdl names them).
+    pub fn stub(&self) -> String {
+        let mut ports: Vec<(String, &str, usize)> = vec![
+            ("clock".into(), "input", 1),
+            ("copy_sel".into(), "input", 2),
+        ];
+        let vec_ports = |name: &str, dir: &'static str, n: usize, w: usize| {
+            (0..n)
+                .map(|i| (format!("{name}${i}"), dir, w))
+                .collect::<Vec<_>>()
+        };
+        ports.extend(vec_ports("row_drive", "input", self.row_drive.len(), 1));
+        ports.extend(vec_ports("col_drive", "input", self.col_drive.len(), 1));
+        ports.push(("sample".into(), "input", 1));
+        ports.push(("sample_kind".into(), "input", 2));
+        ports.push(("row_addr".into(), "input", LineIdx::BITS));
+        ports.push(("conv_base".into(), "input", LineIdx::BITS));
+        ports.extend(vec_ports("sar_trial", "input", self.sar_trial.len(), Code::BITS));
+        ports.extend(vec_ports("sar_cmp", "output", self.sar_cmp.len(), 1));
+        ports.push(("update_begin".into(), "input", 1));
+        ports.push(("pulse".into(), "input", 1));
+        ports.push(("pulse_negative".into(), "input", 1));
+        ports.push(("slice_sel".into(), "input", SliceIdx::BITS));
+        ports.extend(vec_ports("pulse_code", "input", self.pulse_code.len(), Pulse::BITS));
+        ports.push(("commit".into(), "input", 1));
+        ports.push(("clip_count".into(), "output", Count::BITS));
+        ports.push(("write".into(), "input", 1));
+        ports.extend(vec_ports("write_level", "input", self.write_level.len(), Level::BITS));
+        let names: Vec<&str> = ports.iter().map(|p| p.0.as_str()).collect();
+        let mut s = format!(
+            "(* blackbox *)\nmodule panther_crossbar({});\n",
+            names.join(",")
+        );
+        for (n, d, w) in &ports {
+            if *w == 1 {
+                s += &format!("    {d} wire {n};\n");
+            } else {
+                s += &format!("    {d} wire [{}:0] {n};\n", w - 1);
+            }
+        }
+        s += "endmodule\n";
+        s
+    }
+}
+
+impl Logic for Crossbar {
+    fn update(&mut self) {
+        if self.clock.pos_edge() {
+            self.on_rising_edge();
+        }
+        let base = self.conv_base.val().index();
+        let a_n = self._shared_adcs;
+        for l in 0..self.sar_cmp.len() {
+            let (k, a) = (l / a_n, l % a_n);
+            let trial = self.sar_trial[l].val().to_u32();
+            self.sar_cmp[l].next = self._model.compare(k, base + a, trial);
+        }
+        self.clip_count.next = self._last_clip.into();
+    }
+
+    fn connect(&mut self) {
+        for s in self.sar_cmp.iter_mut() {
+            s.connect();
+        }
+        self.clip_count.connect();
+    }
+
+    fn hdl(&self) -> Verilog {
+        Verilog::Blackbox(BlackBox {
+            code: self.stub(),
+            name: "panther_crossbar".into(),
+        })
+    }
+}

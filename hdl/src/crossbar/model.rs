@@ -1,0 +1,169 @@
+//! The analog state behind the crossbar block: panther-sim's weight copies (cell arrays and
+//! device models), the sample-and-hold capacitors and the open update window. Every call
+//! goes to the same `CellArray` methods the golden MCU uses, in the same per-array order,
+//! so the two levels see the same noise draws.
+
+use panther_sim::config::Config;
+use panther_sim::crossbar::Adc;
+use panther_sim::device;
+use panther_sim::mcu::{build_copies, WeightCopy};
+use std::sync::Arc;
+
+/// What a sample strobe holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sample {
+    /// Drive rows, hold every column current (MVM).
+    Columns,
+    /// Drive columns, hold every row current (MTVM).
+    Rows,
+    /// Hold every cell of one row alone (serial read at cell resolution).
+    RowCells(usize),
+}
+
+#[derive(Debug, Clone)]
+struct UpdateWindow {
+    copy: usize,
+    /// Event number of each slice array's window.
+    events: Vec<u64>,
+    /// Lumped pulse count per cell: `pulses[slice][row * cols + col]`.
+    pulses: Vec<Vec<i16>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CrossbarModel {
+    rows: usize,
+    cols: usize,
+    copies: Vec<WeightCopy>,
+    /// Q.12 held value per slice and line.
+    held: Vec<Vec<i64>>,
+    held_lines: usize,
+    window: Option<UpdateWindow>,
+    /// Levels lost at the cell range, per slice of the last update window.
+    clipped_levels: Vec<f64>,
+    scratch: Vec<u32>,
+}
+
+impl CrossbarModel {
+    /// The arrays of MCU `id` under `cfg`, every copy programmed to 0 as the golden MCU
+    /// starts.
+    pub fn new(cfg: &Config, id: u64) -> CrossbarModel {
+        let dev: Arc<dyn device::DeviceModel> = Arc::from(device::from_config(&cfg.device));
+        let (mut copies, _) = build_copies(cfg, id, dev);
+        let (rows, cols) = (cfg.array.rows, cfg.array.cols);
+        let zeros = vec![0i64; rows * cols];
+        let mut scratch = Vec::new();
+        for c in copies.iter_mut() {
+            c.write_values(&zeros, &mut scratch);
+        }
+        let slices = copies.iter().map(|c| c.arrays.len()).max().unwrap_or(0);
+        CrossbarModel {
+            rows,
+            cols,
+            copies,
+            held: vec![vec![0; rows.max(cols)]; slices],
+            held_lines: 0,
+            window: None,
+            clipped_levels: vec![0.0; slices],
+            scratch,
+        }
+    }
+
+    pub fn copies(&self) -> &[WeightCopy] {
+        &self.copies
+    }
+
+    /// Sample-and-hold of every slice of `copy`. `active` lists the driven lines.
+    pub fn sample(&mut self, copy: usize, what: Sample, active: &[u32]) {
+        let Some(c) = self.copies.get_mut(copy) else {
+            return;
+        };
+        let n = match what {
+            Sample::Columns | Sample::RowCells(_) => self.cols,
+            Sample::Rows => self.rows,
+        };
+        for (a, h) in c.arrays.iter_mut().zip(self.held.iter_mut()) {
+            let out = &mut h[..n];
+            match what {
+                Sample::Columns => a.sense_columns(active, out),
+                Sample::Rows => a.sense_rows(active, out),
+                Sample::RowCells(r) if r < self.rows => a.sample_row(r, out),
+                Sample::RowCells(_) => out.iter_mut().for_each(|v| *v = 0),
+            }
+        }
+        self.held_lines = n;
+    }
+
+    /// The comparator of slice `k`'s converter on `line`: held value >= trial code.
+    pub fn compare(&self, k: usize, line: usize, trial: u32) -> bool {
+        line < self.held_lines
+            && self
+                .held
+                .get(k)
+                .is_some_and(|h| Adc::compare(h[line], trial))
+    }
+
+    /// Open an update window on every slice array of `copy`.
+    pub fn begin_update(&mut self, copy: usize) {
+        let Some(c) = self.copies.get_mut(copy) else {
+            return;
+        };
+        let events = c.arrays.iter_mut().map(|a| a.begin_update()).collect();
+        let n = self.rows * self.cols;
+        self.window = Some(UpdateWindow {
+            copy,
+            events,
+            pulses: vec![vec![0; n]; c.arrays.len()],
+        });
+        self.clipped_levels.iter_mut().for_each(|v| *v = 0.0);
+    }
+
+    /// One pulse step of slice `k`: every gated row, every column by its code.
+    pub fn pulse(&mut self, k: usize, gates: &[bool], codes: &[u32], negative: bool) {
+        let cols = self.cols;
+        let Some(w) = self.window.as_mut() else {
+            return;
+        };
+        let Some(p) = w.pulses.get_mut(k) else {
+            return;
+        };
+        for (i, _) in gates.iter().enumerate().filter(|(_, &g)| g) {
+            for (cell, &c) in p[i * cols..][..cols].iter_mut().zip(codes) {
+                *cell += if negative { -(c as i16) } else { c as i16 };
+            }
+        }
+    }
+
+    /// Commit the lumped pulses of slice `k` on the given rows; returns the cells clipped.
+    pub fn commit(&mut self, k: usize, rows: &[bool]) -> u64 {
+        let cols = self.cols;
+        let Some(w) = self.window.as_mut() else {
+            return 0;
+        };
+        let (Some(a), Some(p)) = (self.copies[w.copy].arrays.get_mut(k), w.pulses.get(k)) else {
+            return 0;
+        };
+        let mut events = 0;
+        for (i, _) in rows.iter().enumerate().filter(|(_, &r)| r) {
+            let st = a.update_row(w.events[k], i, &p[i * cols..][..cols]);
+            events += st.events;
+            self.clipped_levels[k] += st.levels;
+        }
+        events
+    }
+
+    /// Levels lost at the cell range per slice in the current/last update window.
+    pub fn clipped_levels(&self) -> &[f64] {
+        &self.clipped_levels
+    }
+
+    /// Serial write of row `row` of slice `k` of `copy`.
+    pub fn write_row(&mut self, copy: usize, k: usize, row: usize, levels: &[u32]) {
+        if let Some(a) = self.copies.get_mut(copy).and_then(|c| c.arrays.get_mut(k)) {
+            if row < self.rows {
+                self.scratch.clear();
+                self.scratch.extend_from_slice(&levels[..self.cols]);
+                a.write_row(row, &self.scratch);
+            }
+        }
+    }
+}
