@@ -2,5 +2,12 @@
 //! a behavioural crossbar block that wraps panther-sim's analog model.
 
 pub mod drivers;
+pub mod harness;
+pub mod mcu;
+pub mod sar;
+pub mod shift_add;
+pub mod opa_unit;
 pub mod params;
+pub mod controller;
 pub mod crossbar;
+pub mod crs;

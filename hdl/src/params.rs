@@ -173,3 +173,8 @@ pub fn sext(v: u64, bits: u32) -> i64 {
     let s = 64 - bits;
     ((v << s) as i64) >> s
 }
+
+/// `n` default-initialised signals or blocks (lane vectors).
+pub fn many<T: Default>(n: usize) -> Vec<T> {
+    (0..n).map(|_| T::default()).collect()
+}

@@ -3,7 +3,7 @@
 
 use crate::config::{Config, ConfigError, Preset, Variant};
 use crate::cost::{CostReport, Counters};
-use crate::mcu::{CopySlices, Mcu, McuError};
+use crate::mcu::{CopySlices, CrsOut, LineOut, Mcu, McuError, OpaOut, WeightsOut};
 use serde::{Deserialize, Serialize};
 
 /// The input file.
@@ -211,9 +211,15 @@ fn nest<T: Clone>(v: &[T], cols: usize) -> Vec<Vec<T>> {
     v.chunks(cols).map(|c| c.to_vec()).collect()
 }
 
-/// Evaluate the file on one MCU. Initial weights are programmed before the counters start.
-pub fn run(file: &OpFile, cfg: &Config, origin: &str) -> Result<RunOutput, OpFileError> {
-    let mut mcu = Mcu::new(cfg, 0);
+/// Run the file's initial weights and ops on `mcu`; `after_op(index, mcu)` is called after
+/// each op (per-op measurements such as cycle counts).
+pub fn run_ops<B: McuBackend>(
+    mcu: &mut B,
+    file: &OpFile,
+    cfg: &Config,
+    origin: &str,
+    mut after_op: impl FnMut(usize, &mut B),
+) -> Result<Vec<OpResult>, OpFileError> {
     let (rows, cols) = (cfg.array.rows, cfg.array.cols);
     let shape = |what: String| OpFileError::Shape {
         origin: origin.to_string(),
@@ -288,7 +294,55 @@ pub fn run(file: &OpFile, cfg: &Config, origin: &str) -> Result<RunOutput, OpFil
             }
         };
         results.push(r);
+        after_op(index, mcu);
     }
+    Ok(results)
+}
+
+/// An MCU that runs the ops of a file: the golden model, or the RTL through its harness.
+pub trait McuBackend {
+    fn mvm(&mut self, x: &[i64]) -> Result<LineOut, McuError>;
+    fn mtvm(&mut self, d: &[i64]) -> Result<LineOut, McuError>;
+    fn opa(&mut self, x: &[i64], d: &[i64]) -> Result<OpaOut, McuError>;
+    fn crs(&mut self) -> CrsOut;
+    fn read_weights(&mut self) -> WeightsOut;
+    fn read_slices(&mut self) -> Vec<CopySlices>;
+    fn write_weights(&mut self, w: &[i64]) -> Result<(), McuError>;
+    /// Called after the initial weights are programmed: costs count from here.
+    fn reset_counters(&mut self) {}
+}
+
+impl McuBackend for Mcu {
+    fn mvm(&mut self, x: &[i64]) -> Result<LineOut, McuError> {
+        Mcu::mvm(self, x)
+    }
+    fn mtvm(&mut self, d: &[i64]) -> Result<LineOut, McuError> {
+        Mcu::mtvm(self, d)
+    }
+    fn opa(&mut self, x: &[i64], d: &[i64]) -> Result<OpaOut, McuError> {
+        Mcu::opa(self, x, d)
+    }
+    fn crs(&mut self) -> CrsOut {
+        Mcu::crs(self)
+    }
+    fn read_weights(&mut self) -> WeightsOut {
+        Mcu::read_weights(self)
+    }
+    fn read_slices(&mut self) -> Vec<CopySlices> {
+        Mcu::read_slices(self)
+    }
+    fn write_weights(&mut self, w: &[i64]) -> Result<(), McuError> {
+        Mcu::write_weights(self, w)
+    }
+    fn reset_counters(&mut self) {
+        Mcu::reset_counters(self)
+    }
+}
+
+/// Evaluate the file on one MCU. Initial weights are programmed before the counters start.
+pub fn run(file: &OpFile, cfg: &Config, origin: &str) -> Result<RunOutput, OpFileError> {
+    let mut mcu = Mcu::new(cfg, 0);
+    let results = run_ops(&mut mcu, file, cfg, origin, |_, _| {})?;
     Ok(RunOutput {
         config: cfg.name.clone(),
         config_hash: cfg.hash_hex(),

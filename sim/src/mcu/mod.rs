@@ -250,7 +250,7 @@ impl Mcu {
         Ok(())
     }
 
-    pub(crate) fn check_words(name: &str, v: &[i64], bits: u32) -> Result<(), McuError> {
+    pub fn check_words(name: &str, v: &[i64], bits: u32) -> Result<(), McuError> {
         for (index, &value) in v.iter().enumerate() {
             if !fixed::in_word(value, bits) {
                 return Err(McuError::Range {

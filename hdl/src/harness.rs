@@ -1,0 +1,269 @@
+//! Drives the RTL MCU cycle by cycle from Rust (the host side of its ports): loads input
+//! registers, issues commands, waits for done and reads results back into the golden
+//! model's result types, so one op runner serves both levels. Optional VCD trace.
+
+use crate::controller::McuCmd;
+use crate::mcu::Mcu as RtlMcuBlock;
+use crate::params::*;
+use panther_sim::config::Config;
+use panther_sim::mcu::{CopySlices, CrsOut, LineOut, Mcu as GoldenMcu, McuError, OpaOut, WeightsOut};
+use panther_sim::opfile::McuBackend;
+use rust_hdl::core::vcd_probe::VCDProbe;
+use rust_hdl::prelude::*;
+use std::io::Write;
+
+/// Settle passes allowed per half cycle before the design counts as oscillating.
+const SETTLE_LIMIT: usize = 10_000;
+
+/// The RTL MCU and its host.
+pub struct RtlMcu {
+    pub uut: Box<RtlMcuBlock>,
+    pub params: RtlParams,
+    /// Clock cycles run so far.
+    pub cycles: u64,
+    /// Cycles of the last command (controller counter).
+    pub last_command_cycles: u64,
+    vcd: Option<VcdTrace>,
+}
+
+struct VcdTrace {
+    probe: Option<VCDProbe<Box<dyn Write>>>,
+    /// Cycles [from, to) are traced.
+    window: (u64, u64),
+}
+
+impl RtlMcu {
+    pub fn new(cfg: &Config, origin: &str) -> Result<RtlMcu, RtlError> {
+        let params = RtlParams::from_config(cfg, origin)?;
+        let mut uut = Box::new(RtlMcuBlock::new(cfg, &params));
+        uut.connect_all();
+        let mut m = RtlMcu {
+            uut,
+            params,
+            cycles: 0,
+            last_command_cycles: 0,
+            vcd: None,
+        };
+        m.settle();
+        Ok(m)
+    }
+
+    /// Trace cycles `from..to` into `out` (rust_hdl's VCD writer; top scope `uut`).
+    pub fn trace(&mut self, out: Box<dyn Write>, from: u64, to: u64) {
+        let probe = write_vcd_header(out, self.uut.as_ref());
+        self.vcd = Some(VcdTrace {
+            probe: Some(probe),
+            window: (from, to),
+        });
+    }
+
+    /// Flush the trace (also on drop of the writer).
+    pub fn finish_trace(&mut self) -> std::io::Result<()> {
+        if let Some(t) = self.vcd.take() {
+            drop(t);
+        }
+        Ok(())
+    }
+
+    fn settle(&mut self) {
+        if !simulate(self.uut.as_mut(), SETTLE_LIMIT) {
+            panic!("RTL MCU did not settle within {SETTLE_LIMIT} passes (combinational loop)");
+        }
+    }
+
+    fn dump(&mut self, half: u64) {
+        let cycle = self.cycles;
+        if let Some(t) = self.vcd.as_mut() {
+            if cycle >= t.window.0 && cycle < t.window.1 {
+                // 1 ns clock, VCD in ps.
+                if let Some(mut probe) = t.probe.take() {
+                    let _ = probe.timestamp(cycle * 1000 + half * 500);
+                    t.probe = Some(write_vcd_change(probe, self.uut.as_ref()));
+                }
+            }
+        }
+    }
+
+    /// One clock cycle: inputs already set; settle low, rising edge, settle high.
+    pub fn tick(&mut self) {
+        self.uut.clock.next = false.into();
+        self.settle();
+        self.dump(0);
+        self.uut.clock.next = true.into();
+        self.settle();
+        self.dump(1);
+        self.cycles += 1;
+    }
+
+    fn load(&mut self, cols: bool, words: &[i64]) {
+        for (i, &w) in words.iter().enumerate() {
+            self.uut.load_en.next = true;
+            self.uut.load_cols.next = cols;
+            self.uut.load_addr.next = (i as u64).into();
+            self.uut.load_word.next = twos(w, 16).into();
+            self.tick();
+        }
+        self.uut.load_en.next = false;
+    }
+
+    /// Issue one command and run until its done pulse; returns its cycles.
+    pub fn command(&mut self, cmd: McuCmd, mask: u64, row: usize, copy: usize, slices: u64, correct: bool) -> u64 {
+        self.uut.cmd_valid.next = true;
+        self.uut.cmd.next = cmd;
+        self.uut.cmd_mask.next = mask.into();
+        self.uut.cmd_row.next = (row as u64).into();
+        self.uut.cmd_copy.next = (copy as u64).into();
+        self.uut.cmd_slices.next = slices.into();
+        self.uut.cmd_correct.next = correct;
+        self.tick();
+        self.uut.cmd_valid.next = false;
+        let limit = self.cycles + 1_000_000_000;
+        while !self.uut.done.val() {
+            self.tick();
+            assert!(self.cycles < limit, "RTL MCU command {cmd:?} did not finish");
+        }
+        self.last_command_cycles = self.uut.cycles.val().to_u64();
+        self.last_command_cycles
+    }
+
+    fn peek(&mut self, addr: usize) {
+        self.uut.read_addr.next = (addr as u64).into();
+        self.settle();
+    }
+
+    fn line_op(&mut self, input: &[i64], cols: bool) -> LineOut {
+        self.load(cols, input);
+        let mask = if cols { 0b010 } else { 0b100 };
+        self.command(McuCmd::Train, mask, 0, 0, 0, false);
+        let n = if cols { self.params.rows } else { self.params.cols };
+        let mut raw = Vec::with_capacity(n);
+        let mut words = Vec::with_capacity(n);
+        for j in 0..n {
+            self.peek(j);
+            raw.push(sext(self.uut.read_raw.val().to_u64(), WIDE_BITS));
+            words.push(sext(self.uut.read_word.val().to_u64(), 16));
+        }
+        LineOut {
+            raw,
+            words,
+            adc_clips: self.uut.adc_clips.val().to_u64(),
+            saturations: self.uut.line_saturations.val().to_u64(),
+        }
+    }
+
+    fn check(&self, name: &'static str, v: &[i64], n: usize, what: &'static str, bits: u32) -> Result<(), McuError> {
+        if v.len() != n {
+            return Err(McuError::Length {
+                name,
+                got: v.len(),
+                want: n,
+                what,
+            });
+        }
+        GoldenMcu::check_words(name, v, bits)
+    }
+
+    /// Values of one copy, row-major, read row by row through the converters.
+    fn read_copy(&mut self, copy: usize, slices: u64, correct: bool) -> Vec<Vec<i64>> {
+        let (rows, cols) = (self.params.rows, self.params.cols);
+        let mut out = Vec::with_capacity(rows);
+        for r in 0..rows {
+            self.command(McuCmd::ReadRow, 0, r, copy, slices, correct);
+            let mut row = Vec::with_capacity(cols);
+            for j in 0..cols {
+                self.peek(j);
+                row.push(sext(self.uut.read_value.val().to_u64(), WIDE_BITS));
+            }
+            out.push(row);
+        }
+        out
+    }
+
+    /// Slice levels of one slice of one copy.
+    fn read_slice(&mut self, copy: usize, k: usize) -> Vec<u32> {
+        let place = self.params.nominal_bits as usize * k;
+        self.read_copy(copy, 1 << k, false)
+            .into_iter()
+            .flatten()
+            .map(|v| (v >> place) as u32)
+            .collect()
+    }
+
+    /// The analog block (for inspection in tests).
+    pub fn crossbar(&self) -> &crate::crossbar::model::CrossbarModel {
+        self.uut.xbar.model()
+    }
+}
+
+impl McuBackend for RtlMcu {
+    fn mvm(&mut self, x: &[i64]) -> Result<LineOut, McuError> {
+        self.check("x", x, self.params.rows, "one input per row", self.params.input_bits)?;
+        Ok(self.line_op(x, false))
+    }
+
+    fn mtvm(&mut self, d: &[i64]) -> Result<LineOut, McuError> {
+        self.check("d", d, self.params.cols, "one input per column", self.params.input_bits)?;
+        Ok(self.line_op(d, true))
+    }
+
+    fn opa(&mut self, x: &[i64], d: &[i64]) -> Result<OpaOut, McuError> {
+        let (rows, cols, bits) = (self.params.rows, self.params.cols, self.params.input_bits);
+        self.check("x", x, rows, "one input per row", bits)?;
+        self.check("d", d, cols, "one input per column", bits)?;
+        self.load(false, x);
+        self.load(true, d);
+        self.command(McuCmd::Train, 0b001, 0, 0, 0, false);
+        let mut clip_events = Vec::with_capacity(self.params.slices);
+        for k in 0..self.params.slices {
+            self.uut.clip_sel.next = (k as u64).into();
+            self.settle();
+            clip_events.push(self.uut.clip_events.val().to_u64());
+        }
+        Ok(OpaOut {
+            phases: self.uut.phases.val().to_u32(),
+            clip_events,
+            clipped_levels: self.crossbar().clipped_levels()[..self.params.slices].to_vec(),
+            overflow_terms: self.uut.overflow_terms.val().to_u64(),
+        })
+    }
+
+    fn crs(&mut self) -> CrsOut {
+        self.command(McuCmd::Resolve, 0, 0, 0, 0, false);
+        CrsOut {
+            saturations: self.uut.crs_saturations.val().to_u64(),
+        }
+    }
+
+    fn read_weights(&mut self) -> WeightsOut {
+        let all = (1u64 << self.params.slices) - 1;
+        let weights = self.read_copy(self.params.mvm_copy(), all, true).concat();
+        let accumulator = (self.params.opa_copy() != self.params.mvm_copy())
+            .then(|| self.read_copy(self.params.opa_copy(), all, true).concat());
+        WeightsOut {
+            weights,
+            accumulator,
+        }
+    }
+
+    fn read_slices(&mut self) -> Vec<CopySlices> {
+        let names = self.crossbar().copies().iter().map(|c| c.name).collect::<Vec<_>>();
+        names
+            .into_iter()
+            .enumerate()
+            .map(|(c, name)| CopySlices {
+                copy: name.to_string(),
+                slices: (0..self.params.slices).map(|k| self.read_slice(c, k)).collect(),
+            })
+            .collect()
+    }
+
+    fn write_weights(&mut self, w: &[i64]) -> Result<(), McuError> {
+        let (rows, cols) = (self.params.rows, self.params.cols);
+        self.check("weights", w, rows * cols, "rows x cols, row-major", self.params.word_bits)?;
+        for r in 0..rows {
+            self.load(true, &w[r * cols..][..cols]);
+            self.command(McuCmd::WriteRow, 0, r, 0, 0, false);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,68 @@
+//! Shared stimulus for the level-comparing tests: small configs and random op sequences.
+
+use panther_sim::config::{Config, Preset, Variant};
+use panther_sim::opfile::{Op, OpFile};
+use proptest::prelude::*;
+
+/// A small test config: `n` x `n` array, 16-bit words, the given variant and ADC sharing.
+pub fn small_config(n: usize, variant: Variant, shared_adcs: usize, ideal: bool) -> Config {
+    let mut cfg = Preset::Small.config();
+    cfg.array.rows = n;
+    cfg.array.cols = n;
+    cfg.variant = variant;
+    cfg.adc.shared_adcs = shared_adcs;
+    if !ideal {
+        cfg.device = panther_sim::config::DeviceConfig::all_effects();
+    }
+    cfg.validate("test config").expect("valid test config");
+    cfg
+}
+
+/// A word of `bits` bits, biased towards small magnitudes and the extremes.
+pub fn word(bits: u32) -> impl Strategy<Value = i64> {
+    let max = (1i64 << (bits - 1)) - 1;
+    let min = -(1i64 << (bits - 1));
+    prop_oneof![
+        4 => -300i64..300,
+        4 => min..=max,
+        1 => Just(max),
+        1 => Just(min),
+        1 => Just(0i64),
+    ]
+}
+
+pub fn words(n: usize, bits: u32) -> impl Strategy<Value = Vec<i64>> {
+    proptest::collection::vec(word(bits), n)
+}
+
+/// One op of a random training sequence on an `rows` x `cols` MCU.
+pub fn op(rows: usize, cols: usize, bits: u32) -> impl Strategy<Value = Op> {
+    prop_oneof![
+        3 => words(rows, bits).prop_map(|x| Op::Mvm { x }),
+        3 => words(cols, bits).prop_map(|d| Op::Mtvm { d }),
+        3 => (words(rows, bits), words(cols, bits)).prop_map(|(x, d)| Op::Opa { x, d }),
+        1 => Just(Op::Crs),
+    ]
+}
+
+/// An op file: random initial weights, then `len` random ops and a final weight read.
+pub fn op_file(cfg: &Config, len: usize) -> impl Strategy<Value = OpFile> {
+    let (rows, cols) = (cfg.array.rows, cfg.array.cols);
+    let bits = cfg.format.input_bits;
+    let wbits = cfg.format.word_bits;
+    (
+        proptest::collection::vec(words(cols, wbits), rows),
+        proptest::collection::vec(op(rows, cols, bits), 1..=len),
+    )
+        .prop_map(|(weights, mut ops)| {
+            ops.push(Op::ReadWeights);
+            OpFile {
+                preset: None,
+                config: None,
+                seed: None,
+                variant: None,
+                weights: Some(weights),
+                ops,
+            }
+        })
+}
