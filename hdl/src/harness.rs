@@ -108,6 +108,10 @@ impl RtlMcu {
 
     /// Issue one command and run until its done pulse; returns its cycles.
     pub fn command(&mut self, cmd: McuCmd, mask: u64, row: usize, copy: usize, slices: u64, correct: bool) -> u64 {
+        // The controller takes a command only when idle (it is busy through its done cycle).
+        while self.uut.busy.val() {
+            self.tick();
+        }
         self.uut.cmd_valid.next = true;
         self.uut.cmd.next = cmd;
         self.uut.cmd_mask.next = mask.into();
