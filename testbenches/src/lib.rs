@@ -66,3 +66,47 @@ pub fn op_file(cfg: &Config, len: usize) -> impl Strategy<Value = OpFile> {
             }
         })
 }
+
+use rust_hdl::prelude::*;
+
+/// Settle a directly driven design (fails on a combinational loop).
+pub fn settle<B: Block>(b: &mut B) {
+    assert!(simulate(b, 10_000), "design did not settle");
+}
+
+/// One clock cycle of a directly driven design: inputs set, settle low, rising edge, settle.
+pub fn cycle<B: Block>(b: &mut B, clock: fn(&mut B) -> &mut Signal<In, Clock>) {
+    clock(b).next = false.into();
+    settle(b);
+    clock(b).next = true.into();
+    settle(b);
+}
+
+/// Run yosys on generated Verilog: hierarchy check, proc, `check -assert` (undriven nets,
+/// multiple drivers, loops) and no latches. Fails with an install hint when yosys is absent.
+pub fn yosys_check(name: &str, verilog: &str) -> Result<(), String> {
+    let dir = std::env::temp_dir().join(format!("panther-yosys-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let file = dir.join("top.v");
+    std::fs::write(&file, verilog).map_err(|e| e.to_string())?;
+    let script = "read_verilog -sv top.v; hierarchy -check -top top; proc; \
+                  check -assert; select -assert-none t:$dlatch t:$adlatch t:$dlatchsr";
+    let out = std::process::Command::new("yosys")
+        .current_dir(&dir)
+        .args(["-q", "-p", script])
+        .output()
+        .map_err(|e| {
+            format!("cannot run yosys ({e}); install it with `make setup` or `sudo apt-get install yosys`")
+        })?;
+    if out.status.success() {
+        let _ = std::fs::remove_dir_all(&dir);
+        Ok(())
+    } else {
+        Err(format!(
+            "yosys rejected {name} (files kept in {}):\n{}\n{}",
+            dir.display(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ))
+    }
+}

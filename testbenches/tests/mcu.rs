@@ -1,6 +1,8 @@
-//! The whole RTL MCU against the golden MCU on op sequences: results (outputs, clip and
-//! saturation counts, phases) and final weights bit-exact with an ideal device, identical
-//! with a seeded non-ideal device.
+//! The whole RTL MCU against the golden MCU on random sequences of MVM, MTVM, OPA and CRS
+//! (after random initial weights, ending with a serial weight read): every result
+//! (outputs, raw sums, ADC clips, saturations, phases, per-slice clip counts, overflow
+//! terms) and the final weights bit-exact with an ideal device, identical with a seeded
+//! non-ideal device (same noise draws: one analog model, same per-array event order).
 
 use panther_hdl::harness::RtlMcu;
 use panther_sim::config::{Config, Variant};
@@ -17,17 +19,16 @@ fn both(cfg: &Config, file: &OpFile) -> (Vec<OpResult>, Vec<OpResult>) {
     (g, r)
 }
 
-fn assert_same(g: &[OpResult], r: &[OpResult]) {
+fn check_same(g: &[OpResult], r: &[OpResult]) -> Result<(), TestCaseError> {
+    prop_assert_eq!(g.len(), r.len());
     for (i, (a, b)) in g.iter().zip(r).enumerate() {
-        assert_eq!(a, b, "op {i} differs (golden left, RTL right)");
+        prop_assert_eq!(a, b, "op {} differs (golden left, RTL right)", i);
     }
-    assert_eq!(g.len(), r.len());
+    Ok(())
 }
 
-#[test]
-fn fixed_sequence_v1_ideal() {
-    let cfg = small_config(4, Variant::V1, 2, true);
-    let file = OpFile {
+fn fixed_file() -> OpFile {
+    OpFile {
         preset: None,
         config: None,
         seed: None,
@@ -41,12 +42,109 @@ fn fixed_sequence_v1_ideal() {
         ops: vec![
             Op::Mvm { x: vec![1, 2, 3, 4] },
             Op::Mtvm { d: vec![-5, 6, -7, 8] },
-            Op::Opa { x: vec![4096, -4096, 300, 0], d: vec![4096, 2048, -100, 7] },
+            Op::Opa {
+                x: vec![4096, -4096, 300, 0],
+                d: vec![4096, 2048, -100, 7],
+            },
             Op::Crs,
             Op::ReadWeights,
             Op::ReadSlices,
         ],
+    }
+}
+
+/// Every op kind, including serial slice reads, on each variant (4 x 4, 2 converters).
+#[test]
+fn fixed_sequence_every_variant() {
+    for v in [Variant::V1, Variant::V2, Variant::V3] {
+        let cfg = small_config(4, v, 2, true);
+        let (g, r) = both(&cfg, &fixed_file());
+        check_same(&g, &r).unwrap_or_else(|e| panic!("{v:?}: {e}"));
+    }
+}
+
+/// Saturating CRS and clipping OPA: large updates on extreme weights.
+#[test]
+fn clipping_opa_and_saturating_crs() {
+    let cfg = small_config(4, Variant::V1, 4, true);
+    let file = OpFile {
+        weights: Some(vec![vec![32767, -32768, 32000, -32000]; 4]),
+        ops: vec![
+            Op::Opa {
+                x: vec![32767, -32768, 32767, 1],
+                d: vec![32767, -32768, -32768, 32767],
+            },
+            Op::Opa {
+                x: vec![32767, 32767, -32768, -1],
+                d: vec![32767, 32767, -32768, -32768],
+            },
+            Op::Crs,
+            Op::ReadWeights,
+        ],
+        ..fixed_file()
     };
     let (g, r) = both(&cfg, &file);
-    assert_same(&g, &r);
+    check_same(&g, &r).unwrap();
+    let clips: u64 = g
+        .iter()
+        .filter_map(|o| match o {
+            OpResult::Opa { clip_events, .. } => Some(clip_events.iter().sum::<u64>()),
+            _ => None,
+        })
+        .sum();
+    assert!(clips > 0, "the sequence should clip some slice: {g:?}");
+    assert!(
+        matches!(g[2], OpResult::Crs { saturations } if saturations > 0),
+        "CRS should saturate: {:?}",
+        g[2]
+    );
+}
+
+fn variant() -> impl Strategy<Value = Variant> {
+    prop_oneof![Just(Variant::V1), Just(Variant::V2), Just(Variant::V3)]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, max_shrink_iters: 20, ..ProptestConfig::default() })]
+
+    /// 8 x 8 arrays, 4 converters per slice, ideal device.
+    #[test]
+    fn random_sequences_8x8_ideal(
+        (cfg, file) in variant().prop_flat_map(|v| {
+            let cfg = small_config(8, v, 4, true);
+            (Just(cfg.clone()), op_file(&cfg, 4))
+        })
+    ) {
+        let (g, r) = both(&cfg, &file);
+        check_same(&g, &r)?;
+    }
+
+    /// Seeded non-ideal device (every effect on): the RTL sees the same noise draws.
+    #[test]
+    fn random_sequences_8x8_nonideal(
+        (cfg, file) in (variant(), any::<u64>()).prop_flat_map(|(v, seed)| {
+            let mut cfg = small_config(8, v, 4, false);
+            cfg.seed = seed;
+            (Just(cfg.clone()), op_file(&cfg, 3))
+        })
+    ) {
+        let (g, r) = both(&cfg, &file);
+        check_same(&g, &r)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 4, max_shrink_iters: 10, ..ProptestConfig::default() })]
+
+    /// 16 x 16 arrays (the `small` preset's size), 2 converters per slice.
+    #[test]
+    fn random_sequences_16x16_ideal(
+        (cfg, file) in variant().prop_flat_map(|v| {
+            let cfg = small_config(16, v, 2, true);
+            (Just(cfg.clone()), op_file(&cfg, 2))
+        })
+    ) {
+        let (g, r) = both(&cfg, &file);
+        check_same(&g, &r)?;
+    }
 }
