@@ -146,7 +146,16 @@ impl Controller {
 impl Logic for Controller {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, fsm, pending, cmd_reg, step_reg, cols_reg, cycle_count);
+        dff_setup!(
+            self,
+            clock,
+            fsm,
+            pending,
+            cmd_reg,
+            step_reg,
+            cols_reg,
+            cycle_count
+        );
         self.busy.next = self.fsm.q.val() != CtlState::Idle;
         self.done.next = false;
         self.cycles.next = self.cycle_count.q.val();

@@ -90,7 +90,8 @@ impl Logic for CrsLane {
             self.biased.next = self.word_bias.val();
         }
         self.digit.next = self.biased.val() >> self.level_shift.val();
-        self.level.next = (self.digit.val().get_bits::<8>(0) & self.digit_mask.val()) + self.level_offset.val();
+        self.level.next =
+            (self.digit.val().get_bits::<8>(0) & self.digit_mask.val()) + self.level_offset.val();
         self.saturated.next = self.sat.q.val();
         self.read_value.next = 0.into();
         if self.read_addr.val() == self.line_index.val() {
@@ -100,7 +101,8 @@ impl Logic for CrsLane {
             self.value.d.next = 0.into();
             self.sat.d.next = false;
         } else if self.in_valid.val() & (self.in_line.val() == self.line_index.val()) {
-            self.value.d.next = self.value.q.val() + (bit_cast::<48, 24>(self.in_code.val()) << self.in_place.val());
+            self.value.d.next = self.value.q.val()
+                + (bit_cast::<48, 24>(self.in_code.val()) << self.in_place.val());
         } else if self.correct.val() {
             self.value.d.next = self.value.q.val() - self.correction.val();
         } else if self.saturate.val() {
@@ -115,7 +117,8 @@ impl Logic for CrsLane {
         } else if self.load.val() {
             self.value.d.next = bit_cast::<48, 16>(self.load_word.val());
             if self.load_word.val().get_bit(15) {
-                self.value.d.next = bit_cast::<48, 16>(self.load_word.val()) | self.sign_extension.val();
+                self.value.d.next =
+                    bit_cast::<48, 16>(self.load_word.val()) | self.sign_extension.val();
             }
         }
     }
@@ -254,7 +257,9 @@ impl CrsSequencer {
             acc_offsets: (0..p.slices)
                 .map(|k| Constant::new((p.acc.offsets[k] as u64).into()))
                 .collect(),
-            slice_ids: (0..p.slices).map(|k| Constant::new((k as u64).into())).collect(),
+            slice_ids: (0..p.slices)
+                .map(|k| Constant::new((k as u64).into()))
+                .collect(),
             all_slices: Constant::new(((1u64 << p.slices) - 1).into()),
             value_chain: many(cols + 1),
             sat_chain: many(cols + 1),
@@ -268,7 +273,18 @@ impl CrsSequencer {
 impl Logic for CrsSequencer {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, fsm, op_reg, row_reg, copy_reg, second_read, slice_reg, place_reg, sats);
+        dff_setup!(
+            self,
+            clock,
+            fsm,
+            op_reg,
+            row_reg,
+            copy_reg,
+            second_read,
+            slice_reg,
+            place_reg,
+            sats
+        );
         self.done.next = false;
         self.bank_start.next = false;
         self.write.next = false;
@@ -301,7 +317,8 @@ impl Logic for CrsSequencer {
         for j in 0..self.lanes.len() {
             self.lanes[j].clock.next = self.clock.val();
             self.lanes[j].clear.next = self.fsm.q.val() == CrsState::RowStart;
-            self.lanes[j].in_valid.next = self.in_valid.val() & (self.fsm.q.val() == CrsState::ReadWait);
+            self.lanes[j].in_valid.next =
+                self.in_valid.val() & (self.fsm.q.val() == CrsState::ReadWait);
             self.lanes[j].in_line.next = self.in_line.val();
             self.lanes[j].in_code.next = self.in_code.val();
             self.lanes[j].in_place.next = self.in_place.val();
@@ -319,7 +336,8 @@ impl Logic for CrsSequencer {
             self.lanes[j].zero.next = self.v2.val() & self.acc_copy_sel.val();
             self.lanes[j].read_addr.next = self.read_addr.val();
             self.write_level[j].next = self.lanes[j].level.val();
-            self.value_chain[j + 1].next = self.value_chain[j].val() | self.lanes[j].read_value.val();
+            self.value_chain[j + 1].next =
+                self.value_chain[j].val() | self.lanes[j].read_value.val();
             self.sat_chain[j + 1].next = self.sat_chain[j].val();
             if self.lanes[j].saturated.val() {
                 self.sat_chain[j + 1].next = self.sat_chain[j].val() + 1;
@@ -398,7 +416,9 @@ impl Logic for CrsSequencer {
                     self.place_reg.d.next = 0.into();
                     self.copy_reg.d.next = self.copy_reg.q.val() + 1;
                     if self.copy_reg.q.val() == self.last_copy.val() {
-                        if (self.op_reg.q.val() == CrsOp::Resolve) & (self.row_reg.q.val() != self.last_row.val()) {
+                        if (self.op_reg.q.val() == CrsOp::Resolve)
+                            & (self.row_reg.q.val() != self.last_row.val())
+                        {
                             self.row_reg.d.next = self.row_reg.q.val() + 1;
                             self.fsm.d.next = CrsState::RowStart;
                         } else {
@@ -417,7 +437,10 @@ impl Logic for CrsSequencer {
         }
         // Saturations are counted once per row, as the Saturate state leaves.
         if self.fsm.q.val() == CrsState::Write {
-            if (self.slice_reg.q.val() == 0) & (self.copy_reg.q.val() == 0) & (self.op_reg.q.val() == CrsOp::Resolve) {
+            if (self.slice_reg.q.val() == 0)
+                & (self.copy_reg.q.val() == 0)
+                & (self.op_reg.q.val() == CrsOp::Resolve)
+            {
                 self.sats.d.next = self.sats.q.val() + bit_cast::<32, 10>(self.sat_total.val());
             }
         }

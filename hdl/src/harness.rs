@@ -6,7 +6,9 @@ use crate::controller::McuCmd;
 use crate::mcu::Mcu as RtlMcuBlock;
 use crate::params::*;
 use panther_sim::config::Config;
-use panther_sim::mcu::{CopySlices, CrsOut, LineOut, Mcu as GoldenMcu, McuError, OpaOut, WeightsOut};
+use panther_sim::mcu::{
+    CopySlices, CrsOut, LineOut, Mcu as GoldenMcu, McuError, OpaOut, WeightsOut,
+};
 use panther_sim::opfile::McuBackend;
 use rust_hdl::core::vcd_probe::VCDProbe;
 use rust_hdl::prelude::*;
@@ -107,7 +109,15 @@ impl RtlMcu {
     }
 
     /// Issue one command and run until its done pulse; returns its cycles.
-    pub fn command(&mut self, cmd: McuCmd, mask: u64, row: usize, copy: usize, slices: u64, correct: bool) -> u64 {
+    pub fn command(
+        &mut self,
+        cmd: McuCmd,
+        mask: u64,
+        row: usize,
+        copy: usize,
+        slices: u64,
+        correct: bool,
+    ) -> u64 {
         // The controller takes a command only when idle (it is busy through its done cycle).
         while self.uut.busy.val() {
             self.tick();
@@ -124,7 +134,10 @@ impl RtlMcu {
         let limit = self.cycles + 1_000_000_000;
         while !self.uut.done.val() {
             self.tick();
-            assert!(self.cycles < limit, "RTL MCU command {cmd:?} did not finish");
+            assert!(
+                self.cycles < limit,
+                "RTL MCU command {cmd:?} did not finish"
+            );
         }
         self.last_command_cycles = self.uut.cycles.val().to_u64();
         self.last_command_cycles
@@ -139,7 +152,11 @@ impl RtlMcu {
         self.load(cols, input);
         let mask = if cols { 0b010 } else { 0b100 };
         self.command(McuCmd::Train, mask, 0, 0, 0, false);
-        let n = if cols { self.params.rows } else { self.params.cols };
+        let n = if cols {
+            self.params.rows
+        } else {
+            self.params.cols
+        };
         let mut raw = Vec::with_capacity(n);
         let mut words = Vec::with_capacity(n);
         for j in 0..n {
@@ -155,7 +172,14 @@ impl RtlMcu {
         }
     }
 
-    fn check(&self, name: &'static str, v: &[i64], n: usize, what: &'static str, bits: u32) -> Result<(), McuError> {
+    fn check(
+        &self,
+        name: &'static str,
+        v: &[i64],
+        n: usize,
+        what: &'static str,
+        bits: u32,
+    ) -> Result<(), McuError> {
         if v.len() != n {
             return Err(McuError::Length {
                 name,
@@ -201,12 +225,24 @@ impl RtlMcu {
 
 impl McuBackend for RtlMcu {
     fn mvm(&mut self, x: &[i64]) -> Result<LineOut, McuError> {
-        self.check("x", x, self.params.rows, "one input per row", self.params.input_bits)?;
+        self.check(
+            "x",
+            x,
+            self.params.rows,
+            "one input per row",
+            self.params.input_bits,
+        )?;
         Ok(self.line_op(x, false))
     }
 
     fn mtvm(&mut self, d: &[i64]) -> Result<LineOut, McuError> {
-        self.check("d", d, self.params.cols, "one input per column", self.params.input_bits)?;
+        self.check(
+            "d",
+            d,
+            self.params.cols,
+            "one input per column",
+            self.params.input_bits,
+        )?;
         Ok(self.line_op(d, true))
     }
 
@@ -250,20 +286,33 @@ impl McuBackend for RtlMcu {
     }
 
     fn read_slices(&mut self) -> Vec<CopySlices> {
-        let names = self.crossbar().copies().iter().map(|c| c.name).collect::<Vec<_>>();
+        let names = self
+            .crossbar()
+            .copies()
+            .iter()
+            .map(|c| c.name)
+            .collect::<Vec<_>>();
         names
             .into_iter()
             .enumerate()
             .map(|(c, name)| CopySlices {
                 copy: name.to_string(),
-                slices: (0..self.params.slices).map(|k| self.read_slice(c, k)).collect(),
+                slices: (0..self.params.slices)
+                    .map(|k| self.read_slice(c, k))
+                    .collect(),
             })
             .collect()
     }
 
     fn write_weights(&mut self, w: &[i64]) -> Result<(), McuError> {
         let (rows, cols) = (self.params.rows, self.params.cols);
-        self.check("weights", w, rows * cols, "rows x cols, row-major", self.params.word_bits)?;
+        self.check(
+            "weights",
+            w,
+            rows * cols,
+            "rows x cols, row-major",
+            self.params.word_bits,
+        )?;
         for r in 0..rows {
             self.load(true, &w[r * cols..][..cols]);
             self.command(McuCmd::WriteRow, 0, r, 0, 0, false);

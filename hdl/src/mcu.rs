@@ -176,7 +176,8 @@ impl Logic for Mcu {
         self.crs.bank_done.next = self.adc.done.val() & (self.ctl.route.val() == Route::Crs);
         // Shift-and-add and offset correction.
         self.shift_add.clear.next = self.ctl.shift_clear.val();
-        self.shift_add.in_valid.next = self.adc.code_valid.val() & (self.ctl.route.val() == Route::Line);
+        self.shift_add.in_valid.next =
+            self.adc.code_valid.val() & (self.ctl.route.val() == Route::Line);
         self.shift_add.in_line.next = self.adc.code_line.val();
         self.shift_add.in_code.next = self.adc.adc_code_bus.val();
         self.shift_add.in_place.next = self.adc.code_place.val();

@@ -131,6 +131,8 @@ pub struct OpaUnit {
     fsm: DFF<OpaState>,
     step_reg: DFF<StepIdx>,
     slice_reg: DFF<SliceIdx>,
+    /// n * slice: the slice's digit position (kept in step with slice_reg).
+    place_reg: DFF<Bits<6>>,
     phase_reg: DFF<Bits<2>>,
     phases_run: DFF<Bits<3>>,
     overflows: DFF<Count>,
@@ -156,7 +158,6 @@ pub struct OpaUnit {
     phase_live: Signal<Local, Bit>,
     term_total: Signal<Local, Word>,
     overflow_total: Signal<Local, LineIdx>,
-    slice_shift: Signal<Local, Bits<6>>,
     slice_digit: Signal<Local, Word>,
 }
 
@@ -192,6 +193,7 @@ impl OpaUnit {
             fsm: Default::default(),
             step_reg: Default::default(),
             slice_reg: Default::default(),
+            place_reg: Default::default(),
             phase_reg: Default::default(),
             phases_run: Default::default(),
             overflows: Default::default(),
@@ -217,7 +219,6 @@ impl OpaUnit {
             phase_live: Default::default(),
             term_total: Default::default(),
             overflow_total: Default::default(),
-            slice_shift: Default::default(),
             slice_digit: Default::default(),
         }
     }
@@ -226,7 +227,10 @@ impl OpaUnit {
 impl Logic for OpaUnit {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, fsm, step_reg, slice_reg, phase_reg, phases_run, overflows, live_bits);
+        dff_setup!(
+            self, clock, fsm, step_reg, slice_reg, place_reg, phase_reg, phases_run, overflows,
+            live_bits
+        );
         for k in 0..self.slice_clips.len() {
             self.slice_clips[k].clock.next = self.clock.val();
             self.slice_clips[k].d.next = self.slice_clips[k].q.val();
@@ -242,17 +246,18 @@ impl Logic for OpaUnit {
         self.slice_idx.next = self.slice_reg.q.val();
         self.phase_idx.next = self.phase_reg.q.val();
         self.phase_row_negative.next = self.phase_reg.q.val().get_bit(1);
-        self.pulse_negative.next = self.phase_reg.q.val().get_bit(1) ^ self.phase_reg.q.val().get_bit(0);
+        self.pulse_negative.next =
+            self.phase_reg.q.val().get_bit(1) ^ self.phase_reg.q.val().get_bit(0);
         self.phases.next = self.phases_run.q.val();
         self.overflow_terms.next = self.overflows.q.val();
         // Row and column polarity presence (ripple chains: rust_hdl has no reductions).
         self.row_pos_chain[0].next = false;
         self.row_neg_chain[0].next = false;
         for i in 0..self.row_nonzero.len() {
-            self.row_pos_chain[i + 1].next =
-                self.row_pos_chain[i].val() | (self.row_nonzero[i].val() & !self.row_negative[i].val());
-            self.row_neg_chain[i + 1].next =
-                self.row_neg_chain[i].val() | (self.row_nonzero[i].val() & self.row_negative[i].val());
+            self.row_pos_chain[i + 1].next = self.row_pos_chain[i].val()
+                | (self.row_nonzero[i].val() & !self.row_negative[i].val());
+            self.row_neg_chain[i + 1].next = self.row_neg_chain[i].val()
+                | (self.row_nonzero[i].val() & self.row_negative[i].val());
         }
         for n in self.row_nonzero.len()..(self.row_nonzero.len() + 1) {
             self.has_row_pos.next = self.row_pos_chain[n].val();
@@ -267,15 +272,15 @@ impl Logic for OpaUnit {
             self.columns[j].magnitude.next = self.col_magnitude[j].val();
             self.columns[j].negative.next = self.col_negative[j].val();
             self.columns[j].step.next = self.step_reg.q.val();
-            self.columns[j].slice_shift.next = self.slice_shift.val();
+            self.columns[j].slice_shift.next = self.place_reg.q.val();
             self.columns[j].phase_negative.next = self.phase_reg.q.val().get_bit(0);
             self.columns[j].scan.next = self.fsm.q.val() == OpaState::Scan;
             self.columns[j].clear.next = self.fsm.q.val() == OpaState::Begin;
             self.pulse_code[j].next = self.columns[j].code.val();
-            self.col_pos_chain[j + 1].next =
-                self.col_pos_chain[j].val() | (self.columns[j].live.val() & !self.col_negative[j].val());
-            self.col_neg_chain[j + 1].next =
-                self.col_neg_chain[j].val() | (self.columns[j].live.val() & self.col_negative[j].val());
+            self.col_pos_chain[j + 1].next = self.col_pos_chain[j].val()
+                | (self.columns[j].live.val() & !self.col_negative[j].val());
+            self.col_neg_chain[j + 1].next = self.col_neg_chain[j].val()
+                | (self.columns[j].live.val() & self.col_negative[j].val());
             self.term_chain[j + 1].next = self.term_chain[j].val() | self.columns[j].term.val();
             self.overflow_chain[j + 1].next = self.overflow_chain[j].val();
             if self.columns[j].overflow.val() {
@@ -288,20 +293,8 @@ impl Logic for OpaUnit {
             self.term_total.next = self.term_chain[n].val();
             self.overflow_total.next = self.overflow_chain[n].val();
         }
-        self.slice_shift.next = bit_cast::<6, 4>(self.slice_reg.q.val());
-        // n * m by repeated addition of a constant would need a multiplier; n <= 4, so a
-        // shift table over the four allowed n covers it.
-        if self.nominal_bits.val() == 2 {
-            self.slice_shift.next = bit_cast::<6, 4>(self.slice_reg.q.val()) << 1;
-        }
-        if self.nominal_bits.val() == 3 {
-            self.slice_shift.next =
-                (bit_cast::<6, 4>(self.slice_reg.q.val()) << 1) + bit_cast::<6, 4>(self.slice_reg.q.val());
-        }
-        if self.nominal_bits.val() == 4 {
-            self.slice_shift.next = bit_cast::<6, 4>(self.slice_reg.q.val()) << 2;
-        }
-        self.slice_digit.next = (self.live_bits.q.val() >> self.slice_shift.val()) & self.digit_mask.val();
+        self.slice_digit.next =
+            (self.live_bits.q.val() >> self.place_reg.q.val()) & self.digit_mask.val();
         self.phase_live.next = true;
         if self.skip_empty.val() {
             self.phase_live.next = false;
@@ -339,6 +332,7 @@ impl Logic for OpaUnit {
                 self.update_begin.next = true;
                 self.step_reg.d.next = 0.into();
                 self.slice_reg.d.next = 0.into();
+                self.place_reg.d.next = 0.into();
                 self.phase_reg.d.next = 0.into();
                 self.phases_run.d.next = 0.into();
                 self.overflows.d.next = 0.into();
@@ -350,7 +344,8 @@ impl Logic for OpaUnit {
             }
             OpaState::Scan => {
                 self.live_bits.d.next = self.live_bits.q.val() | self.term_total.val();
-                self.overflows.d.next = self.overflows.q.val() + bit_cast::<32, 10>(self.overflow_total.val());
+                self.overflows.d.next =
+                    self.overflows.q.val() + bit_cast::<32, 10>(self.overflow_total.val());
                 self.step_reg.d.next = self.step_reg.q.val() + 1;
                 if self.step_reg.q.val() == self.last_step.val() {
                     self.step_reg.d.next = 0.into();
@@ -360,6 +355,7 @@ impl Logic for OpaUnit {
             OpaState::PhaseSelect => {
                 self.step_reg.d.next = 0.into();
                 self.slice_reg.d.next = 0.into();
+                self.place_reg.d.next = 0.into();
                 if self.phase_live.val() {
                     self.phases_run.d.next = self.phases_run.q.val() + 1;
                     self.fsm.d.next = OpaState::Pulse;
@@ -373,8 +369,10 @@ impl Logic for OpaUnit {
                 self.row_mode.next = DriveMode::MagnitudeBit;
                 self.pulse.next = true;
                 self.slice_reg.d.next = self.slice_reg.q.val() + 1;
+                self.place_reg.d.next = self.place_reg.q.val() + self.nominal_bits.val();
                 if self.slice_reg.q.val() == self.last_slice.val() {
                     self.slice_reg.d.next = 0.into();
+                    self.place_reg.d.next = 0.into();
                     self.step_reg.d.next = self.step_reg.q.val() + 1;
                     if self.step_reg.q.val() == self.last_step.val() {
                         if self.phase_reg.q.val() == 3 {
@@ -406,6 +404,7 @@ impl Logic for OpaUnit {
                     }
                 }
                 self.slice_reg.d.next = self.slice_reg.q.val() + 1;
+                self.place_reg.d.next = self.place_reg.q.val() + self.nominal_bits.val();
                 if self.slice_reg.q.val() == self.last_slice.val() {
                     self.fsm.d.next = OpaState::Done;
                 } else {

@@ -72,11 +72,16 @@ impl RtlParams {
             field,
             message,
         };
-        for (field, n) in [("array.rows", cfg.array.rows), ("array.cols", cfg.array.cols)] {
+        for (field, n) in [
+            ("array.rows", cfg.array.rows),
+            ("array.cols", cfg.array.cols),
+        ] {
             if n > MAX_LINES {
                 return Err(bad(
                     field,
-                    format!("must be at most {MAX_LINES} for the RTL (10-bit line index), found {n}"),
+                    format!(
+                        "must be at most {MAX_LINES} for the RTL (10-bit line index), found {n}"
+                    ),
                 ));
             }
         }
@@ -84,7 +89,9 @@ impl RtlParams {
         if adc_bits > MAX_ADC_BITS {
             return Err(bad(
                 "adc.bits",
-                format!("must be at most {MAX_ADC_BITS} for the RTL SAR registers, found {adc_bits}"),
+                format!(
+                    "must be at most {MAX_ADC_BITS} for the RTL SAR registers, found {adc_bits}"
+                ),
             ));
         }
         let f = &cfg.format;

@@ -71,7 +71,11 @@ pub struct SarLane {
 impl SarLane {
     /// Converter `a` of slice `k`.
     pub fn new(p: &RtlParams, k: usize, a: usize) -> SarLane {
-        let acc_max = if k < p.acc.slices() { p.acc.max_level(k) } else { 0 };
+        let acc_max = if k < p.acc.slices() {
+            p.acc.max_level(k)
+        } else {
+            0
+        };
         SarLane {
             clock: Default::default(),
             clear: Default::default(),

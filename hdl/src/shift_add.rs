@@ -118,8 +118,8 @@ impl Logic for ShiftAddLane {
         if self.rounded.val().get_bit(47) {
             self.sign_fill.next = self.all_ones.val();
         }
-        self.shifted.next =
-            ((self.rounded.val() ^ self.sign_fill.val()) >> self.out_shift.val()) ^ self.sign_fill.val();
+        self.shifted.next = ((self.rounded.val() ^ self.sign_fill.val()) >> self.out_shift.val())
+            ^ self.sign_fill.val();
         self.biased.next = self.shifted.val() + self.word_bias.val();
         if self.biased.val() < self.word_limit.val() {
             self.word.next = self.shifted.val().get_bits::<16>(0);

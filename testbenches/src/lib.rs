@@ -110,3 +110,17 @@ pub fn yosys_check(name: &str, verilog: &str) -> Result<(), String> {
         ))
     }
 }
+
+/// Proptest config with `cases` cases whose failures persist in
+/// `testbenches/proptest-regressions/<name>.txt` (kept in git; replayed first).
+pub fn persisted(name: &'static str, cases: u32) -> ProptestConfig {
+    let path: &'static str = Box::leak(format!("proptest-regressions/{name}.txt").into_boxed_str());
+    ProptestConfig {
+        cases,
+        max_shrink_iters: 50,
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::Direct(path),
+        )),
+        ..ProptestConfig::default()
+    }
+}

@@ -105,7 +105,7 @@ fn variant() -> impl Strategy<Value = Variant> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 16, max_shrink_iters: 20, ..ProptestConfig::default() })]
+    #![proptest_config(persisted("mcu", 16))]
 
     /// 8 x 8 arrays, 4 converters per slice, ideal device.
     #[test]
@@ -134,7 +134,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 4, max_shrink_iters: 10, ..ProptestConfig::default() })]
+    #![proptest_config(persisted("mcu_16x16", 4))]
 
     /// 16 x 16 arrays (the `small` preset's size), 2 converters per slice.
     #[test]

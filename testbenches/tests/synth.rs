@@ -76,3 +76,16 @@ fn mcu_top() {
         gate(&format!("mcu_{v:?}"), Mcu::new(&cfg, &p));
     }
 }
+
+/// The gate itself can fail: a latch and an undriven output are rejected.
+#[test]
+fn yosys_gate_rejects_latches_and_undriven_nets() {
+    let latch = "module top(input wire en, input wire d, output reg q);\n\
+                 always @(*) if (en) q = d;\nendmodule\n";
+    let e = yosys_check("latch", latch).unwrap_err();
+    assert!(e.contains("yosys rejected"), "{e}");
+    let undriven = "module top(input wire a, output wire q, output wire r);\n\
+                    assign q = a;\nendmodule\n";
+    let e = yosys_check("undriven", undriven).unwrap_err();
+    assert!(e.contains("yosys rejected"), "{e}");
+}

@@ -123,7 +123,8 @@ impl Crossbar {
         if self.pulse.val() {
             let gates: Vec<bool> = self.row_drive.iter().map(|s| s.val()).collect();
             let codes: Vec<u32> = self.pulse_code.iter().map(|s| s.val().to_u32()).collect();
-            self._model.pulse(k, &gates, &codes, self.pulse_negative.val());
+            self._model
+                .pulse(k, &gates, &codes, self.pulse_negative.val());
         }
         if self.commit.val() {
             let rows: Vec<bool> = self.row_drive.iter().map(|s| s.val()).collect();
@@ -153,17 +154,32 @@ impl Crossbar {
         ports.push(("sample_kind".into(), "input", 2));
         ports.push(("row_addr".into(), "input", LineIdx::BITS));
         ports.push(("conv_base".into(), "input", LineIdx::BITS));
-        ports.extend(vec_ports("sar_trial", "input", self.sar_trial.len(), Code::BITS));
+        ports.extend(vec_ports(
+            "sar_trial",
+            "input",
+            self.sar_trial.len(),
+            Code::BITS,
+        ));
         ports.extend(vec_ports("sar_cmp", "output", self.sar_cmp.len(), 1));
         ports.push(("update_begin".into(), "input", 1));
         ports.push(("pulse".into(), "input", 1));
         ports.push(("pulse_negative".into(), "input", 1));
         ports.push(("slice_sel".into(), "input", SliceIdx::BITS));
-        ports.extend(vec_ports("pulse_code", "input", self.pulse_code.len(), Pulse::BITS));
+        ports.extend(vec_ports(
+            "pulse_code",
+            "input",
+            self.pulse_code.len(),
+            Pulse::BITS,
+        ));
         ports.push(("commit".into(), "input", 1));
         ports.push(("clip_count".into(), "output", Count::BITS));
         ports.push(("write".into(), "input", 1));
-        ports.extend(vec_ports("write_level", "input", self.write_level.len(), Level::BITS));
+        ports.extend(vec_ports(
+            "write_level",
+            "input",
+            self.write_level.len(),
+            Level::BITS,
+        ));
         let names: Vec<&str> = ports.iter().map(|p| p.0.as_str()).collect();
         let mut s = format!(
             "(* blackbox *)\nmodule panther_crossbar({});\n",
