@@ -97,7 +97,8 @@ impl RtlMcu {
         self.cycles += 1;
     }
 
-    fn load(&mut self, cols: bool, words: &[i64]) {
+    /// Write input registers (one word per cycle): rows, or columns when `cols`.
+    pub fn load(&mut self, cols: bool, words: &[i64]) {
         for (i, &w) in words.iter().enumerate() {
             self.uut.load_en.next = true;
             self.uut.load_cols.next = cols;
