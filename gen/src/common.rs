@@ -113,3 +113,48 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     }
     s
 }
+
+/// A streamed output file that appears under its name only when complete: written to a
+/// temporary file next to it, renamed by [`AtomicFile::commit`], removed if dropped.
+pub struct AtomicFile {
+    tmp: PathBuf,
+    path: PathBuf,
+    done: bool,
+}
+
+impl AtomicFile {
+    /// Creates the temporary file now, so an unwritable path fails before any work.
+    pub fn create(path: &Path) -> Result<(AtomicFile, std::fs::File)> {
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = path
+            .file_name()
+            .with_context(|| format!("{}: not a file path", path.display()))?;
+        let tmp = dir.join(format!(".{}.tmp{}", name.to_string_lossy(), std::process::id()));
+        let f = std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", path.display()))?;
+        Ok((
+            AtomicFile {
+                tmp,
+                path: path.to_path_buf(),
+                done: false,
+            },
+            f,
+        ))
+    }
+
+    pub fn commit(mut self) -> Result<()> {
+        std::fs::rename(&self.tmp, &self.path).with_context(|| format!("cannot write {}", self.path.display()))?;
+        self.done = true;
+        Ok(())
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}

@@ -20,6 +20,9 @@ enum Command {
     Config(cmd::config::ConfigCmd),
     /// Evaluate a JSON sequence of MCU operations on the golden model and print JSON.
     Golden(cmd::golden::GoldenArgs),
+    /// Run the rust_hdl RTL: the MCU on a JSON op file (results + cycles), or one block's
+    /// randomized testbench; optional VCD waveform.
+    Sim(cmd::sim::SimArgs),
     /// The MCU demonstration: MVM, MTVM, OPA and CRS on random weights with errors and costs.
     Demo(cmd::demo::DemoArgs),
     /// Assemble a program to 64-bit words.
@@ -38,6 +41,7 @@ fn main() -> ExitCode {
     let r = match &cli.command {
         Command::Config(c) => cmd::config::run(c),
         Command::Golden(a) => cmd::golden::run(a),
+        Command::Sim(a) => cmd::sim::run(a),
         Command::Demo(a) => cmd::demo::run(a),
         Command::Asm(a) => cmd::asm::run(a),
         Command::Disasm(a) => cmd::asm::run_disasm(a),

@@ -25,6 +25,8 @@ pub struct RtlMcu {
     pub cycles: u64,
     /// Cycles of the last command (controller counter).
     pub last_command_cycles: u64,
+    /// Cycle at which the current op began (set after the initial weights).
+    pub op_start: u64,
     vcd: Option<VcdTrace>,
 }
 
@@ -44,6 +46,7 @@ impl RtlMcu {
             params,
             cycles: 0,
             last_command_cycles: 0,
+            op_start: 0,
             vcd: None,
         };
         m.settle();
@@ -319,5 +322,9 @@ impl McuBackend for RtlMcu {
             self.command(McuCmd::WriteRow, 0, r, 0, 0, false);
         }
         Ok(())
+    }
+
+    fn reset_counters(&mut self) {
+        self.op_start = self.cycles;
     }
 }

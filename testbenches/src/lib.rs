@@ -1,4 +1,8 @@
-//! Shared stimulus for the level-comparing tests: small configs and random op sequences.
+//! Shared stimulus for the level-comparing tests: small configs, random op sequences, the
+//! per-block testbenches ([`blocks`]) and a direct-drive bench with VCD ([`bench`]).
+
+pub mod bench;
+pub mod blocks;
 
 use panther_sim::config::{Config, Preset, Variant};
 use panther_sim::opfile::{Op, OpFile};
@@ -123,4 +127,12 @@ pub fn persisted(name: &'static str, cases: u32) -> ProptestConfig {
         )),
         ..ProptestConfig::default()
     }
+}
+
+/// A proptest runner whose random stream is fixed by `seed` (stimulus from the command line).
+pub fn seeded_runner(seed: u64) -> proptest::test_runner::TestRunner {
+    use proptest::test_runner::{RngAlgorithm, TestRng, TestRunner};
+    let mut bytes = [0u8; 32];
+    bytes[..8].copy_from_slice(&seed.to_le_bytes());
+    TestRunner::new_with_rng(ProptestConfig::default(), TestRng::from_seed(RngAlgorithm::ChaCha, &bytes))
 }

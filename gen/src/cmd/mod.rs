@@ -7,6 +7,7 @@ pub mod config;
 pub mod demo;
 pub mod golden;
 pub mod run;
+pub mod sim;
 
 #[derive(clap::Subcommand)]
 pub enum BenchCmd {

@@ -1,0 +1,172 @@
+//! `panther sim`: run the rust_hdl RTL. `--top mcu` runs a JSON op file (the one `panther
+//! golden` takes; a random sequence from `--seed` without `--ops`) and prints the same
+//! results plus cycle counts; `--top <block>` runs that block's randomized testbench
+//! against its golden counterpart. `--vcd` writes a waveform.
+
+use crate::common::{emit, AtomicFile, ConfigArg};
+use anyhow::{bail, Context, Result};
+use panther_hdl::harness::RtlMcu;
+use panther_sim::config::{Config, Preset, Variant};
+use panther_sim::opfile::{run_ops, OpFile, OpResult};
+use panther_testbenches::blocks::{run_block, BLOCKS};
+use proptest::strategy::{Strategy, ValueTree};
+use serde::Serialize;
+use std::io::BufWriter;
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(clap::Args)]
+pub struct SimArgs {
+    /// What to simulate: mcu, or one block (drivers, sar, shift_add, offset_correction,
+    /// opa_column, crs_lane).
+    #[arg(long, default_value = "mcu")]
+    pub top: String,
+    /// Config (mcu; default `small`, or the op file's own).
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// JSON op file (docs/golden-json.md); `-` reads stdin. Without it: random ops from --seed.
+    #[arg(long)]
+    pub ops: Option<PathBuf>,
+    /// Seed of the random stimulus.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Random cases of a block, or random ops of an mcu sequence.
+    #[arg(long, default_value_t = 8)]
+    pub cases: u32,
+    /// Write a VCD waveform (mcu: cycles --vcd-from..--vcd-to; block: the first case).
+    #[arg(long)]
+    pub vcd: Option<PathBuf>,
+    #[arg(long, default_value_t = 0)]
+    pub vcd_from: u64,
+    #[arg(long, default_value_t = u64::MAX)]
+    pub vcd_to: u64,
+    /// Write the JSON here instead of stdout (atomically).
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    #[arg(long)]
+    pub pretty: bool,
+}
+
+/// `panther golden`'s output fields plus the RTL's cycle counts.
+#[derive(Serialize)]
+struct McuSimOutput {
+    top: &'static str,
+    config: String,
+    config_hash: String,
+    variant: Variant,
+    seed: u64,
+    results: Vec<OpResult>,
+    /// Clock cycles of the whole run (loads, commands, serial reads).
+    cycles: u64,
+    /// Cycles per op, in op order.
+    op_cycles: Vec<u64>,
+    /// rust_hdl simulation speed of this run.
+    cycles_per_second: f64,
+}
+
+fn to_json<T: Serialize>(v: &T, pretty: bool) -> Result<String> {
+    Ok(if pretty {
+        serde_json::to_string_pretty(v)?
+    } else {
+        serde_json::to_string(v)?
+    })
+}
+
+/// The op file and the config it runs under.
+fn mcu_stimulus(a: &SimArgs) -> Result<(OpFile, Config, String)> {
+    let base = a.config.load_opt()?;
+    match &a.ops {
+        Some(path) => {
+            let origin = path.display().to_string();
+            let text = if origin == "-" {
+                std::io::read_to_string(std::io::stdin()).context("cannot read stdin")?
+            } else {
+                std::fs::read_to_string(path).with_context(|| format!("cannot read {origin}"))?
+            };
+            let file = OpFile::parse(&text, &origin)?;
+            let cfg = file.effective_config(base.as_ref(), &origin)?;
+            Ok((file, cfg, origin))
+        }
+        None => {
+            let cfg = base.unwrap_or_else(|| Preset::Small.config());
+            let mut runner = panther_testbenches::seeded_runner(a.seed);
+            let file = panther_testbenches::op_file(&cfg, a.cases.max(1) as usize)
+                .new_tree(&mut runner)
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+                .current();
+            Ok((file, cfg, format!("random ops (seed {})", a.seed)))
+        }
+    }
+}
+
+pub fn run(a: &SimArgs) -> Result<()> {
+    if a.top != "mcu" && !BLOCKS.contains(&a.top.as_str()) {
+        bail!("--top {}: unknown; allowed: mcu, {}", a.top, BLOCKS.join(", "));
+    }
+    let vcd = a.vcd.as_deref().map(AtomicFile::create).transpose()?;
+    if a.top == "mcu" {
+        return run_mcu(a, vcd);
+    }
+    let (guard, writer) = match vcd {
+        Some((g, f)) => (Some(g), Some(Box::new(BufWriter::new(f)) as Box<dyn std::io::Write>)),
+        None => (None, None),
+    };
+    let t = Instant::now();
+    let run = run_block(&a.top, a.seed, a.cases, writer).map_err(anyhow::Error::msg)?;
+    let secs = t.elapsed().as_secs_f64();
+    #[derive(Serialize)]
+    struct Out<'a> {
+        #[serde(flatten)]
+        run: &'a panther_testbenches::blocks::BlockRun,
+        cycles_per_second: f64,
+    }
+    let json = to_json(
+        &Out {
+            run: &run,
+            cycles_per_second: run.cycles as f64 / secs.max(1e-9),
+        },
+        a.pretty,
+    )?;
+    if let Some(g) = guard {
+        g.commit()?;
+    }
+    emit(a.out.as_ref(), &json)?;
+    if !run.mismatches.is_empty() {
+        bail!("{}: {} of {} cases differ from the golden model", a.top, run.mismatches.len(), a.cases);
+    }
+    Ok(())
+}
+
+fn run_mcu(a: &SimArgs, vcd: Option<(AtomicFile, std::fs::File)>) -> Result<()> {
+    let (file, cfg, origin) = mcu_stimulus(a)?;
+    let mut rtl = RtlMcu::new(&cfg, &origin)?;
+    let guard = vcd.map(|(g, f)| {
+        rtl.trace(Box::new(BufWriter::new(f)), a.vcd_from, a.vcd_to);
+        g
+    });
+    let t = Instant::now();
+    let mut op_cycles = Vec::with_capacity(file.ops.len());
+    let results = run_ops(&mut rtl, &file, &cfg, &origin, |_, m| {
+        op_cycles.push(m.cycles - m.op_start);
+        m.op_start = m.cycles;
+    });
+    let secs = t.elapsed().as_secs_f64();
+    let results = results?;
+    rtl.finish_trace()?;
+    let out = McuSimOutput {
+        top: "mcu",
+        config: cfg.name.clone(),
+        config_hash: cfg.hash_hex(),
+        variant: cfg.variant,
+        seed: cfg.seed,
+        results,
+        cycles: rtl.cycles,
+        op_cycles,
+        cycles_per_second: rtl.cycles as f64 / secs.max(1e-9),
+    };
+    let json = to_json(&out, a.pretty)?;
+    if let Some(g) = guard {
+        g.commit()?;
+    }
+    emit(a.out.as_ref(), &json)
+}
