@@ -11,3 +11,4 @@ pub mod opa_unit;
 pub mod params;
 pub mod sar;
 pub mod shift_add;
+pub mod timing;
