@@ -10,7 +10,7 @@ use panther_sim::mcu::{
     CopySlices, CrsOut, LineOut, Mcu as GoldenMcu, McuError, OpaOut, WeightsOut,
 };
 use panther_sim::opfile::McuBackend;
-use rust_hdl::core::vcd_probe::VCDProbe;
+use crate::wave::WaveWriter;
 use rust_hdl::prelude::*;
 use std::io::Write;
 
@@ -31,9 +31,10 @@ pub struct RtlMcu {
 }
 
 struct VcdTrace {
-    probe: Option<VCDProbe<Box<dyn Write>>>,
+    wave: WaveWriter,
     /// Cycles [from, to) are traced.
     window: (u64, u64),
+    error: Option<std::io::Error>,
 }
 
 impl RtlMcu {
@@ -53,19 +54,29 @@ impl RtlMcu {
         Ok(m)
     }
 
-    /// Trace cycles `from..to` into `out` (rust_hdl's VCD writer; top scope `uut`).
-    pub fn trace(&mut self, out: Box<dyn Write>, from: u64, to: u64) {
-        let probe = write_vcd_header(out, self.uut.as_ref());
+    /// Trace cycles `from..to` into `out` (VCD, top scope `uut`, 1 ns clock).
+    pub fn trace(&mut self, out: Box<dyn Write>, from: u64, to: u64) -> std::io::Result<()> {
+        let wave = WaveWriter::new(out, self.uut.as_ref())?;
         self.vcd = Some(VcdTrace {
-            probe: Some(probe),
+            wave,
             window: (from, to),
+            error: None,
         });
+        Ok(())
     }
 
-    /// Flush the trace (also on drop of the writer).
+    /// The trace's signal table (for view files).
+    pub fn wave(&self) -> Option<&WaveWriter> {
+        self.vcd.as_ref().map(|t| &t.wave)
+    }
+
+    /// Flush the trace; the first write error of the run, if any.
     pub fn finish_trace(&mut self) -> std::io::Result<()> {
-        if let Some(t) = self.vcd.take() {
-            drop(t);
+        if let Some(t) = self.vcd.as_mut() {
+            if let Some(e) = t.error.take() {
+                return Err(e);
+            }
+            t.wave.flush()?;
         }
         Ok(())
     }
@@ -81,9 +92,8 @@ impl RtlMcu {
         if let Some(t) = self.vcd.as_mut() {
             if cycle >= t.window.0 && cycle < t.window.1 {
                 // 1 ns clock, VCD in ps.
-                if let Some(mut probe) = t.probe.take() {
-                    let _ = probe.timestamp(cycle * 1000 + half * 500);
-                    t.probe = Some(write_vcd_change(probe, self.uut.as_ref()));
+                if let Err(e) = t.wave.sample(cycle * 1000 + half * 500, self.uut.as_ref()) {
+                    t.error.get_or_insert(e);
                 }
             }
         }

@@ -12,3 +12,4 @@ pub mod params;
 pub mod sar;
 pub mod shift_add;
 pub mod timing;
+pub mod wave;

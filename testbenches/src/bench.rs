@@ -1,6 +1,6 @@
 //! A directly driven block under test: settle, clock cycles, optional VCD trace.
 
-use rust_hdl::core::vcd_probe::VCDProbe;
+use panther_hdl::wave::WaveWriter;
 use rust_hdl::prelude::*;
 use std::io::Write;
 
@@ -8,13 +8,13 @@ pub struct Bench<B: Block> {
     pub uut: B,
     pub cycles: u64,
     clock: fn(&mut B) -> &mut Signal<In, Clock>,
-    vcd: Option<VCDProbe<Box<dyn Write>>>,
+    vcd: Option<WaveWriter>,
 }
 
 impl<B: Block> Bench<B> {
     pub fn new(mut uut: B, clock: fn(&mut B) -> &mut Signal<In, Clock>, vcd: Option<Box<dyn Write>>) -> Self {
         uut.connect_all();
-        let vcd = vcd.map(|w| write_vcd_header(w, &uut));
+        let vcd = vcd.and_then(|w| WaveWriter::new(w, &uut).ok());
         let mut b = Bench {
             uut,
             cycles: 0,
@@ -30,9 +30,8 @@ impl<B: Block> Bench<B> {
     }
 
     fn dump(&mut self, half: u64) {
-        if let Some(mut p) = self.vcd.take() {
-            let _ = p.timestamp(self.cycles * 1000 + half * 500);
-            self.vcd = Some(write_vcd_change(p, &self.uut));
+        if let Some(w) = self.vcd.as_mut() {
+            let _ = w.sample(self.cycles * 1000 + half * 500, &self.uut);
         }
     }
 
@@ -45,5 +44,13 @@ impl<B: Block> Bench<B> {
         self.settle();
         self.dump(1);
         self.cycles += 1;
+    }
+}
+
+impl<B: Block> Drop for Bench<B> {
+    fn drop(&mut self) {
+        if let Some(w) = self.vcd.as_mut() {
+            let _ = w.flush();
+        }
     }
 }

@@ -140,10 +140,13 @@ pub fn run(a: &SimArgs) -> Result<()> {
 fn run_mcu(a: &SimArgs, vcd: Option<(AtomicFile, std::fs::File)>) -> Result<()> {
     let (file, cfg, origin) = mcu_stimulus(a)?;
     let mut rtl = RtlMcu::new(&cfg, &origin)?;
-    let guard = vcd.map(|(g, f)| {
-        rtl.trace(Box::new(BufWriter::new(f)), a.vcd_from, a.vcd_to);
-        g
-    });
+    let guard = match vcd {
+        Some((g, f)) => {
+            rtl.trace(Box::new(BufWriter::new(f)), a.vcd_from, a.vcd_to)?;
+            Some(g)
+        }
+        None => None,
+    };
     let t = Instant::now();
     let mut op_cycles = Vec::with_capacity(file.ops.len());
     let results = run_ops(&mut rtl, &file, &cfg, &origin, |_, m| {
@@ -165,8 +168,54 @@ fn run_mcu(a: &SimArgs, vcd: Option<(AtomicFile, std::fs::File)>) -> Result<()> 
         cycles_per_second: rtl.cycles as f64 / secs.max(1e-9),
     };
     let json = to_json(&out, a.pretty)?;
-    if let Some(g) = guard {
+    if let (Some(g), Some(vcd)) = (guard, &a.vcd) {
         g.commit()?;
+        if let Some(w) = rtl.wave() {
+            write_view(w, vcd)?;
+        }
     }
     emit(a.out.as_ref(), &json)
+}
+
+/// The signals a first look at an MCU waveform wants.
+const VIEW: [&str; 24] = [
+    "uut.clock",
+    "uut.cmd_valid",
+    "uut.cmd",
+    "uut.busy",
+    "uut.done",
+    "uut.cycles",
+    "uut.ctl.state",
+    "uut.ctl.step",
+    "uut.adc.state",
+    "uut.adc.conv_base",
+    "uut.adc.adc_code",
+    "uut.adc.code_valid",
+    "uut.adc.code_line",
+    "uut.adc.adc_code_bus",
+    "uut.opa.state",
+    "uut.opa.phase_idx",
+    "uut.opa.step",
+    "uut.opa.slice_idx",
+    "uut.xbar.pulse",
+    "uut.xbar.pulse_negative",
+    "uut.xbar.commit",
+    "uut.opa.clip_count",
+    "uut.crs.state",
+    "uut.crs.row_addr",
+];
+
+/// Next to `x.vcd`: `x.gtkw` (GTKWave view of [`VIEW`]) and `x.<Enum>.filter` files that
+/// show state codes by name.
+fn write_view(w: &panther_hdl::wave::WaveWriter, vcd: &std::path::Path) -> Result<()> {
+    let stem = vcd.with_extension("");
+    let mut filters = std::collections::BTreeMap::new();
+    for (name, variants) in &w.enums {
+        let f = PathBuf::from(format!("{}.{name}.filter", stem.display()));
+        crate::common::write_atomic(&f, panther_hdl::wave::WaveWriter::filter_text(variants).as_bytes())?;
+        filters.insert(name.clone(), f.file_name().unwrap_or_default().to_string_lossy().to_string());
+    }
+    let vcd_name = vcd.file_name().unwrap_or_default().to_string_lossy().to_string();
+    let view = w.gtkw(&vcd_name, &VIEW, &filters);
+    crate::common::write_atomic(&stem.with_extension("gtkw"), view.as_bytes())
 }
