@@ -325,3 +325,54 @@ fn run_takes_arch_constants_from_the_config_under_bundle_overrides() {
     let o = panther(&["config", "check", bad.to_str().unwrap()]);
     fails_with(&o, &["arch.vfu_lanes must be"]);
 }
+
+#[test]
+fn sim_matches_golden_and_writes_a_vcd() {
+    let cfg = repo("examples/configs/tiny-4x4.toml");
+    let ops = repo("examples/ops/opa-4x4.json");
+    let vcd = tmp("opa.vcd");
+    let g = panther(&["golden", "--config", &cfg, "--ops", &ops]);
+    assert!(g.status.success(), "{}", stderr(&g));
+    let s = panther(&["sim", "--top", "mcu", "--config", &cfg, "--ops", &ops, "--vcd", vcd.to_str().unwrap()]);
+    assert!(s.status.success(), "{}", stderr(&s));
+    let g: serde_json::Value = serde_json::from_slice(&g.stdout).unwrap();
+    let s: serde_json::Value = serde_json::from_slice(&s.stdout).unwrap();
+    assert_eq!(g["results"], s["results"], "RTL results = golden results");
+    assert_eq!(g["config_hash"], s["config_hash"]);
+    let op_cycles: Vec<u64> = s["op_cycles"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+    assert_eq!(op_cycles.len(), 3);
+    assert!(op_cycles.iter().all(|&c| c > 0));
+    assert!(s["cycles"].as_u64().unwrap() > op_cycles.iter().sum::<u64>(), "initial weights take cycles too");
+    let text = std::fs::read_to_string(&vcd).unwrap();
+    assert!(text.contains("$scope module ctl $end") && text.contains(" done $end"));
+    let view = std::fs::read_to_string(vcd.with_extension("gtkw")).unwrap();
+    assert!(view.contains("uut.ctl.state[3:0]") && view.contains("opa.CtlState.filter"), "{view}");
+    let filter = std::fs::read_to_string(tmp("opa.CtlState.filter")).unwrap();
+    assert!(filter.starts_with("0 Idle\n"), "{filter}");
+}
+
+#[test]
+fn sim_blocks_and_bad_input() {
+    for top in ["drivers", "sar", "shift_add", "offset_correction", "opa_column", "crs_lane"] {
+        let o = panther(&["sim", "--top", top, "--seed", "3", "--cases", "3"]);
+        assert!(o.status.success(), "{top}: {}", stderr(&o));
+        let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(j["top"], top);
+        assert_eq!(j["mismatches"].as_array().unwrap().len(), 0);
+        assert!(j["cycles"].as_u64().unwrap() > 0);
+    }
+    fails_with(&panther(&["sim", "--top", "adder"]), &["--top adder", "allowed: mcu, drivers"]);
+    let bad = tmp("no-such-dir").join("x.vcd");
+    fails_with(
+        &panther(&["sim", "--top", "sar", "--vcd", bad.to_str().unwrap()]),
+        &["cannot write", "x.vcd"],
+    );
+    assert!(!bad.exists());
+    let cfg = repo("examples/configs/tiny-4x4.toml");
+    let ops = tmp("bad-ops.json");
+    std::fs::write(&ops, r#"{"ops": [{"op": "mvm", "x": [1, 2]}]}"#).unwrap();
+    fails_with(
+        &panther(&["sim", "--config", &cfg, "--ops", ops.to_str().unwrap()]),
+        &["`x` has 2 elements; this MCU needs 4"],
+    );
+}
