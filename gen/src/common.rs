@@ -132,8 +132,13 @@ impl AtomicFile {
         let name = path
             .file_name()
             .with_context(|| format!("{}: not a file path", path.display()))?;
-        let tmp = dir.join(format!(".{}.tmp{}", name.to_string_lossy(), std::process::id()));
-        let f = std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", path.display()))?;
+        let tmp = dir.join(format!(
+            ".{}.tmp{}",
+            name.to_string_lossy(),
+            std::process::id()
+        ));
+        let f = std::fs::File::create(&tmp)
+            .with_context(|| format!("cannot write {}", path.display()))?;
         Ok((
             AtomicFile {
                 tmp,
@@ -145,7 +150,8 @@ impl AtomicFile {
     }
 
     pub fn commit(mut self) -> Result<()> {
-        std::fs::rename(&self.tmp, &self.path).with_context(|| format!("cannot write {}", self.path.display()))?;
+        std::fs::rename(&self.tmp, &self.path)
+            .with_context(|| format!("cannot write {}", self.path.display()))?;
         self.done = true;
         Ok(())
     }

@@ -333,27 +333,55 @@ fn sim_matches_golden_and_writes_a_vcd() {
     let vcd = tmp("opa.vcd");
     let g = panther(&["golden", "--config", &cfg, "--ops", &ops]);
     assert!(g.status.success(), "{}", stderr(&g));
-    let s = panther(&["sim", "--top", "mcu", "--config", &cfg, "--ops", &ops, "--vcd", vcd.to_str().unwrap()]);
+    let s = panther(&[
+        "sim",
+        "--top",
+        "mcu",
+        "--config",
+        &cfg,
+        "--ops",
+        &ops,
+        "--vcd",
+        vcd.to_str().unwrap(),
+    ]);
     assert!(s.status.success(), "{}", stderr(&s));
     let g: serde_json::Value = serde_json::from_slice(&g.stdout).unwrap();
     let s: serde_json::Value = serde_json::from_slice(&s.stdout).unwrap();
     assert_eq!(g["results"], s["results"], "RTL results = golden results");
     assert_eq!(g["config_hash"], s["config_hash"]);
-    let op_cycles: Vec<u64> = s["op_cycles"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+    let op_cycles: Vec<u64> = s["op_cycles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
     assert_eq!(op_cycles.len(), 3);
     assert!(op_cycles.iter().all(|&c| c > 0));
-    assert!(s["cycles"].as_u64().unwrap() > op_cycles.iter().sum::<u64>(), "initial weights take cycles too");
+    assert!(
+        s["cycles"].as_u64().unwrap() > op_cycles.iter().sum::<u64>(),
+        "initial weights take cycles too"
+    );
     let text = std::fs::read_to_string(&vcd).unwrap();
     assert!(text.contains("$scope module ctl $end") && text.contains(" done $end"));
     let view = std::fs::read_to_string(vcd.with_extension("gtkw")).unwrap();
-    assert!(view.contains("uut.ctl.state[3:0]") && view.contains("opa.CtlState.filter"), "{view}");
+    assert!(
+        view.contains("uut.ctl.state[3:0]") && view.contains("opa.CtlState.filter"),
+        "{view}"
+    );
     let filter = std::fs::read_to_string(tmp("opa.CtlState.filter")).unwrap();
     assert!(filter.starts_with("0 Idle\n"), "{filter}");
 }
 
 #[test]
 fn sim_blocks_and_bad_input() {
-    for top in ["drivers", "sar", "shift_add", "offset_correction", "opa_column", "crs_lane"] {
+    for top in [
+        "drivers",
+        "sar",
+        "shift_add",
+        "offset_correction",
+        "opa_column",
+        "crs_lane",
+    ] {
         let o = panther(&["sim", "--top", top, "--seed", "3", "--cases", "3"]);
         assert!(o.status.success(), "{top}: {}", stderr(&o));
         let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -361,7 +389,10 @@ fn sim_blocks_and_bad_input() {
         assert_eq!(j["mismatches"].as_array().unwrap().len(), 0);
         assert!(j["cycles"].as_u64().unwrap() > 0);
     }
-    fails_with(&panther(&["sim", "--top", "adder"]), &["--top adder", "allowed: mcu, drivers"]);
+    fails_with(
+        &panther(&["sim", "--top", "adder"]),
+        &["--top adder", "allowed: mcu, drivers"],
+    );
     let bad = tmp("no-such-dir").join("x.vcd");
     fails_with(
         &panther(&["sim", "--top", "sar", "--vcd", bad.to_str().unwrap()]),

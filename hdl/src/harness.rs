@@ -5,12 +5,12 @@
 use crate::controller::McuCmd;
 use crate::mcu::Mcu as RtlMcuBlock;
 use crate::params::*;
+use crate::wave::WaveWriter;
 use panther_sim::config::Config;
 use panther_sim::mcu::{
     CopySlices, CrsOut, LineOut, Mcu as GoldenMcu, McuError, OpaOut, WeightsOut,
 };
 use panther_sim::opfile::McuBackend;
-use crate::wave::WaveWriter;
 use rust_hdl::prelude::*;
 use std::io::Write;
 
@@ -132,6 +132,26 @@ impl RtlMcu {
         slices: u64,
         correct: bool,
     ) -> u64 {
+        self.command_start(cmd, mask, row, copy, slices, correct);
+        let limit = self.cycles + 1_000_000_000;
+        while !self.uut.done.val() {
+            self.tick();
+            assert!(self.cycles < limit, "RTL MCU command {cmd:?} did not finish");
+        }
+        self.last_command_cycles = self.uut.cycles.val().to_u64();
+        self.last_command_cycles
+    }
+
+    /// Wait until idle, then present one command for one cycle (the caller runs it on).
+    pub fn command_start(
+        &mut self,
+        cmd: McuCmd,
+        mask: u64,
+        row: usize,
+        copy: usize,
+        slices: u64,
+        correct: bool,
+    ) {
         // The controller takes a command only when idle (it is busy through its done cycle).
         while self.uut.busy.val() {
             self.tick();
@@ -145,16 +165,6 @@ impl RtlMcu {
         self.uut.cmd_correct.next = correct;
         self.tick();
         self.uut.cmd_valid.next = false;
-        let limit = self.cycles + 1_000_000_000;
-        while !self.uut.done.val() {
-            self.tick();
-            assert!(
-                self.cycles < limit,
-                "RTL MCU command {cmd:?} did not finish"
-            );
-        }
-        self.last_command_cycles = self.uut.cycles.val().to_u64();
-        self.last_command_cycles
     }
 
     fn peek(&mut self, addr: usize) {

@@ -238,6 +238,7 @@ impl Logic for Mcu {
             self.xbar.slice_sel.next = self.crs.slice_sel.val();
         }
         self.xbar.sample.next = self.adc.sample.val();
+        self.xbar.slice_mask.next = self.adc.slice_en.val();
         self.xbar.row_addr.next = self.crs.row_addr.val();
         self.xbar.conv_base.next = self.adc.conv_base.val();
         self.xbar.update_begin.next = self.opa.update_begin.val();

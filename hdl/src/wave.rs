@@ -56,7 +56,11 @@ impl Probe for Header<'_> {
             // rust_hdl names variants `Type::Name` but writes values as `Name`.
             TypeKind::Enum(v) => (
                 enum_width(v.len()),
-                Some(v.iter().map(|n| n.rsplit("::").next().unwrap_or(n).to_string()).collect::<Vec<_>>()),
+                Some(
+                    v.iter()
+                        .map(|n| n.rsplit("::").next().unwrap_or(n).to_string())
+                        .collect::<Vec<_>>(),
+                ),
             ),
             TypeKind::Composite(_) => return,
         };
@@ -105,12 +109,10 @@ impl Probe for Changes<'_> {
             return;
         };
         let value = match (&var.variants, a.vcd()) {
-            (Some(names), VCDValue::String(s)) => {
-                match names.iter().position(|n| *n == s) {
-                    Some(i) => format!("{:0width$b}", i, width = var.width as usize),
-                    None => "x".repeat(var.width as usize),
-                }
-            }
+            (Some(names), VCDValue::String(s)) => match names.iter().position(|n| *n == s) {
+                Some(i) => format!("{:0width$b}", i, width = var.width as usize),
+                None => "x".repeat(var.width as usize),
+            },
             (_, v) => match bits_of(&v) {
                 Some(b) => b,
                 None => return,
@@ -126,7 +128,8 @@ impl Probe for Changes<'_> {
             _ => vcd::Value::X,
         });
         let r = if var.width == 1 && var.variants.is_none() {
-            w.vcd.change_scalar(var.code, vals.into_iter().next().unwrap_or(vcd::Value::X))
+            w.vcd
+                .change_scalar(var.code, vals.into_iter().next().unwrap_or(vcd::Value::X))
         } else {
             w.vcd.change_vector(var.code, vals)
         };
@@ -148,10 +151,13 @@ impl WaveWriter {
             error: None,
         };
         w.vcd.timescale(1, vcd::TimescaleUnit::PS)?;
-        uut.accept("uut", &mut Header {
-            w: &mut w,
-            path: Vec::new(),
-        });
+        uut.accept(
+            "uut",
+            &mut Header {
+                w: &mut w,
+                path: Vec::new(),
+            },
+        );
         w.vcd.enddefinitions()?;
         Ok(w)
     }
@@ -180,7 +186,12 @@ impl WaveWriter {
     }
 
     /// A GTKWave view of `signals` (dotted names; enums through `filters[enum]`).
-    pub fn gtkw(&self, dumpfile: &str, signals: &[&str], filters: &BTreeMap<String, String>) -> String {
+    pub fn gtkw(
+        &self,
+        dumpfile: &str,
+        signals: &[&str],
+        filters: &BTreeMap<String, String>,
+    ) -> String {
         let mut s = format!("[dumpfile] \"{dumpfile}\"\n[timestart] 0\n*-12.000000 0 -1\n");
         let mut n = 0;
         for name in signals {

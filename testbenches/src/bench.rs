@@ -12,7 +12,11 @@ pub struct Bench<B: Block> {
 }
 
 impl<B: Block> Bench<B> {
-    pub fn new(mut uut: B, clock: fn(&mut B) -> &mut Signal<In, Clock>, vcd: Option<Box<dyn Write>>) -> Self {
+    pub fn new(
+        mut uut: B,
+        clock: fn(&mut B) -> &mut Signal<In, Clock>,
+        vcd: Option<Box<dyn Write>>,
+    ) -> Self {
         uut.connect_all();
         let vcd = vcd.and_then(|w| WaveWriter::new(w, &uut).ok());
         let mut b = Bench {

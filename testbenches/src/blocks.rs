@@ -3,6 +3,7 @@
 //! mismatch. The property tests and `panther sim --top <block>` both use these.
 
 use crate::bench::Bench;
+use crate::mcu_level;
 use crate::{small_config, word, words};
 use panther_hdl::crs::CrsLane;
 use panther_hdl::drivers::{DriveMode, LineDrivers};
@@ -32,7 +33,8 @@ macro_rules! ensure_eq {
 }
 
 fn params(n: usize, shared: usize) -> RtlParams {
-    RtlParams::from_config(&small_config(n, Variant::V1, shared, true), "test").expect("valid params")
+    RtlParams::from_config(&small_config(n, Variant::V1, shared, true), "test")
+        .expect("valid params")
 }
 
 // ---- row/column drivers ----
@@ -66,7 +68,12 @@ pub fn drivers(c: &DriversCase, vcd: Vcd) -> Outcome {
     b.uut.step.next = (c.step as u64).into();
     b.uut.phase_negative.next = c.phase_negative;
     let t = c.step;
-    for mode in [DriveMode::Idle, DriveMode::WordBit, DriveMode::MagnitudeBit, DriveMode::Nonzero] {
+    for mode in [
+        DriveMode::Idle,
+        DriveMode::WordBit,
+        DriveMode::MagnitudeBit,
+        DriveMode::Nonzero,
+    ] {
         b.uut.mode.next = mode;
         b.cycle();
         let mut count = 0;
@@ -74,16 +81,30 @@ pub fn drivers(c: &DriversCase, vcd: Vcd) -> Outcome {
             let want = match mode {
                 DriveMode::Idle => false,
                 DriveMode::WordBit => (w >> t) & 1 == 1,
-                DriveMode::MagnitudeBit => (w.unsigned_abs() >> t) & 1 == 1 && (w < 0) == c.phase_negative,
+                DriveMode::MagnitudeBit => {
+                    (w.unsigned_abs() >> t) & 1 == 1 && (w < 0) == c.phase_negative
+                }
                 DriveMode::Nonzero => w != 0,
             };
             ensure_eq!(b.uut.drive[i].val(), want, "drive[{i}] in {mode:?}");
-            ensure_eq!(b.uut.magnitude[i].val().to_u64(), w.unsigned_abs(), "magnitude[{i}]");
+            ensure_eq!(
+                b.uut.magnitude[i].val().to_u64(),
+                w.unsigned_abs(),
+                "magnitude[{i}]"
+            );
             ensure_eq!(b.uut.negative[i].val(), w < 0, "negative[{i}]");
             count += want as u64;
         }
-        ensure_eq!(b.uut.active_count.val().to_u64(), count, "active_count in {mode:?}");
-        ensure_eq!(b.uut.frame.val(), mode != DriveMode::Idle && t == 0, "frame in {mode:?}");
+        ensure_eq!(
+            b.uut.active_count.val().to_u64(),
+            count,
+            "active_count in {mode:?}"
+        );
+        ensure_eq!(
+            b.uut.frame.val(),
+            mode != DriveMode::Idle && t == 0,
+            "frame in {mode:?}"
+        );
     }
     Ok(b.cycles)
 }
@@ -104,7 +125,11 @@ pub fn sar_case() -> impl Strategy<Value = SarCase> {
         6u32..=12,
         1usize..=4,
         1usize..=8,
-        prop_oneof![Just(ClampSel::None), Just(ClampSel::Accumulator), Just(ClampSel::Nominal)],
+        prop_oneof![
+            Just(ClampSel::None),
+            Just(ClampSel::Accumulator),
+            Just(ClampSel::Nominal)
+        ],
         proptest::collection::vec(-3000i64..(5000 << 12), 64),
     )
         .prop_map(|(adc_bits, shared, lines, clamp, held)| SarCase {
@@ -180,7 +205,11 @@ pub fn sar(c: &SarCase, vcd: Vcd) -> Outcome {
     want.sort();
     ensure_eq!(got, want, "(line, place, code) on the code bus");
     ensure_eq!(b.uut.clip_count.val().to_u64(), clips, "clip count");
-    ensure_eq!(b.uut.conversions.val().to_u64(), (lines * slices) as u64, "conversions");
+    ensure_eq!(
+        b.uut.conversions.val().to_u64(),
+        (lines * slices) as u64,
+        "conversions"
+    );
     Ok(b.cycles)
 }
 
@@ -195,7 +224,10 @@ pub struct ShiftAddCase {
 
 pub fn shift_add_case() -> impl Strategy<Value = ShiftAddCase> {
     (
-        proptest::collection::vec((0u64..(1 << 13), 0u32..30, any::<bool>(), any::<bool>()), 1..24),
+        proptest::collection::vec(
+            (0u64..(1 << 13), 0u32..30, any::<bool>(), any::<bool>()),
+            1..24,
+        ),
         -(1i64 << 36)..(1i64 << 36),
     )
         .prop_map(|(terms, correction)| ShiftAddCase { terms, correction })
@@ -269,7 +301,11 @@ pub fn offset_correction(c: &OffsetCase, vcd: Vcd) -> Outcome {
         b.uut.step.next = (t as u64).into();
         b.uut.negate.next = negate;
         b.cycle();
-        sum += if negate { -((count as i64) << t) } else { (count as i64) << t };
+        sum += if negate {
+            -((count as i64) << t)
+        } else {
+            (count as i64) << t
+        };
     }
     b.uut.step_add.next = false;
     b.uut.start.next = true;
@@ -283,8 +319,16 @@ pub fn offset_correction(c: &OffsetCase, vcd: Vcd) -> Outcome {
             return Err("offset correction never signalled done".into());
         }
     }
-    ensure_eq!(sext(b.uut.input_sum.val().to_u64(), WIDE_BITS), sum, "input sum");
-    ensure_eq!(sext(b.uut.product.val().to_u64(), WIDE_BITS), sum * k, "correction product");
+    ensure_eq!(
+        sext(b.uut.input_sum.val().to_u64(), WIDE_BITS),
+        sum,
+        "input sum"
+    );
+    ensure_eq!(
+        sext(b.uut.product.val().to_u64(), WIDE_BITS),
+        sum * k,
+        "correction product"
+    );
     Ok(b.cycles)
 }
 
@@ -326,9 +370,17 @@ pub fn opa_column(c: &OpaColumnCase, vcd: Vcd) -> Outcome {
     b.uut.phase_negative.next = c.phase_negative;
     b.cycle();
     let digit = opa_digit(mag, c.t, c.m, c.shift, p.word_bits, p.nominal_bits);
-    let want = if (c.d < 0) == c.phase_negative { digit } else { 0 };
+    let want = if (c.d < 0) == c.phase_negative {
+        digit
+    } else {
+        0
+    };
     ensure_eq!(b.uut.code.val().to_u32(), want, "pulse code");
-    ensure_eq!(b.uut.overflow.val(), ((mag << c.t) >> c.shift) >> p.word_bits != 0, "overflow");
+    ensure_eq!(
+        b.uut.overflow.val(),
+        ((mag << c.t) >> c.shift) >> p.word_bits != 0,
+        "overflow"
+    );
     Ok(b.cycles)
 }
 
@@ -341,7 +393,8 @@ pub struct CrsLaneCase {
 }
 
 pub fn crs_lane_case() -> impl Strategy<Value = CrsLaneCase> {
-    (-(1i64 << 20)..(1i64 << 20), any::<bool>()).prop_map(|(value, zero)| CrsLaneCase { value, zero })
+    (-(1i64 << 20)..(1i64 << 20), any::<bool>())
+        .prop_map(|(value, zero)| CrsLaneCase { value, zero })
 }
 
 /// Carry-propagating accumulation, saturation at the word range, and the nominal digits
@@ -370,14 +423,22 @@ pub fn crs_lane(c: &CrsLaneCase, vcd: Vcd) -> Outcome {
     b.uut.zero.next = c.zero;
     let (sat_value, sat) = fixed::saturate(c.value, p.word_bits);
     b.cycle();
-    ensure_eq!(sext(b.uut.read_value.val().to_u64(), WIDE_BITS), sat_value, "saturated value");
+    ensure_eq!(
+        sext(b.uut.read_value.val().to_u64(), WIDE_BITS),
+        sat_value,
+        "saturated value"
+    );
     ensure_eq!(b.uut.saturated.val(), sat, "saturation flag");
     for k in 0..p.slices {
         b.uut.level_shift.next = ((p.nominal_bits as usize * k) as u64).into();
         b.uut.level_offset.next = (p.acc.offsets[k] as u64).into();
         b.cycle();
         let w = if c.zero { 0 } else { sat_value };
-        ensure_eq!(b.uut.level.val().to_u32(), p.acc.level(k, w), "level of slice {k}");
+        ensure_eq!(
+            b.uut.level.val().to_u32(),
+            p.acc.level(k, w),
+            "level of slice {k}"
+        );
     }
     Ok(b.cycles)
 }
@@ -385,7 +446,14 @@ pub fn crs_lane(c: &CrsLaneCase, vcd: Vcd) -> Outcome {
 // ---- registry: `panther sim --top <block>` ----
 
 /// Blocks with a standalone randomized testbench.
-pub const BLOCKS: [&str; 6] = ["drivers", "sar", "shift_add", "offset_correction", "opa_column", "crs_lane"];
+pub const BLOCKS: [&str; 6] = [
+    "drivers",
+    "sar",
+    "shift_add",
+    "offset_correction",
+    "opa_column",
+    "crs_lane",
+];
 
 /// One block run from a seed: cases, cycles, and the first mismatches.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -447,6 +515,10 @@ pub fn run_block(top: &str, seed: u64, cases: u32, vcd: Vcd) -> Result<BlockRun,
         "offset_correction" => run_cases(top, offset_case(), offset_correction, seed, cases, vcd),
         "opa_column" => run_cases(top, opa_column_case(), opa_column, seed, cases, vcd),
         "crs_lane" => run_cases(top, crs_lane_case(), crs_lane, seed, cases, vcd),
+        "opa_unit" => run_cases(top, mcu_level::opa_unit_case(), mcu_level::opa_unit, seed, cases, vcd),
+        "crs" => run_cases(top, mcu_level::sequence_case(3), mcu_level::crs, seed, cases, vcd),
+        "controller" => run_cases(top, mcu_level::sequence_case(4), mcu_level::controller, seed, cases, vcd),
+        "crossbar" => run_cases(top, mcu_level::crossbar_case(), mcu_level::crossbar, seed, cases, vcd),
         _ => {
             return Err(format!(
                 "unknown top `{top}`; allowed: mcu, {}",

@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod blocks;
+pub mod mcu_level;
 
 use panther_sim::config::{Config, Preset, Variant};
 use panther_sim::opfile::{Op, OpFile};
@@ -134,5 +135,8 @@ pub fn seeded_runner(seed: u64) -> proptest::test_runner::TestRunner {
     use proptest::test_runner::{RngAlgorithm, TestRng, TestRunner};
     let mut bytes = [0u8; 32];
     bytes[..8].copy_from_slice(&seed.to_le_bytes());
-    TestRunner::new_with_rng(ProptestConfig::default(), TestRng::from_seed(RngAlgorithm::ChaCha, &bytes))
+    TestRunner::new_with_rng(
+        ProptestConfig::default(),
+        TestRng::from_seed(RngAlgorithm::ChaCha, &bytes),
+    )
 }

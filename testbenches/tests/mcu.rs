@@ -40,8 +40,12 @@ fn fixed_file() -> OpFile {
             vec![7, 7, 7, 7],
         ]),
         ops: vec![
-            Op::Mvm { x: vec![1, 2, 3, 4] },
-            Op::Mtvm { d: vec![-5, 6, -7, 8] },
+            Op::Mvm {
+                x: vec![1, 2, 3, 4],
+            },
+            Op::Mtvm {
+                d: vec![-5, 6, -7, 8],
+            },
             Op::Opa {
                 x: vec![4096, -4096, 300, 0],
                 d: vec![4096, 2048, -100, 7],

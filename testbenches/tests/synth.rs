@@ -43,7 +43,10 @@ fn shift_add_and_offset_correction() {
     let (_, p) = params(Variant::V1);
     gate("shift_add_lane", ShiftAddLane::new(&p, 2));
     gate("shift_add", ShiftAdd::new(&p));
-    gate("offset_correction", OffsetCorrection::new(p.acc.correction()));
+    gate(
+        "offset_correction",
+        OffsetCorrection::new(p.acc.correction()),
+    );
 }
 
 #[test]

@@ -32,20 +32,26 @@ fn sampled(vcd: &[u8], signals: &[&[&str]]) -> Vec<Vec<String>> {
     let header = p.parse_header().expect("VCD header");
     let codes: Vec<vcd::IdCode> = signals
         .iter()
-        .map(|path| header.find_var(path).unwrap_or_else(|| panic!("no {path:?} in the VCD")).code)
+        .map(|path| {
+            header
+                .find_var(path)
+                .unwrap_or_else(|| panic!("no {path:?} in the VCD"))
+                .code
+        })
         .collect();
     let mut now: HashMap<vcd::IdCode, String> = HashMap::new();
     let mut out = vec![Vec::new(); signals.len()];
     let mut time = None;
-    let mut flush = |t: Option<u64>, now: &HashMap<vcd::IdCode, String>, out: &mut Vec<Vec<String>>| {
-        if let Some(t) = t {
-            if t % 1000 == 500 {
-                for (o, c) in out.iter_mut().zip(&codes) {
-                    o.push(now.get(c).cloned().unwrap_or_default());
+    let mut flush =
+        |t: Option<u64>, now: &HashMap<vcd::IdCode, String>, out: &mut Vec<Vec<String>>| {
+            if let Some(t) = t {
+                if t % 1000 == 500 {
+                    for (o, c) in out.iter_mut().zip(&codes) {
+                        o.push(now.get(c).cloned().unwrap_or_default());
+                    }
                 }
             }
-        }
-    };
+        };
     for cmd in p {
         match cmd.expect("VCD command") {
             vcd::Command::Timestamp(t) => {
@@ -78,9 +84,16 @@ fn vcd_shows_one_done_per_command_and_every_conversion() {
         variant: None,
         weights: None,
         ops: vec![
-            Op::Mvm { x: vec![3, -2, 1, 100] },
-            Op::Opa { x: vec![4096, 0, -300, 7], d: vec![-4096, 5, 0, 2048] },
-            Op::Mtvm { d: vec![1, 2, 3, -4] },
+            Op::Mvm {
+                x: vec![3, -2, 1, 100],
+            },
+            Op::Opa {
+                x: vec![4096, 0, -300, 7],
+                d: vec![-4096, 5, 0, 2048],
+            },
+            Op::Mtvm {
+                d: vec![1, 2, 3, -4],
+            },
             Op::Crs,
         ],
     };
@@ -110,8 +123,16 @@ fn vcd_shows_one_done_per_command_and_every_conversion() {
     );
     let done_pulses = s[0].iter().filter(|v| v.as_str() == "1").count();
     assert_eq!(done_pulses, file.ops.len(), "one done pulse per command");
-    assert!(s[2].iter().any(|v| *v == code("StepWait")) && s[2].iter().any(|v| *v == code("OpaWait")));
+    assert!(
+        s[2].iter().any(|v| *v == code("StepWait")) && s[2].iter().any(|v| *v == code("OpaWait"))
+    );
     let conversions = s[3].iter().filter(|v| v.as_str() == "1").count() as u64;
-    assert_eq!(conversions, golden.counters.adc_conversions, "codes on the bus = golden conversions");
-    assert!(s[7].iter().any(|v| v != &s[7][0]), "the OPA phase counter moves");
+    assert_eq!(
+        conversions, golden.counters.adc_conversions,
+        "codes on the bus = golden conversions"
+    );
+    assert!(
+        s[7].iter().any(|v| v != &s[7][0]),
+        "the OPA phase counter moves"
+    );
 }

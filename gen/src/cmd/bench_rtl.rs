@@ -48,10 +48,17 @@ struct Report {
 }
 
 pub fn run(a: &BenchRtlArgs) -> Result<()> {
-    let cfg = a.config.load_opt()?.unwrap_or_else(|| Preset::Small.config());
+    let cfg = a
+        .config
+        .load_opt()?
+        .unwrap_or_else(|| Preset::Small.config());
     let (rows, cols) = (cfg.array.rows, cfg.array.cols);
     let mut rng = SeqRng::new(7);
-    let mut v = |n: usize| (0..n).map(|_| rng.range_i64(-32768, 32767)).collect::<Vec<_>>();
+    let mut v = |n: usize| {
+        (0..n)
+            .map(|_| rng.range_i64(-32768, 32767))
+            .collect::<Vec<_>>()
+    };
     let (w, x, d) = (v(rows * cols), v(rows), v(cols));
     let mut rtl = RtlMcu::new(&cfg, "bench")?;
     let mut golden = Mcu::new(&cfg, 0);
@@ -136,7 +143,14 @@ pub fn run(a: &BenchRtlArgs) -> Result<()> {
         total_cycles_per_second: all_cycles as f64 / all_secs,
         results,
     };
-    let header = ["op", "RTL cycles", "RTL cycles/s", "RTL/golden time", "RTL ns", "model ns"];
+    let header = [
+        "op",
+        "RTL cycles",
+        "RTL cycles/s",
+        "RTL/golden time",
+        "RTL ns",
+        "model ns",
+    ];
     let body: Vec<Vec<String>> = report
         .results
         .iter()

@@ -17,8 +17,8 @@ use std::time::Instant;
 
 #[derive(clap::Args)]
 pub struct SimArgs {
-    /// What to simulate: mcu, or one block (drivers, sar, shift_add, offset_correction,
-    /// opa_column, crs_lane).
+    /// What to simulate: mcu, or one block's testbench (drivers, sar, shift_add,
+    /// offset_correction, opa_column, opa_unit, crs_lane, crs, controller, crossbar).
     #[arg(long, default_value = "mcu")]
     pub top: String,
     /// Config (mcu; default `small`, or the op file's own).
@@ -101,14 +101,21 @@ fn mcu_stimulus(a: &SimArgs) -> Result<(OpFile, Config, String)> {
 
 pub fn run(a: &SimArgs) -> Result<()> {
     if a.top != "mcu" && !BLOCKS.contains(&a.top.as_str()) {
-        bail!("--top {}: unknown; allowed: mcu, {}", a.top, BLOCKS.join(", "));
+        bail!(
+            "--top {}: unknown; allowed: mcu, {}",
+            a.top,
+            BLOCKS.join(", ")
+        );
     }
     let vcd = a.vcd.as_deref().map(AtomicFile::create).transpose()?;
     if a.top == "mcu" {
         return run_mcu(a, vcd);
     }
     let (guard, writer) = match vcd {
-        Some((g, f)) => (Some(g), Some(Box::new(BufWriter::new(f)) as Box<dyn std::io::Write>)),
+        Some((g, f)) => (
+            Some(g),
+            Some(Box::new(BufWriter::new(f)) as Box<dyn std::io::Write>),
+        ),
         None => (None, None),
     };
     let t = Instant::now();
@@ -132,7 +139,12 @@ pub fn run(a: &SimArgs) -> Result<()> {
     }
     emit(a.out.as_ref(), &json)?;
     if !run.mismatches.is_empty() {
-        bail!("{}: {} of {} cases differ from the golden model", a.top, run.mismatches.len(), a.cases);
+        bail!(
+            "{}: {} of {} cases differ from the golden model",
+            a.top,
+            run.mismatches.len(),
+            a.cases
+        );
     }
     Ok(())
 }
@@ -212,10 +224,23 @@ fn write_view(w: &panther_hdl::wave::WaveWriter, vcd: &std::path::Path) -> Resul
     let mut filters = std::collections::BTreeMap::new();
     for (name, variants) in &w.enums {
         let f = PathBuf::from(format!("{}.{name}.filter", stem.display()));
-        crate::common::write_atomic(&f, panther_hdl::wave::WaveWriter::filter_text(variants).as_bytes())?;
-        filters.insert(name.clone(), f.file_name().unwrap_or_default().to_string_lossy().to_string());
+        crate::common::write_atomic(
+            &f,
+            panther_hdl::wave::WaveWriter::filter_text(variants).as_bytes(),
+        )?;
+        filters.insert(
+            name.clone(),
+            f.file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .to_string(),
+        );
     }
-    let vcd_name = vcd.file_name().unwrap_or_default().to_string_lossy().to_string();
+    let vcd_name = vcd
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .to_string();
     let view = w.gtkw(&vcd_name, &VIEW, &filters);
     crate::common::write_atomic(&stem.with_extension("gtkw"), view.as_bytes())
 }

@@ -34,6 +34,8 @@ pub struct Crossbar {
     /// Sample-and-hold strobe.
     pub sample: Signal<In, Bit>,
     pub sample_kind: Signal<In, SampleKind>,
+    /// Slice arrays the sample strobe accesses.
+    pub slice_mask: Signal<In, SliceMask>,
     pub row_addr: Signal<In, LineIdx>,
     /// First line of the group the SAR converters are on (the line multiplexer).
     pub conv_base: Signal<In, LineIdx>,
@@ -69,6 +71,7 @@ impl Crossbar {
             col_drive: (0..p.cols).map(|_| Default::default()).collect(),
             sample: Default::default(),
             sample_kind: Default::default(),
+            slice_mask: Default::default(),
             row_addr: Default::default(),
             conv_base: Default::default(),
             sar_trial: (0..p.sar_lanes()).map(|_| Default::default()).collect(),
@@ -101,19 +104,20 @@ impl Crossbar {
     fn on_rising_edge(&mut self) {
         let copy = self.copy_sel.val().index();
         let k = self.slice_sel.val().index();
+        let mask = self.slice_mask.val().to_u64();
         if self.sample.val() {
             match self.sample_kind.val() {
                 SampleKind::SenseColumns => {
                     let a = Self::active(&self.row_drive);
-                    self._model.sample(copy, Sample::Columns, &a);
+                    self._model.sample(copy, mask, Sample::Columns, &a);
                 }
                 SampleKind::SenseRows => {
                     let a = Self::active(&self.col_drive);
-                    self._model.sample(copy, Sample::Rows, &a);
+                    self._model.sample(copy, mask, Sample::Rows, &a);
                 }
                 SampleKind::RowCells => {
                     let r = self.row_addr.val().index();
-                    self._model.sample(copy, Sample::RowCells(r), &[]);
+                    self._model.sample(copy, mask, Sample::RowCells(r), &[]);
                 }
             }
         }
@@ -152,6 +156,7 @@ impl Crossbar {
         ports.extend(vec_ports("col_drive", "input", self.col_drive.len(), 1));
         ports.push(("sample".into(), "input", 1));
         ports.push(("sample_kind".into(), "input", 2));
+        ports.push(("slice_mask".into(), "input", SliceMask::BITS));
         ports.push(("row_addr".into(), "input", LineIdx::BITS));
         ports.push(("conv_base".into(), "input", LineIdx::BITS));
         ports.extend(vec_ports(

@@ -72,8 +72,10 @@ impl CrossbarModel {
         &self.copies
     }
 
-    /// Sample-and-hold of every slice of `copy`. `active` lists the driven lines.
-    pub fn sample(&mut self, copy: usize, what: Sample, active: &[u32]) {
+    /// Sample-and-hold of the slices of `copy` in `slices` (bit k = slice k; the others
+    /// are not accessed, so their read-noise events do not advance). `active` lists the
+    /// driven lines.
+    pub fn sample(&mut self, copy: usize, slices: u64, what: Sample, active: &[u32]) {
         let Some(c) = self.copies.get_mut(copy) else {
             return;
         };
@@ -81,8 +83,12 @@ impl CrossbarModel {
             Sample::Columns | Sample::RowCells(_) => self.cols,
             Sample::Rows => self.rows,
         };
-        for (a, h) in c.arrays.iter_mut().zip(self.held.iter_mut()) {
+        for (k, (a, h)) in c.arrays.iter_mut().zip(self.held.iter_mut()).enumerate() {
             let out = &mut h[..n];
+            if slices >> k & 1 == 0 {
+                out.iter_mut().for_each(|v| *v = 0);
+                continue;
+            }
             match what {
                 Sample::Columns => a.sense_columns(active, out),
                 Sample::Rows => a.sense_rows(active, out),
