@@ -106,7 +106,7 @@ impl Logic for CrsLane {
         } else if self.correct.val() {
             self.value.d.next = self.value.q.val() - self.correction.val();
         } else if self.saturate.val() {
-            if !(self.biased.val() < self.word_limit.val()) {
+            if self.biased.val() >= self.word_limit.val() {
                 self.sat.d.next = true;
                 if self.value.q.val().get_bit(47) {
                     self.value.d.next = self.word_min.val();
@@ -436,13 +436,12 @@ impl Logic for CrsSequencer {
             }
         }
         // Saturations are counted once per row, as the Saturate state leaves.
-        if self.fsm.q.val() == CrsState::Write {
-            if (self.slice_reg.q.val() == 0)
-                & (self.copy_reg.q.val() == 0)
-                & (self.op_reg.q.val() == CrsOp::Resolve)
-            {
-                self.sats.d.next = self.sats.q.val() + bit_cast::<32, 10>(self.sat_total.val());
-            }
+        if (self.fsm.q.val() == CrsState::Write)
+            & (self.slice_reg.q.val() == 0)
+            & (self.copy_reg.q.val() == 0)
+            & (self.op_reg.q.val() == CrsOp::Resolve)
+        {
+            self.sats.d.next = self.sats.q.val() + bit_cast::<32, 10>(self.sat_total.val());
         }
     }
 }

@@ -17,6 +17,54 @@ use std::io::Write;
 /// Settle passes allowed per half cycle before the design counts as oscillating.
 const SETTLE_LIMIT: usize = 10_000;
 
+/// One command on the MCU's command port (docs/rtl.md).
+#[derive(Debug, Clone, Copy)]
+pub struct HostCmd {
+    pub cmd: McuCmd,
+    pub mask: u64,
+    pub row: usize,
+    pub copy: usize,
+    pub slices: u64,
+    pub correct: bool,
+}
+
+impl HostCmd {
+    /// `train` with the ISA's (MVM, MTVM, OPA) mask bits.
+    pub fn train(mask: u64) -> HostCmd {
+        HostCmd {
+            cmd: McuCmd::Train,
+            mask,
+            row: 0,
+            copy: 0,
+            slices: 0,
+            correct: false,
+        }
+    }
+    pub fn resolve() -> HostCmd {
+        HostCmd {
+            cmd: McuCmd::Resolve,
+            ..HostCmd::train(0)
+        }
+    }
+    pub fn read_row(row: usize, copy: usize, slices: u64, correct: bool) -> HostCmd {
+        HostCmd {
+            cmd: McuCmd::ReadRow,
+            row,
+            copy,
+            slices,
+            correct,
+            ..HostCmd::train(0)
+        }
+    }
+    pub fn write_row(row: usize) -> HostCmd {
+        HostCmd {
+            cmd: McuCmd::WriteRow,
+            row,
+            ..HostCmd::train(0)
+        }
+    }
+}
+
 /// The RTL MCU and its host.
 pub struct RtlMcu {
     pub uut: Box<RtlMcuBlock>,
@@ -123,46 +171,34 @@ impl RtlMcu {
     }
 
     /// Issue one command and run until its done pulse; returns its cycles.
-    pub fn command(
-        &mut self,
-        cmd: McuCmd,
-        mask: u64,
-        row: usize,
-        copy: usize,
-        slices: u64,
-        correct: bool,
-    ) -> u64 {
-        self.command_start(cmd, mask, row, copy, slices, correct);
+    pub fn command(&mut self, c: HostCmd) -> u64 {
+        self.command_start(c);
         let limit = self.cycles + 1_000_000_000;
         while !self.uut.done.val() {
             self.tick();
-            assert!(self.cycles < limit, "RTL MCU command {cmd:?} did not finish");
+            assert!(
+                self.cycles < limit,
+                "RTL MCU command {:?} did not finish",
+                c.cmd
+            );
         }
         self.last_command_cycles = self.uut.cycles.val().to_u64();
         self.last_command_cycles
     }
 
     /// Wait until idle, then present one command for one cycle (the caller runs it on).
-    pub fn command_start(
-        &mut self,
-        cmd: McuCmd,
-        mask: u64,
-        row: usize,
-        copy: usize,
-        slices: u64,
-        correct: bool,
-    ) {
+    pub fn command_start(&mut self, c: HostCmd) {
         // The controller takes a command only when idle (it is busy through its done cycle).
         while self.uut.busy.val() {
             self.tick();
         }
         self.uut.cmd_valid.next = true;
-        self.uut.cmd.next = cmd;
-        self.uut.cmd_mask.next = mask.into();
-        self.uut.cmd_row.next = (row as u64).into();
-        self.uut.cmd_copy.next = (copy as u64).into();
-        self.uut.cmd_slices.next = slices.into();
-        self.uut.cmd_correct.next = correct;
+        self.uut.cmd.next = c.cmd;
+        self.uut.cmd_mask.next = c.mask.into();
+        self.uut.cmd_row.next = (c.row as u64).into();
+        self.uut.cmd_copy.next = (c.copy as u64).into();
+        self.uut.cmd_slices.next = c.slices.into();
+        self.uut.cmd_correct.next = c.correct;
         self.tick();
         self.uut.cmd_valid.next = false;
     }
@@ -175,7 +211,7 @@ impl RtlMcu {
     fn line_op(&mut self, input: &[i64], cols: bool) -> LineOut {
         self.load(cols, input);
         let mask = if cols { 0b010 } else { 0b100 };
-        self.command(McuCmd::Train, mask, 0, 0, 0, false);
+        self.command(HostCmd::train(mask));
         let n = if cols {
             self.params.rows
         } else {
@@ -220,7 +256,7 @@ impl RtlMcu {
         let (rows, cols) = (self.params.rows, self.params.cols);
         let mut out = Vec::with_capacity(rows);
         for r in 0..rows {
-            self.command(McuCmd::ReadRow, 0, r, copy, slices, correct);
+            self.command(HostCmd::read_row(r, copy, slices, correct));
             let mut row = Vec::with_capacity(cols);
             for j in 0..cols {
                 self.peek(j);
@@ -276,7 +312,7 @@ impl McuBackend for RtlMcu {
         self.check("d", d, cols, "one input per column", bits)?;
         self.load(false, x);
         self.load(true, d);
-        self.command(McuCmd::Train, 0b001, 0, 0, 0, false);
+        self.command(HostCmd::train(0b001));
         let mut clip_events = Vec::with_capacity(self.params.slices);
         for k in 0..self.params.slices {
             self.uut.clip_sel.next = (k as u64).into();
@@ -292,7 +328,7 @@ impl McuBackend for RtlMcu {
     }
 
     fn crs(&mut self) -> CrsOut {
-        self.command(McuCmd::Resolve, 0, 0, 0, 0, false);
+        self.command(HostCmd::resolve());
         CrsOut {
             saturations: self.uut.crs_saturations.val().to_u64(),
         }
@@ -339,7 +375,7 @@ impl McuBackend for RtlMcu {
         )?;
         for r in 0..rows {
             self.load(true, &w[r * cols..][..cols]);
-            self.command(McuCmd::WriteRow, 0, r, 0, 0, false);
+            self.command(HostCmd::write_row(r));
         }
         Ok(())
     }

@@ -446,13 +446,17 @@ pub fn crs_lane(c: &CrsLaneCase, vcd: Vcd) -> Outcome {
 // ---- registry: `panther sim --top <block>` ----
 
 /// Blocks with a standalone randomized testbench.
-pub const BLOCKS: [&str; 6] = [
+pub const BLOCKS: [&str; 10] = [
     "drivers",
     "sar",
     "shift_add",
     "offset_correction",
     "opa_column",
+    "opa_unit",
     "crs_lane",
+    "crs",
+    "controller",
+    "crossbar",
 ];
 
 /// One block run from a seed: cases, cycles, and the first mismatches.
@@ -515,10 +519,38 @@ pub fn run_block(top: &str, seed: u64, cases: u32, vcd: Vcd) -> Result<BlockRun,
         "offset_correction" => run_cases(top, offset_case(), offset_correction, seed, cases, vcd),
         "opa_column" => run_cases(top, opa_column_case(), opa_column, seed, cases, vcd),
         "crs_lane" => run_cases(top, crs_lane_case(), crs_lane, seed, cases, vcd),
-        "opa_unit" => run_cases(top, mcu_level::opa_unit_case(), mcu_level::opa_unit, seed, cases, vcd),
-        "crs" => run_cases(top, mcu_level::sequence_case(3), mcu_level::crs, seed, cases, vcd),
-        "controller" => run_cases(top, mcu_level::sequence_case(4), mcu_level::controller, seed, cases, vcd),
-        "crossbar" => run_cases(top, mcu_level::crossbar_case(), mcu_level::crossbar, seed, cases, vcd),
+        "opa_unit" => run_cases(
+            top,
+            mcu_level::opa_unit_case(),
+            mcu_level::opa_unit,
+            seed,
+            cases,
+            vcd,
+        ),
+        "crs" => run_cases(
+            top,
+            mcu_level::sequence_case(3),
+            mcu_level::crs,
+            seed,
+            cases,
+            vcd,
+        ),
+        "controller" => run_cases(
+            top,
+            mcu_level::sequence_case(4),
+            mcu_level::controller,
+            seed,
+            cases,
+            vcd,
+        ),
+        "crossbar" => run_cases(
+            top,
+            mcu_level::crossbar_case(),
+            mcu_level::crossbar,
+            seed,
+            cases,
+            vcd,
+        ),
         _ => {
             return Err(format!(
                 "unknown top `{top}`; allowed: mcu, {}",

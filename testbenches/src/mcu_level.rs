@@ -3,9 +3,8 @@
 
 use crate::blocks::{Outcome, Vcd};
 use crate::{small_config, words};
-use panther_hdl::controller::McuCmd;
 use panther_hdl::crossbar::{Crossbar, SampleKind};
-use panther_hdl::harness::RtlMcu;
+use panther_hdl::harness::{HostCmd, RtlMcu};
 use panther_hdl::params::RtlParams;
 use panther_hdl::timing;
 use panther_sim::config::Variant;
@@ -14,7 +13,6 @@ use panther_sim::mcu::{build_copies, opa_digit, PHASES};
 use panther_sim::opfile::{McuBackend, Op};
 use panther_sim::Mcu;
 use proptest::prelude::*;
-use rust_hdl::prelude::*;
 
 macro_rules! ensure_eq {
     ($got:expr, $want:expr, $($what:tt)+) => {{
@@ -49,15 +47,20 @@ pub struct OpaUnitCase {
 }
 
 pub fn opa_unit_case() -> impl Strategy<Value = OpaUnitCase> {
-    (variant(), any::<bool>(), words(64, 16), words(8, 16), words(8, 16)).prop_map(
-        |(variant, skip_empty_phases, weights, x, d)| OpaUnitCase {
+    (
+        variant(),
+        any::<bool>(),
+        words(64, 16),
+        words(8, 16),
+        words(8, 16),
+    )
+        .prop_map(|(variant, skip_empty_phases, weights, x, d)| OpaUnitCase {
             variant,
             skip_empty_phases,
             weights,
             x,
             d,
-        },
-    )
+        })
 }
 
 /// At every pulse step the row gates and every column's code equal the golden (t, m, phase)
@@ -69,7 +72,9 @@ pub fn opa_unit(c: &OpaUnitCase, vcd: Vcd) -> Outcome {
     let (x, d) = (&c.x, &c.d);
     let mut golden = Mcu::new(&cfg, 0);
     let mut rtl = rtl_with(&cfg, vcd)?;
-    golden.write_weights(&c.weights).map_err(|e| e.to_string())?;
+    golden
+        .write_weights(&c.weights)
+        .map_err(|e| e.to_string())?;
     rtl.write_weights(&c.weights).map_err(|e| e.to_string())?;
     let want = golden.opa(x, d).map_err(|e| e.to_string())?;
     rtl.load(false, x);
@@ -77,7 +82,7 @@ pub fn opa_unit(c: &OpaUnitCase, vcd: Vcd) -> Outcome {
     let p = rtl.params.clone();
     let mut pulses = 0u64;
     let mut phases_seen = std::collections::BTreeSet::new();
-    rtl.command_start(McuCmd::Train, 0b001, 0, 0, 0, false);
+    rtl.command_start(HostCmd::train(0b001));
     while !rtl.uut.done.val() {
         let u = &rtl.uut;
         if u.xbar.pulse.val() {
@@ -86,15 +91,39 @@ pub fn opa_unit(c: &OpaUnitCase, vcd: Vcd) -> Outcome {
             let m = u.opa.slice_idx.val().index();
             let phase = PHASES[u.opa.phase_idx.val().index()];
             phases_seen.insert(u.opa.phase_idx.val().index());
-            ensure_eq!(u.xbar.pulse_negative.val(), phase.row_negative ^ phase.col_negative, "pulse sign");
+            ensure_eq!(
+                u.xbar.pulse_negative.val(),
+                phase.row_negative ^ phase.col_negative,
+                "pulse sign"
+            );
             for (i, &xi) in x.iter().enumerate() {
-                let gate = xi != 0 && (xi < 0) == phase.row_negative && (xi.unsigned_abs() >> t) & 1 == 1;
-                ensure_eq!(u.xbar.row_drive[i].val(), gate, "row gate {i} at t {t}, {phase:?}");
+                let gate =
+                    xi != 0 && (xi < 0) == phase.row_negative && (xi.unsigned_abs() >> t) & 1 == 1;
+                ensure_eq!(
+                    u.xbar.row_drive[i].val(),
+                    gate,
+                    "row gate {i} at t {t}, {phase:?}"
+                );
             }
             for (j, &dj) in d.iter().enumerate() {
-                let digit = opa_digit(dj.unsigned_abs(), t, m, p.opa_shift, p.word_bits, p.nominal_bits);
-                let code = if (dj < 0) == phase.col_negative { digit } else { 0 };
-                ensure_eq!(u.xbar.pulse_code[j].val().to_u32(), code, "code of column {j} at t {t} m {m}, {phase:?}");
+                let digit = opa_digit(
+                    dj.unsigned_abs(),
+                    t,
+                    m,
+                    p.opa_shift,
+                    p.word_bits,
+                    p.nominal_bits,
+                );
+                let code = if (dj < 0) == phase.col_negative {
+                    digit
+                } else {
+                    0
+                };
+                ensure_eq!(
+                    u.xbar.pulse_code[j].val().to_u32(),
+                    code,
+                    "code of column {j} at t {t} m {m}, {phase:?}"
+                );
             }
         }
         rtl.tick();
@@ -103,13 +132,25 @@ pub fn opa_unit(c: &OpaUnitCase, vcd: Vcd) -> Outcome {
         }
     }
     ensure_eq!(phases_seen.len() as u32, want.phases, "phases with pulses");
-    ensure_eq!(pulses, (want.phases * p.input_bits) as u64 * p.slices as u64, "pulse steps");
+    ensure_eq!(
+        pulses,
+        (want.phases * p.input_bits) as u64 * p.slices as u64,
+        "pulse steps"
+    );
     ensure_eq!(rtl.uut.phases.val().to_u32(), want.phases, "phases");
-    ensure_eq!(rtl.uut.overflow_terms.val().to_u64(), want.overflow_terms, "overflow terms");
+    ensure_eq!(
+        rtl.uut.overflow_terms.val().to_u64(),
+        want.overflow_terms,
+        "overflow terms"
+    );
     for k in 0..p.slices {
         rtl.uut.clip_sel.next = (k as u64).into();
         crate::settle(rtl.uut.as_mut());
-        ensure_eq!(rtl.uut.clip_events.val().to_u64(), want.clip_events[k], "clip events of slice {k}");
+        ensure_eq!(
+            rtl.uut.clip_events.val().to_u64(),
+            want.clip_events[k],
+            "clip events of slice {k}"
+        );
     }
     ensure_eq!(rtl.crs(), golden.crs(), "CRS after the OPA");
     ensure_eq!(
@@ -161,7 +202,12 @@ pub fn controller(c: &SequenceCase, vcd: Vcd) -> Outcome {
     run_sequence(c, &c.file, vcd, true)
 }
 
-fn run_sequence(c: &SequenceCase, file: &panther_sim::opfile::OpFile, vcd: Vcd, timed: bool) -> Outcome {
+fn run_sequence(
+    c: &SequenceCase,
+    file: &panther_sim::opfile::OpFile,
+    vcd: Vcd,
+    timed: bool,
+) -> Outcome {
     let mut cfg = small_config(8, c.variant, 4, c.ideal);
     cfg.seed = c.seed;
     let p = RtlParams::from_config(&cfg, "testbench").map_err(|e| e.to_string())?;
@@ -180,7 +226,10 @@ fn run_sequence(c: &SequenceCase, file: &panther_sim::opfile::OpFile, vcd: Vcd, 
         };
         if let Some(w) = want {
             if m.last_command_cycles != w && timing_error.is_none() {
-                timing_error = Some(format!("op {i}: {} cycles, timing model {w}", m.last_command_cycles));
+                timing_error = Some(format!(
+                    "op {i}: {} cycles, timing model {w}",
+                    m.last_command_cycles
+                ));
             }
         }
     })
@@ -215,14 +264,16 @@ pub fn crossbar_case() -> impl Strategy<Value = CrossbarCase> {
         proptest::collection::vec(any::<bool>(), 8),
         proptest::collection::vec(0u32..600, 16),
     )
-        .prop_map(|(variant, seed, ideal, levels, drive, trials)| CrossbarCase {
-            variant,
-            seed,
-            ideal,
-            levels,
-            drive,
-            trials,
-        })
+        .prop_map(
+            |(variant, seed, ideal, levels, drive, trials)| CrossbarCase {
+                variant,
+                seed,
+                ideal,
+                levels,
+                drive,
+                trials,
+            },
+        )
 }
 
 /// Digital ports over the shared analog model: serial writes of every row of every slice,
@@ -247,7 +298,9 @@ pub fn crossbar(c: &CrossbarCase, vcd: Vcd) -> Outcome {
     for (k, a) in arrays.iter_mut().enumerate() {
         let max = a.max_level();
         for r in 0..8 {
-            let row: Vec<u32> = (0..8).map(|j| c.levels[(r * 8 + j + k) % 64].min(max)).collect();
+            let row: Vec<u32> = (0..8)
+                .map(|j| c.levels[(r * 8 + j + k) % 64].min(max))
+                .collect();
             a.write_row(r, &row);
             b.uut.write.next = true;
             b.uut.slice_sel.next = (k as u64).into();
@@ -283,7 +336,12 @@ pub fn crossbar(c: &CrossbarCase, vcd: Vcd) -> Outcome {
             let (k, a) = (l / p.shared_adcs, l % p.shared_adcs);
             let trial = c.trials[l % c.trials.len()];
             let want = Adc::compare(held[k][base + a], trial);
-            ensure_eq!(b.uut.sar_cmp[l].val(), want, "comparator of slice {k} line {}", base + a);
+            ensure_eq!(
+                b.uut.sar_cmp[l].val(),
+                want,
+                "comparator of slice {k} line {}",
+                base + a
+            );
         }
     }
     Ok(b.cycles)

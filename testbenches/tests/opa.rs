@@ -37,7 +37,9 @@ proptest! {
 /// Updates large enough to clip: per-slice clip counts must match, not just be zero.
 #[test]
 fn opa_clip_counts_per_slice() {
-    let weights: Vec<i64> = (0..64).map(|i| if i % 2 == 0 { 32767 } else { -32768 }).collect();
+    let weights: Vec<i64> = (0..64)
+        .map(|i| if i % 2 == 0 { 32767 } else { -32768 })
+        .collect();
     let x = vec![32767, -32768, 30000, -30000, 1, -1, 0, 12345];
     let d = vec![-32768, 32767, 20000, -20000, 4096, -4096, 1, 0];
     let c = OpaUnitCase {

@@ -42,16 +42,15 @@ fn sampled(vcd: &[u8], signals: &[&[&str]]) -> Vec<Vec<String>> {
     let mut now: HashMap<vcd::IdCode, String> = HashMap::new();
     let mut out = vec![Vec::new(); signals.len()];
     let mut time = None;
-    let mut flush =
-        |t: Option<u64>, now: &HashMap<vcd::IdCode, String>, out: &mut Vec<Vec<String>>| {
-            if let Some(t) = t {
-                if t % 1000 == 500 {
-                    for (o, c) in out.iter_mut().zip(&codes) {
-                        o.push(now.get(c).cloned().unwrap_or_default());
-                    }
+    let flush = |t: Option<u64>, now: &HashMap<vcd::IdCode, String>, out: &mut Vec<Vec<String>>| {
+        if let Some(t) = t {
+            if t % 1000 == 500 {
+                for (o, c) in out.iter_mut().zip(&codes) {
+                    o.push(now.get(c).cloned().unwrap_or_default());
                 }
             }
-        };
+        }
+    };
     for cmd in p {
         match cmd.expect("VCD command") {
             vcd::Command::Timestamp(t) => {
