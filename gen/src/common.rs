@@ -164,3 +164,29 @@ impl Drop for AtomicFile {
         }
     }
 }
+
+/// An op file (`-` reads stdin), parsed, with the config it runs under (its own, or
+/// `base`) and its origin for messages.
+pub fn load_op_file(
+    path: &Path,
+    base: Option<&Config>,
+) -> Result<(panther_sim::opfile::OpFile, Config, String)> {
+    let origin = path.display().to_string();
+    let text = if origin == "-" {
+        std::io::read_to_string(std::io::stdin()).context("cannot read stdin")?
+    } else {
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {origin}"))?
+    };
+    let file = panther_sim::opfile::OpFile::parse(&text, &origin)?;
+    let cfg = file.effective_config(base, &origin)?;
+    Ok((file, cfg, origin))
+}
+
+/// JSON text, indented when `pretty`.
+pub fn to_json<T: serde::Serialize>(v: &T, pretty: bool) -> Result<String> {
+    Ok(if pretty {
+        serde_json::to_string_pretty(v)?
+    } else {
+        serde_json::to_string(v)?
+    })
+}

@@ -2,6 +2,7 @@
 //! registers, issues commands, waits for done and reads results back into the golden
 //! model's result types, so one op runner serves both levels. Optional VCD trace.
 
+use crate::bench::Bench;
 use crate::controller::McuCmd;
 use crate::mcu::Mcu as RtlMcuBlock;
 use crate::params::*;
@@ -11,11 +12,7 @@ use panther_sim::mcu::{
     CopySlices, CrsOut, LineOut, Mcu as GoldenMcu, McuError, OpaOut, WeightsOut,
 };
 use panther_sim::opfile::McuBackend;
-use rust_hdl::prelude::*;
 use std::io::Write;
-
-/// Settle passes allowed per half cycle before the design counts as oscillating.
-const SETTLE_LIMIT: usize = 10_000;
 
 /// One command on the MCU's command port (docs/rtl.md).
 #[derive(Debug, Clone, Copy)]
@@ -67,144 +64,103 @@ impl HostCmd {
 
 /// The RTL MCU and its host.
 pub struct RtlMcu {
-    pub uut: Box<RtlMcuBlock>,
+    /// The MCU, its clock and its trace (`bench.uut`, `bench.cycles`).
+    pub bench: Box<Bench<RtlMcuBlock>>,
     pub params: RtlParams,
-    /// Clock cycles run so far.
-    pub cycles: u64,
     /// Cycles of the last command (controller counter).
     pub last_command_cycles: u64,
     /// Cycle at which the current op began (set after the initial weights).
     pub op_start: u64,
-    vcd: Option<VcdTrace>,
-}
-
-struct VcdTrace {
-    wave: WaveWriter,
-    /// Cycles [from, to) are traced.
-    window: (u64, u64),
-    error: Option<std::io::Error>,
 }
 
 impl RtlMcu {
     pub fn new(cfg: &Config, origin: &str) -> Result<RtlMcu, RtlError> {
         let params = RtlParams::from_config(cfg, origin)?;
-        let mut uut = Box::new(RtlMcuBlock::new(cfg, &params));
-        uut.connect_all();
-        let mut m = RtlMcu {
-            uut,
+        let bench = Box::new(Bench::new(RtlMcuBlock::new(cfg, &params), |m| &mut m.clock));
+        Ok(RtlMcu {
+            bench,
             params,
-            cycles: 0,
             last_command_cycles: 0,
             op_start: 0,
-            vcd: None,
-        };
-        m.settle();
-        Ok(m)
+        })
+    }
+
+    /// Clock cycles run so far.
+    pub fn cycles(&self) -> u64 {
+        self.bench.cycles
     }
 
     /// Trace cycles `from..to` into `out` (VCD, top scope `uut`, 1 ns clock).
     pub fn trace(&mut self, out: Box<dyn Write>, from: u64, to: u64) -> std::io::Result<()> {
-        let wave = WaveWriter::new(out, self.uut.as_ref())?;
-        self.vcd = Some(VcdTrace {
-            wave,
-            window: (from, to),
-            error: None,
-        });
-        Ok(())
+        self.bench.trace(out, from, to)
     }
 
     /// The trace's signal table (for view files).
     pub fn wave(&self) -> Option<&WaveWriter> {
-        self.vcd.as_ref().map(|t| &t.wave)
+        self.bench.wave()
     }
 
     /// Flush the trace; the first write error of the run, if any.
     pub fn finish_trace(&mut self) -> std::io::Result<()> {
-        if let Some(t) = self.vcd.as_mut() {
-            if let Some(e) = t.error.take() {
-                return Err(e);
-            }
-            t.wave.flush()?;
-        }
-        Ok(())
+        self.bench.finish_trace()
     }
 
     fn settle(&mut self) {
-        if !simulate(self.uut.as_mut(), SETTLE_LIMIT) {
-            panic!("RTL MCU did not settle within {SETTLE_LIMIT} passes (combinational loop)");
-        }
+        self.bench.settle();
     }
 
-    fn dump(&mut self, half: u64) {
-        let cycle = self.cycles;
-        if let Some(t) = self.vcd.as_mut() {
-            if cycle >= t.window.0 && cycle < t.window.1 {
-                // 1 ns clock, VCD in ps.
-                if let Err(e) = t.wave.sample(cycle * 1000 + half * 500, self.uut.as_ref()) {
-                    t.error.get_or_insert(e);
-                }
-            }
-        }
-    }
-
-    /// One clock cycle: inputs already set; settle low, rising edge, settle high.
+    /// One clock cycle.
     pub fn tick(&mut self) {
-        self.uut.clock.next = false.into();
-        self.settle();
-        self.dump(0);
-        self.uut.clock.next = true.into();
-        self.settle();
-        self.dump(1);
-        self.cycles += 1;
+        self.bench.cycle();
     }
 
     /// Write input registers (one word per cycle): rows, or columns when `cols`.
     pub fn load(&mut self, cols: bool, words: &[i64]) {
         for (i, &w) in words.iter().enumerate() {
-            self.uut.load_en.next = true;
-            self.uut.load_cols.next = cols;
-            self.uut.load_addr.next = (i as u64).into();
-            self.uut.load_word.next = twos(w, 16).into();
+            self.bench.uut.load_en.next = true;
+            self.bench.uut.load_cols.next = cols;
+            self.bench.uut.load_addr.next = (i as u64).into();
+            self.bench.uut.load_word.next = twos(w, 16).into();
             self.tick();
         }
-        self.uut.load_en.next = false;
+        self.bench.uut.load_en.next = false;
     }
 
     /// Issue one command and run until its done pulse; returns its cycles.
     pub fn command(&mut self, c: HostCmd) -> u64 {
         self.command_start(c);
-        let limit = self.cycles + 1_000_000_000;
-        while !self.uut.done.val() {
+        let limit = self.bench.cycles + 1_000_000_000;
+        while !self.bench.uut.done.val() {
             self.tick();
             assert!(
-                self.cycles < limit,
+                self.bench.cycles < limit,
                 "RTL MCU command {:?} did not finish",
                 c.cmd
             );
         }
-        self.last_command_cycles = self.uut.cycles.val().to_u64();
+        self.last_command_cycles = self.bench.uut.cycles.val().to_u64();
         self.last_command_cycles
     }
 
     /// Wait until idle, then present one command for one cycle (the caller runs it on).
     pub fn command_start(&mut self, c: HostCmd) {
         // The controller takes a command only when idle (it is busy through its done cycle).
-        while self.uut.busy.val() {
+        while self.bench.uut.busy.val() {
             self.tick();
         }
-        self.uut.cmd_valid.next = true;
-        self.uut.cmd.next = c.cmd;
-        self.uut.cmd_mask.next = c.mask.into();
-        self.uut.cmd_row.next = (c.row as u64).into();
-        self.uut.cmd_copy.next = (c.copy as u64).into();
-        self.uut.cmd_slices.next = c.slices.into();
-        self.uut.cmd_correct.next = c.correct;
+        self.bench.uut.cmd_valid.next = true;
+        self.bench.uut.cmd.next = c.cmd;
+        self.bench.uut.cmd_mask.next = c.mask.into();
+        self.bench.uut.cmd_row.next = (c.row as u64).into();
+        self.bench.uut.cmd_copy.next = (c.copy as u64).into();
+        self.bench.uut.cmd_slices.next = c.slices.into();
+        self.bench.uut.cmd_correct.next = c.correct;
         self.tick();
-        self.uut.cmd_valid.next = false;
+        self.bench.uut.cmd_valid.next = false;
     }
 
     fn peek(&mut self, addr: usize) {
-        self.uut.read_addr.next = (addr as u64).into();
+        self.bench.uut.read_addr.next = (addr as u64).into();
         self.settle();
     }
 
@@ -221,34 +177,15 @@ impl RtlMcu {
         let mut words = Vec::with_capacity(n);
         for j in 0..n {
             self.peek(j);
-            raw.push(sext(self.uut.read_raw.val().to_u64(), WIDE_BITS));
-            words.push(sext(self.uut.read_word.val().to_u64(), 16));
+            raw.push(sext(self.bench.uut.read_raw.val().to_u64(), WIDE_BITS));
+            words.push(sext(self.bench.uut.read_word.val().to_u64(), 16));
         }
         LineOut {
             raw,
             words,
-            adc_clips: self.uut.adc_clips.val().to_u64(),
-            saturations: self.uut.line_saturations.val().to_u64(),
+            adc_clips: self.bench.uut.adc_clips.val().to_u64(),
+            saturations: self.bench.uut.line_saturations.val().to_u64(),
         }
-    }
-
-    fn check(
-        &self,
-        name: &'static str,
-        v: &[i64],
-        n: usize,
-        what: &'static str,
-        bits: u32,
-    ) -> Result<(), McuError> {
-        if v.len() != n {
-            return Err(McuError::Length {
-                name,
-                got: v.len(),
-                want: n,
-                what,
-            });
-        }
-        GoldenMcu::check_words(name, v, bits)
     }
 
     /// Values of one copy, row-major, read row by row through the converters.
@@ -260,7 +197,7 @@ impl RtlMcu {
             let mut row = Vec::with_capacity(cols);
             for j in 0..cols {
                 self.peek(j);
-                row.push(sext(self.uut.read_value.val().to_u64(), WIDE_BITS));
+                row.push(sext(self.bench.uut.read_value.val().to_u64(), WIDE_BITS));
             }
             out.push(row);
         }
@@ -279,13 +216,13 @@ impl RtlMcu {
 
     /// The analog block (for inspection in tests).
     pub fn crossbar(&self) -> &crate::crossbar::model::CrossbarModel {
-        self.uut.xbar.model()
+        self.bench.uut.xbar.model()
     }
 }
 
 impl McuBackend for RtlMcu {
     fn mvm(&mut self, x: &[i64]) -> Result<LineOut, McuError> {
-        self.check(
+        GoldenMcu::check_operand(
             "x",
             x,
             self.params.rows,
@@ -296,7 +233,7 @@ impl McuBackend for RtlMcu {
     }
 
     fn mtvm(&mut self, d: &[i64]) -> Result<LineOut, McuError> {
-        self.check(
+        GoldenMcu::check_operand(
             "d",
             d,
             self.params.cols,
@@ -308,29 +245,29 @@ impl McuBackend for RtlMcu {
 
     fn opa(&mut self, x: &[i64], d: &[i64]) -> Result<OpaOut, McuError> {
         let (rows, cols, bits) = (self.params.rows, self.params.cols, self.params.input_bits);
-        self.check("x", x, rows, "one input per row", bits)?;
-        self.check("d", d, cols, "one input per column", bits)?;
+        GoldenMcu::check_operand("x", x, rows, "one input per row", bits)?;
+        GoldenMcu::check_operand("d", d, cols, "one input per column", bits)?;
         self.load(false, x);
         self.load(true, d);
         self.command(HostCmd::train(0b001));
         let mut clip_events = Vec::with_capacity(self.params.slices);
         for k in 0..self.params.slices {
-            self.uut.clip_sel.next = (k as u64).into();
+            self.bench.uut.clip_sel.next = (k as u64).into();
             self.settle();
-            clip_events.push(self.uut.clip_events.val().to_u64());
+            clip_events.push(self.bench.uut.clip_events.val().to_u64());
         }
         Ok(OpaOut {
-            phases: self.uut.phases.val().to_u32(),
+            phases: self.bench.uut.phases.val().to_u32(),
             clip_events,
             clipped_levels: self.crossbar().clipped_levels()[..self.params.slices].to_vec(),
-            overflow_terms: self.uut.overflow_terms.val().to_u64(),
+            overflow_terms: self.bench.uut.overflow_terms.val().to_u64(),
         })
     }
 
     fn crs(&mut self) -> CrsOut {
         self.command(HostCmd::resolve());
         CrsOut {
-            saturations: self.uut.crs_saturations.val().to_u64(),
+            saturations: self.bench.uut.crs_saturations.val().to_u64(),
         }
     }
 
@@ -366,7 +303,7 @@ impl McuBackend for RtlMcu {
 
     fn write_weights(&mut self, w: &[i64]) -> Result<(), McuError> {
         let (rows, cols) = (self.params.rows, self.params.cols);
-        self.check(
+        GoldenMcu::check_operand(
             "weights",
             w,
             rows * cols,
@@ -381,6 +318,6 @@ impl McuBackend for RtlMcu {
     }
 
     fn reset_counters(&mut self) {
-        self.op_start = self.cycles;
+        self.op_start = self.bench.cycles;
     }
 }

@@ -1,6 +1,7 @@
 //! panther-hdl: the digital blocks of the PANTHER matrix compute unit in rust_hdl, around
 //! a behavioural crossbar block that wraps panther-sim's analog model.
 
+pub mod bench;
 pub mod controller;
 pub mod crossbar;
 pub mod crs;

@@ -57,6 +57,7 @@ pub struct Mcu {
     opa_copy: Constant<Bits<2>>,
     cols: Constant<LineIdx>,
     all_slices: Constant<SliceMask>,
+    slice_en: Signal<Local, SliceMask>,
 }
 
 impl Mcu {
@@ -102,6 +103,7 @@ impl Mcu {
             opa_copy: Constant::new((p.opa_copy() as u64).into()),
             cols: Constant::new((p.cols as u64).into()),
             all_slices: Constant::new(((1u64 << p.slices) - 1).into()),
+            slice_en: Default::default(),
         }
     }
 }
@@ -162,12 +164,14 @@ impl Logic for Mcu {
         self.adc.clip_clear.next = self.ctl.clip_clear.val();
         self.adc.line_count.next = self.ctl.line_count.val();
         self.adc.clamp_sel.next = ClampSel::None;
-        self.adc.slice_en.next = self.all_slices.val();
+        self.slice_en.next = self.all_slices.val();
         if self.ctl.route.val() == Route::Crs {
             self.adc.line_count.next = self.cols.val();
             self.adc.clamp_sel.next = self.crs.bank_clamp.val();
-            self.adc.slice_en.next = self.crs.bank_slice_en.val();
+            self.slice_en.next = self.crs.bank_slice_en.val();
         }
+        // The converters and the arrays they sample see the same slices.
+        self.adc.slice_en.next = self.slice_en.val();
         for l in 0..self.adc.trial.len() {
             self.xbar.sar_trial[l].next = self.adc.trial[l].val();
             self.adc.cmp[l].next = self.xbar.sar_cmp[l].val();
@@ -238,7 +242,7 @@ impl Logic for Mcu {
             self.xbar.slice_sel.next = self.crs.slice_sel.val();
         }
         self.xbar.sample.next = self.adc.sample.val();
-        self.xbar.slice_mask.next = self.adc.slice_en.val();
+        self.xbar.slice_mask.next = self.slice_en.val();
         self.xbar.row_addr.next = self.crs.row_addr.val();
         self.xbar.conv_base.next = self.adc.conv_base.val();
         self.xbar.update_begin.next = self.opa.update_begin.val();

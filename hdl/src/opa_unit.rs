@@ -169,14 +169,14 @@ impl OpaUnit {
             start: Default::default(),
             done: Default::default(),
             busy: Default::default(),
-            row_nonzero: (0..rows).map(|_| Default::default()).collect(),
-            row_negative: (0..rows).map(|_| Default::default()).collect(),
-            col_magnitude: (0..cols).map(|_| Default::default()).collect(),
-            col_negative: (0..cols).map(|_| Default::default()).collect(),
+            row_nonzero: many(rows),
+            row_negative: many(rows),
+            col_magnitude: many(cols),
+            col_negative: many(cols),
             row_mode: Default::default(),
             step: Default::default(),
             phase_row_negative: Default::default(),
-            pulse_code: (0..cols).map(|_| Default::default()).collect(),
+            pulse_code: many(cols),
             update_begin: Default::default(),
             pulse: Default::default(),
             pulse_negative: Default::default(),
@@ -198,7 +198,7 @@ impl OpaUnit {
             phases_run: Default::default(),
             overflows: Default::default(),
             live_bits: Default::default(),
-            slice_clips: (0..s).map(|_| Default::default()).collect(),
+            slice_clips: many(s),
             last_step: Constant::new(((p.input_bits - 1) as u64).into()),
             last_slice: Constant::new(((s - 1) as u64).into()),
             nominal_bits: Constant::new((p.nominal_bits as u64).into()),
@@ -391,15 +391,12 @@ impl Logic for OpaUnit {
                 self.fsm.d.next = OpaState::CommitCount;
             }
             OpaState::CommitCount => {
+                // The crossbar's count belongs to this slice only if it was committed.
                 for k in 0..self.slice_clips.len() {
                     if self.slice_reg.q.val() == self.slice_ids[k].val() {
-                        self.slice_clips[k].d.next = self.clip_count.val();
-                    }
-                }
-                if !self.slice_digit.val().any() {
-                    for k in 0..self.slice_clips.len() {
-                        if self.slice_reg.q.val() == self.slice_ids[k].val() {
-                            self.slice_clips[k].d.next = 0.into();
+                        self.slice_clips[k].d.next = 0.into();
+                        if self.slice_digit.val().any() {
+                            self.slice_clips[k].d.next = self.clip_count.val();
                         }
                     }
                 }

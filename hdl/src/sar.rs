@@ -71,11 +71,6 @@ pub struct SarLane {
 impl SarLane {
     /// Converter `a` of slice `k`.
     pub fn new(p: &RtlParams, k: usize, a: usize) -> SarLane {
-        let acc_max = if k < p.acc.slices() {
-            p.acc.max_level(k)
-        } else {
-            0
-        };
         SarLane {
             clock: Default::default(),
             clear: Default::default(),
@@ -105,7 +100,7 @@ impl SarLane {
             d_clip: Default::default(),
             max_code: Constant::new(p.adc_max_code().into()),
             clip_trial: Constant::new((p.adc_max_code() + 1).into()),
-            acc_max_level: Constant::new((acc_max as u64).into()),
+            acc_max_level: Constant::new((p.acc.max_level(k) as u64).into()),
             nominal_max_level: Constant::new(((1u64 << p.nominal_bits) - 1).into()),
             position: Constant::new((a as u64).into()),
             place: Constant::new(((p.nominal_bits as usize * k) as u64).into()),
@@ -229,8 +224,8 @@ impl SarBank {
             clip_clear: Default::default(),
             sample: Default::default(),
             conv_base: Default::default(),
-            trial: (0..n).map(|_| Default::default()).collect(),
-            cmp: (0..n).map(|_| Default::default()).collect(),
+            trial: many(n),
+            cmp: many(n),
             code_valid: Default::default(),
             code_line: Default::default(),
             code_place: Default::default(),

@@ -38,7 +38,7 @@ pub fn opa_cycles(p: &RtlParams, phases: u32) -> u64 {
 
 /// Serial reads per row in a CRS (V2 also reads the weights copy).
 fn crs_reads(p: &RtlParams) -> u64 {
-    if p.opa_copy() != p.mvm_copy() && p.copies() == 2 {
+    if p.variant == panther_sim::config::Variant::V2 {
         2
     } else {
         1

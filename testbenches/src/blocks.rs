@@ -2,9 +2,9 @@
 //! strategy for the stimulus and a check that returns the cycles run or the first
 //! mismatch. The property tests and `panther sim --top <block>` both use these.
 
-use crate::bench::Bench;
 use crate::mcu_level;
 use crate::{small_config, word, words};
+use panther_hdl::bench::Bench;
 use panther_hdl::crs::CrsLane;
 use panther_hdl::drivers::{DriveMode, LineDrivers};
 use panther_hdl::opa_unit::OpaColumn;
@@ -23,13 +23,21 @@ use std::io::Write;
 pub type Outcome = Result<u64, String>;
 pub type Vcd = Option<Box<dyn Write>>;
 
-macro_rules! ensure_eq {
-    ($got:expr, $want:expr, $($what:tt)+) => {{
-        let (g, w) = (&$got, &$want);
-        if g != w {
-            return Err(format!("{}: RTL {:?}, golden {:?}", format!($($what)+), g, w));
-        }
-    }};
+/// A bench of `uut`, tracing into `vcd` when given.
+pub fn bench<B: rust_hdl::prelude::Block>(
+    uut: B,
+    clock: fn(
+        &mut B,
+    )
+        -> &mut rust_hdl::prelude::Signal<rust_hdl::prelude::In, rust_hdl::prelude::Clock>,
+    vcd: Vcd,
+) -> Bench<B> {
+    let mut b = Bench::new(uut, clock);
+    if let Some(w) = vcd {
+        // A trace that cannot start leaves the check itself untouched.
+        let _ = b.trace(w, 0, u64::MAX);
+    }
+    b
 }
 
 fn params(n: usize, shared: usize) -> RtlParams {
@@ -57,7 +65,7 @@ pub fn drivers_case() -> impl Strategy<Value = DriversCase> {
 /// Bit t of each word (MVM/MTVM), bit t of |word| on lines of the phase's sign (OPA
 /// gates), nonzero marks; the active count and the frame strobe.
 pub fn drivers(c: &DriversCase, vcd: Vcd) -> Outcome {
-    let mut b = Bench::new(LineDrivers::new(c.words.len()), |d| &mut d.clock, vcd);
+    let mut b = bench(LineDrivers::new(c.words.len()), |d| &mut d.clock, vcd);
     for (i, &w) in c.words.iter().enumerate() {
         b.uut.load_en.next = true;
         b.uut.load_addr.next = (i as u64).into();
@@ -151,7 +159,7 @@ pub fn sar(c: &SarCase, vcd: Vcd) -> Outcome {
     let adc = Adc::new(c.adc_bits);
     let (slices, lines) = (p.slices, c.lines);
     let held_of = |k: usize, line: usize| c.held[(k * 8 + line) % c.held.len()];
-    let mut b = Bench::new(SarBank::new(&p), |b| &mut b.clock, vcd);
+    let mut b = bench(SarBank::new(&p), |b| &mut b.clock, vcd);
     b.uut.line_count.next = (lines as u64).into();
     b.uut.clamp_sel.next = c.clamp;
     b.uut.slice_en.next = ((1u64 << slices) - 1).into();
@@ -237,7 +245,7 @@ pub fn shift_add_case() -> impl Strategy<Value = ShiftAddCase> {
 /// round-half-up and saturation to the output word.
 pub fn shift_add(c: &ShiftAddCase, vcd: Vcd) -> Outcome {
     let p = params(8, 4);
-    let mut b = Bench::new(ShiftAddLane::new(&p, 5), |l| &mut l.clock, vcd);
+    let mut b = bench(ShiftAddLane::new(&p, 5), |l| &mut l.clock, vcd);
     b.uut.clear.next = true;
     b.cycle();
     b.uut.clear.next = false;
@@ -290,7 +298,7 @@ pub fn offset_correction(c: &OffsetCase, vcd: Vcd) -> Outcome {
     let cfg = small_config(16, c.variant, 2, true);
     let p = RtlParams::from_config(&cfg, "test").map_err(|e| e.to_string())?;
     let k = p.layout(p.mvm_copy()).correction();
-    let mut b = Bench::new(OffsetCorrection::new(k), |o| &mut o.clock, vcd);
+    let mut b = bench(OffsetCorrection::new(k), |o| &mut o.clock, vcd);
     b.uut.clear.next = true;
     b.cycle();
     b.uut.clear.next = false;
@@ -361,7 +369,7 @@ pub fn opa_column(c: &OpaColumnCase, vcd: Vcd) -> Outcome {
     let mut cfg = small_config(8, Variant::V1, 4, true);
     cfg.format.opa_shift_bits = c.shift;
     let p = RtlParams::from_config(&cfg, "test").map_err(|e| e.to_string())?;
-    let mut b = Bench::new(OpaColumn::new(&p), |l| &mut l.clock, vcd);
+    let mut b = bench(OpaColumn::new(&p), |l| &mut l.clock, vcd);
     let mag = c.d.unsigned_abs();
     b.uut.magnitude.next = mag.into();
     b.uut.negative.next = c.d < 0;
@@ -401,7 +409,7 @@ pub fn crs_lane_case() -> impl Strategy<Value = CrsLaneCase> {
 /// plus offsets of the golden slice layout (V2's cleared accumulator: the digits of 0).
 pub fn crs_lane(c: &CrsLaneCase, vcd: Vcd) -> Outcome {
     let p = params(8, 4);
-    let mut b = Bench::new(CrsLane::new(&p, 2), |l| &mut l.clock, vcd);
+    let mut b = bench(CrsLane::new(&p, 2), |l| &mut l.clock, vcd);
     b.uut.clear.next = true;
     b.cycle();
     b.uut.clear.next = false;

@@ -1,7 +1,16 @@
 //! Shared stimulus for the level-comparing tests: small configs, random op sequences, the
-//! per-block testbenches ([`blocks`]) and a direct-drive bench with VCD ([`bench`]).
+//! per-block testbenches ([`blocks`], [`mcu_level`]).
 
-pub mod bench;
+/// Return an `Err` naming what differs when the RTL value is not the golden one.
+macro_rules! ensure_eq {
+    ($got:expr, $want:expr, $($what:tt)+) => {{
+        let (g, w) = (&$got, &$want);
+        if g != w {
+            return Err(format!("{}: RTL {:?}, golden {:?}", format!($($what)+), g, w));
+        }
+    }};
+}
+
 pub mod blocks;
 pub mod mcu_level;
 
@@ -70,21 +79,6 @@ pub fn op_file(cfg: &Config, len: usize) -> impl Strategy<Value = OpFile> {
                 ops,
             }
         })
-}
-
-use rust_hdl::prelude::*;
-
-/// Settle a directly driven design (fails on a combinational loop).
-pub fn settle<B: Block>(b: &mut B) {
-    assert!(simulate(b, 10_000), "design did not settle");
-}
-
-/// One clock cycle of a directly driven design: inputs set, settle low, rising edge, settle.
-pub fn cycle<B: Block>(b: &mut B, clock: fn(&mut B) -> &mut Signal<In, Clock>) {
-    clock(b).next = false.into();
-    settle(b);
-    clock(b).next = true.into();
-    settle(b);
 }
 
 /// Run yosys on generated Verilog: hierarchy check, proc, `check -assert` (undriven nets,

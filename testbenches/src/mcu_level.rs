@@ -14,15 +14,6 @@ use panther_sim::opfile::{McuBackend, Op};
 use panther_sim::Mcu;
 use proptest::prelude::*;
 
-macro_rules! ensure_eq {
-    ($got:expr, $want:expr, $($what:tt)+) => {{
-        let (g, w) = (&$got, &$want);
-        if g != w {
-            return Err(format!("{}: RTL {:?}, golden {:?}", format!($($what)+), g, w));
-        }
-    }};
-}
-
 fn variant() -> impl Strategy<Value = Variant> {
     prop_oneof![Just(Variant::V1), Just(Variant::V2), Just(Variant::V3)]
 }
@@ -83,8 +74,8 @@ pub fn opa_unit(c: &OpaUnitCase, vcd: Vcd) -> Outcome {
     let mut pulses = 0u64;
     let mut phases_seen = std::collections::BTreeSet::new();
     rtl.command_start(HostCmd::train(0b001));
-    while !rtl.uut.done.val() {
-        let u = &rtl.uut;
+    while !rtl.bench.uut.done.val() {
+        let u = &rtl.bench.uut;
         if u.xbar.pulse.val() {
             pulses += 1;
             let t = u.opa.step.val().to_u32();
@@ -127,7 +118,7 @@ pub fn opa_unit(c: &OpaUnitCase, vcd: Vcd) -> Outcome {
             }
         }
         rtl.tick();
-        if rtl.cycles > 10_000_000 {
+        if rtl.cycles() > 10_000_000 {
             return Err("OPA never signalled done".into());
         }
     }
@@ -137,17 +128,17 @@ pub fn opa_unit(c: &OpaUnitCase, vcd: Vcd) -> Outcome {
         (want.phases * p.input_bits) as u64 * p.slices as u64,
         "pulse steps"
     );
-    ensure_eq!(rtl.uut.phases.val().to_u32(), want.phases, "phases");
+    ensure_eq!(rtl.bench.uut.phases.val().to_u32(), want.phases, "phases");
     ensure_eq!(
-        rtl.uut.overflow_terms.val().to_u64(),
+        rtl.bench.uut.overflow_terms.val().to_u64(),
         want.overflow_terms,
         "overflow terms"
     );
     for k in 0..p.slices {
-        rtl.uut.clip_sel.next = (k as u64).into();
-        crate::settle(rtl.uut.as_mut());
+        rtl.bench.uut.clip_sel.next = (k as u64).into();
+        rtl.bench.settle();
         ensure_eq!(
-            rtl.uut.clip_events.val().to_u64(),
+            rtl.bench.uut.clip_events.val().to_u64(),
             want.clip_events[k],
             "clip events of slice {k}"
         );
@@ -158,7 +149,7 @@ pub fn opa_unit(c: &OpaUnitCase, vcd: Vcd) -> Outcome {
         McuBackend::read_weights(&mut golden),
         "weights after CRS"
     );
-    Ok(rtl.cycles)
+    Ok(rtl.cycles())
 }
 
 // ---- CRS sequencer and controller, on op sequences ----
@@ -210,18 +201,32 @@ fn run_sequence(
 ) -> Outcome {
     let mut cfg = small_config(8, c.variant, 4, c.ideal);
     cfg.seed = c.seed;
-    let p = RtlParams::from_config(&cfg, "testbench").map_err(|e| e.to_string())?;
-    let mut golden = Mcu::new(&cfg, 0);
-    let mut rtl = rtl_with(&cfg, vcd)?;
-    let g = panther_sim::opfile::run_ops(&mut golden, file, &cfg, "testbench", |_, _| {})
+    compare_on(&cfg, file, vcd, timed).map(|(_, cycles)| cycles)
+}
+
+/// Run `file` on the golden and the RTL MCU: every result must be equal (and, when
+/// `timed`, every MVM/MTVM/OPA/CRS take the timing model's cycles). Returns the golden
+/// results and the RTL's cycles.
+pub fn compare_on(
+    cfg: &panther_sim::Config,
+    file: &panther_sim::opfile::OpFile,
+    vcd: Vcd,
+    timed: bool,
+) -> Result<(Vec<panther_sim::opfile::OpResult>, u64), String> {
+    let p = RtlParams::from_config(cfg, "testbench").map_err(|e| e.to_string())?;
+    let mut golden = Mcu::new(cfg, 0);
+    let mut rtl = rtl_with(cfg, vcd)?;
+    let g = panther_sim::opfile::run_ops(&mut golden, file, cfg, "testbench", |_, _| {})
         .map_err(|e| e.to_string())?;
     let mut timing_error = None;
-    let r = panther_sim::opfile::run_ops(&mut rtl, file, &cfg, "testbench", |i, m| {
+    let r = panther_sim::opfile::run_ops(&mut rtl, file, cfg, "testbench", |i, m| {
         let want = match (&file.ops[i], timed) {
             (Op::Mvm { .. }, true) => Some(timing::line_op_cycles(&p, false)),
             (Op::Mtvm { .. }, true) => Some(timing::line_op_cycles(&p, true)),
             (Op::Crs, true) => Some(timing::crs_cycles(&p)),
-            (Op::Opa { .. }, true) => Some(timing::opa_cycles(&p, m.uut.phases.val().to_u32())),
+            (Op::Opa { .. }, true) => {
+                Some(timing::opa_cycles(&p, m.bench.uut.phases.val().to_u32()))
+            }
             _ => None,
         };
         if let Some(w) = want {
@@ -234,13 +239,14 @@ fn run_sequence(
         }
     })
     .map_err(|e| e.to_string())?;
+    ensure_eq!(r.len(), g.len(), "number of results");
     for (i, (a, b)) in r.iter().zip(&g).enumerate() {
         ensure_eq!(a, b, "op {i} ({})", file.ops[i].name());
     }
     if let Some(e) = timing_error {
         return Err(e);
     }
-    Ok(rtl.cycles)
+    Ok((g, rtl.cycles()))
 }
 
 // ---- behavioural crossbar ----
@@ -283,7 +289,7 @@ pub fn crossbar(c: &CrossbarCase, vcd: Vcd) -> Outcome {
     let mut cfg = small_config(8, c.variant, 2, c.ideal);
     cfg.seed = c.seed;
     let p = RtlParams::from_config(&cfg, "testbench").map_err(|e| e.to_string())?;
-    let mut b = crate::bench::Bench::new(Crossbar::new(&cfg, &p), |x| &mut x.clock, vcd);
+    let mut b = crate::blocks::bench(Crossbar::new(&cfg, &p), |x| &mut x.clock, vcd);
     // The golden arrays: same construction and initial programming as the block's model.
     let dev: std::sync::Arc<dyn panther_sim::device::DeviceModel> =
         std::sync::Arc::from(panther_sim::device::from_config(&cfg.device));

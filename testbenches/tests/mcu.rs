@@ -4,27 +4,17 @@
 //! terms) and the final weights bit-exact with an ideal device, identical with a seeded
 //! non-ideal device (same noise draws: one analog model, same per-array event order).
 
-use panther_hdl::harness::RtlMcu;
 use panther_sim::config::{Config, Variant};
-use panther_sim::opfile::{run_ops, Op, OpFile, OpResult};
-use panther_sim::Mcu;
+use panther_sim::opfile::{Op, OpFile, OpResult};
+use panther_testbenches::mcu_level::compare_on;
 use panther_testbenches::*;
 use proptest::prelude::*;
 
-fn both(cfg: &Config, file: &OpFile) -> (Vec<OpResult>, Vec<OpResult>) {
-    let mut golden = Mcu::new(cfg, 0);
-    let g = run_ops(&mut golden, file, cfg, "test", |_, _| {}).expect("golden run");
-    let mut rtl = RtlMcu::new(cfg, "test").expect("rtl params");
-    let r = run_ops(&mut rtl, file, cfg, "test", |_, _| {}).expect("rtl run");
-    (g, r)
-}
-
-fn check_same(g: &[OpResult], r: &[OpResult]) -> Result<(), TestCaseError> {
-    prop_assert_eq!(g.len(), r.len());
-    for (i, (a, b)) in g.iter().zip(r).enumerate() {
-        prop_assert_eq!(a, b, "op {} differs (golden left, RTL right)", i);
-    }
-    Ok(())
+/// Golden and RTL on one file: equal results (the golden ones are returned).
+fn same(cfg: &Config, file: &OpFile) -> Result<Vec<OpResult>, TestCaseError> {
+    compare_on(cfg, file, None, false)
+        .map(|(golden, _)| golden)
+        .map_err(TestCaseError::fail)
 }
 
 fn fixed_file() -> OpFile {
@@ -62,8 +52,7 @@ fn fixed_file() -> OpFile {
 fn fixed_sequence_every_variant() {
     for v in [Variant::V1, Variant::V2, Variant::V3] {
         let cfg = small_config(4, v, 2, true);
-        let (g, r) = both(&cfg, &fixed_file());
-        check_same(&g, &r).unwrap_or_else(|e| panic!("{v:?}: {e}"));
+        same(&cfg, &fixed_file()).unwrap_or_else(|e| panic!("{v:?}: {e}"));
     }
 }
 
@@ -87,8 +76,7 @@ fn clipping_opa_and_saturating_crs() {
         ],
         ..fixed_file()
     };
-    let (g, r) = both(&cfg, &file);
-    check_same(&g, &r).unwrap();
+    let g = same(&cfg, &file).unwrap();
     let clips: u64 = g
         .iter()
         .filter_map(|o| match o {
@@ -119,8 +107,7 @@ proptest! {
             (Just(cfg.clone()), op_file(&cfg, 4))
         })
     ) {
-        let (g, r) = both(&cfg, &file);
-        check_same(&g, &r)?;
+        same(&cfg, &file)?;
     }
 
     /// Seeded non-ideal device (every effect on): the RTL sees the same noise draws.
@@ -132,8 +119,7 @@ proptest! {
             (Just(cfg.clone()), op_file(&cfg, 3))
         })
     ) {
-        let (g, r) = both(&cfg, &file);
-        check_same(&g, &r)?;
+        same(&cfg, &file)?;
     }
 }
 
@@ -148,7 +134,6 @@ proptest! {
             (Just(cfg.clone()), op_file(&cfg, 2))
         })
     ) {
-        let (g, r) = both(&cfg, &file);
-        check_same(&g, &r)?;
+        same(&cfg, &file)?;
     }
 }

@@ -72,11 +72,11 @@ pub fn run(a: &BenchRtlArgs) -> Result<()> {
                        rtl_f: &mut dyn FnMut(&mut RtlMcu) -> u32,
                        gold_f: &mut dyn FnMut(&mut Mcu),
                        model_ns: &dyn Fn(u32) -> f64| {
-        let c0 = rtl.cycles;
+        let c0 = rtl.cycles();
         let t = Instant::now();
         let phases = rtl_f(&mut rtl);
         let rtl_seconds = t.elapsed().as_secs_f64();
-        let cycles = rtl.cycles - c0;
+        let cycles = rtl.cycles() - c0;
         let t = Instant::now();
         gold_f(&mut golden);
         let golden_seconds = t.elapsed().as_secs_f64();

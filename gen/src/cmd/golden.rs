@@ -1,8 +1,8 @@
 //! `panther golden`: JSON op sequence in, JSON results out (docs/golden-json.md).
 
-use crate::common::{emit, ConfigArg};
-use anyhow::{Context, Result};
-use panther_sim::opfile::{self, OpFile};
+use crate::common::{emit, load_op_file, to_json, ConfigArg};
+use anyhow::Result;
+use panther_sim::opfile;
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
@@ -21,20 +21,8 @@ pub struct GoldenArgs {
 }
 
 pub fn run(a: &GoldenArgs) -> Result<()> {
-    let origin = a.ops.display().to_string();
-    let text = if origin == "-" {
-        std::io::read_to_string(std::io::stdin()).context("cannot read stdin")?
-    } else {
-        std::fs::read_to_string(&a.ops).with_context(|| format!("cannot read {origin}"))?
-    };
-    let file = OpFile::parse(&text, &origin)?;
     let base = a.config.load_opt()?;
-    let cfg = file.effective_config(base.as_ref(), &origin)?;
+    let (file, cfg, origin) = load_op_file(&a.ops, base.as_ref())?;
     let out = opfile::run(&file, &cfg, &origin)?;
-    let json = if a.pretty {
-        serde_json::to_string_pretty(&out)?
-    } else {
-        serde_json::to_string(&out)?
-    };
-    emit(a.out.as_ref(), &json)
+    emit(a.out.as_ref(), &to_json(&out, a.pretty)?)
 }

@@ -3,8 +3,8 @@
 //! results plus cycle counts; `--top <block>` runs that block's randomized testbench
 //! against its golden counterpart. `--vcd` writes a waveform.
 
-use crate::common::{emit, AtomicFile, ConfigArg};
-use anyhow::{bail, Context, Result};
+use crate::common::{emit, load_op_file, to_json, AtomicFile, ConfigArg};
+use anyhow::{bail, Result};
 use panther_hdl::harness::RtlMcu;
 use panther_sim::config::{Config, Preset, Variant};
 use panther_sim::opfile::{run_ops, OpFile, OpResult};
@@ -64,29 +64,11 @@ struct McuSimOutput {
     cycles_per_second: f64,
 }
 
-fn to_json<T: Serialize>(v: &T, pretty: bool) -> Result<String> {
-    Ok(if pretty {
-        serde_json::to_string_pretty(v)?
-    } else {
-        serde_json::to_string(v)?
-    })
-}
-
 /// The op file and the config it runs under.
 fn mcu_stimulus(a: &SimArgs) -> Result<(OpFile, Config, String)> {
     let base = a.config.load_opt()?;
     match &a.ops {
-        Some(path) => {
-            let origin = path.display().to_string();
-            let text = if origin == "-" {
-                std::io::read_to_string(std::io::stdin()).context("cannot read stdin")?
-            } else {
-                std::fs::read_to_string(path).with_context(|| format!("cannot read {origin}"))?
-            };
-            let file = OpFile::parse(&text, &origin)?;
-            let cfg = file.effective_config(base.as_ref(), &origin)?;
-            Ok((file, cfg, origin))
-        }
+        Some(path) => load_op_file(path, base.as_ref()),
         None => {
             let cfg = base.unwrap_or_else(|| Preset::Small.config());
             let mut runner = panther_testbenches::seeded_runner(a.seed);
@@ -162,8 +144,8 @@ fn run_mcu(a: &SimArgs, vcd: Option<(AtomicFile, std::fs::File)>) -> Result<()> 
     let t = Instant::now();
     let mut op_cycles = Vec::with_capacity(file.ops.len());
     let results = run_ops(&mut rtl, &file, &cfg, &origin, |_, m| {
-        op_cycles.push(m.cycles - m.op_start);
-        m.op_start = m.cycles;
+        op_cycles.push(m.cycles() - m.op_start);
+        m.op_start = m.cycles();
     });
     let secs = t.elapsed().as_secs_f64();
     let results = results?;
@@ -175,9 +157,9 @@ fn run_mcu(a: &SimArgs, vcd: Option<(AtomicFile, std::fs::File)>) -> Result<()> 
         variant: cfg.variant,
         seed: cfg.seed,
         results,
-        cycles: rtl.cycles,
+        cycles: rtl.cycles(),
         op_cycles,
-        cycles_per_second: rtl.cycles as f64 / secs.max(1e-9),
+        cycles_per_second: rtl.cycles() as f64 / secs.max(1e-9),
     };
     let json = to_json(&out, a.pretty)?;
     if let (Some(g), Some(vcd)) = (guard, &a.vcd) {

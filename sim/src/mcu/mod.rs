@@ -232,12 +232,14 @@ impl Mcu {
         self.copies[copy].values_from_levels()
     }
 
-    pub(crate) fn check_len(
-        &self,
+    /// One operand: `want` elements (`what` says which), each in the `bits`-bit word range.
+    /// Shared with the RTL harness so both levels reject the same input the same way.
+    pub fn check_operand(
         name: &'static str,
         v: &[i64],
         want: usize,
         what: &'static str,
+        bits: u32,
     ) -> Result<(), McuError> {
         if v.len() != want {
             return Err(McuError::Length {
@@ -247,7 +249,7 @@ impl Mcu {
                 what,
             });
         }
-        Ok(())
+        Mcu::check_words(name, v, bits)
     }
 
     pub fn check_words(name: &str, v: &[i64], bits: u32) -> Result<(), McuError> {
@@ -269,13 +271,14 @@ impl Mcu {
     /// Serial-write weights (row-major rows x cols) into every copy of the variant; the
     /// V2 accumulator is cleared to 0.
     pub fn write_weights(&mut self, w: &[i64]) -> Result<(), McuError> {
-        self.check_len(
+        let n = self.rows() * self.cols();
+        Mcu::check_operand(
             "weights",
             w,
-            self.rows() * self.cols(),
+            n,
             "rows x cols, row-major",
+            self.cfg.format.word_bits,
         )?;
-        Mcu::check_words("weights", w, self.cfg.format.word_bits)?;
         self.program_all(w);
         Ok(())
     }

@@ -39,15 +39,15 @@ pub fn step_weight(t: u32, bits: u32) -> i64 {
 impl Mcu {
     /// y_j = sum_i x_i W_ij (drive rows with x, sense columns).
     pub fn mvm(&mut self, x: &[i64]) -> Result<LineOut, McuError> {
-        self.check_len("x", x, self.rows(), "one input per row")?;
-        Mcu::check_words("x", x, self.cfg.format.input_bits)?;
+        let bits = self.cfg.format.input_bits;
+        Mcu::check_operand("x", x, self.rows(), "one input per row", bits)?;
         Ok(self.line_op(x, Dir::Mvm))
     }
 
     /// z_i = sum_j W_ij d_j (drive columns with d, sense rows; same stored cells).
     pub fn mtvm(&mut self, d: &[i64]) -> Result<LineOut, McuError> {
-        self.check_len("d", d, self.cols(), "one input per column")?;
-        Mcu::check_words("d", d, self.cfg.format.input_bits)?;
+        let bits = self.cfg.format.input_bits;
+        Mcu::check_operand("d", d, self.cols(), "one input per column", bits)?;
         Ok(self.line_op(d, Dir::Mtvm))
     }
 

@@ -63,11 +63,9 @@ pub fn opa_digit(mag: u64, t: u32, m: usize, shift: u32, word_bits: u32, nominal
 impl Mcu {
     /// W_ij += x_i d_j (bit-sliced, four polarity phases) on the variant's OPA copy.
     pub fn opa(&mut self, x: &[i64], d: &[i64]) -> Result<OpaOut, McuError> {
-        self.check_len("x", x, self.rows(), "one input per row")?;
-        self.check_len("d", d, self.cols(), "one input per column")?;
         let f = self.cfg.format.clone();
-        Mcu::check_words("x", x, f.input_bits)?;
-        Mcu::check_words("d", d, f.input_bits)?;
+        Mcu::check_operand("x", x, self.rows(), "one input per row", f.input_bits)?;
+        Mcu::check_operand("d", d, self.cols(), "one input per column", f.input_bits)?;
         let cols = self.cols();
         let bits = f.input_bits;
         let copy = &mut self.copies[self.roles.opa];

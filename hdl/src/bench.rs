@@ -1,0 +1,101 @@
+//! A directly driven design: inputs set from Rust, settle, clock cycles, and an optional
+//! VCD trace of a cycle window. The MCU's host harness and the block testbenches run on it.
+
+use crate::wave::WaveWriter;
+use rust_hdl::prelude::*;
+use std::io::Write;
+
+/// Settle passes allowed per half cycle before the design counts as oscillating.
+const SETTLE_LIMIT: usize = 10_000;
+
+struct Trace {
+    wave: WaveWriter,
+    /// Cycles [from, to) are traced.
+    window: (u64, u64),
+    error: Option<std::io::Error>,
+}
+
+pub struct Bench<B: Block> {
+    pub uut: B,
+    /// Clock cycles run so far.
+    pub cycles: u64,
+    clock: fn(&mut B) -> &mut Signal<In, Clock>,
+    trace: Option<Trace>,
+}
+
+impl<B: Block> Bench<B> {
+    /// Connect and settle `uut`; `clock` names its clock input.
+    pub fn new(mut uut: B, clock: fn(&mut B) -> &mut Signal<In, Clock>) -> Self {
+        uut.connect_all();
+        let mut b = Bench {
+            uut,
+            cycles: 0,
+            clock,
+            trace: None,
+        };
+        b.settle();
+        b
+    }
+
+    /// Trace cycles `from..to` into `out` (VCD, top scope `uut`, 1 ns clock).
+    pub fn trace(&mut self, out: Box<dyn Write>, from: u64, to: u64) -> std::io::Result<()> {
+        let wave = WaveWriter::new(out, &self.uut)?;
+        self.trace = Some(Trace {
+            wave,
+            window: (from, to),
+            error: None,
+        });
+        Ok(())
+    }
+
+    /// The trace's signal table (for view files).
+    pub fn wave(&self) -> Option<&WaveWriter> {
+        self.trace.as_ref().map(|t| &t.wave)
+    }
+
+    /// Flush the trace; the first write error of the run, if any.
+    pub fn finish_trace(&mut self) -> std::io::Result<()> {
+        if let Some(t) = self.trace.as_mut() {
+            if let Some(e) = t.error.take() {
+                return Err(e);
+            }
+            t.wave.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Propagate input changes until nothing moves (panics on a combinational loop).
+    pub fn settle(&mut self) {
+        if !simulate(&mut self.uut, SETTLE_LIMIT) {
+            panic!("design did not settle within {SETTLE_LIMIT} passes (combinational loop)");
+        }
+    }
+
+    fn dump(&mut self, half: u64) {
+        let cycle = self.cycles;
+        if let Some(t) = self.trace.as_mut() {
+            if cycle >= t.window.0 && cycle < t.window.1 {
+                if let Err(e) = t.wave.sample(cycle * 1000 + half * 500, &self.uut) {
+                    t.error.get_or_insert(e);
+                }
+            }
+        }
+    }
+
+    /// One clock cycle: inputs already set; settle low, rising edge, settle high.
+    pub fn cycle(&mut self) {
+        (self.clock)(&mut self.uut).next = false.into();
+        self.settle();
+        self.dump(0);
+        (self.clock)(&mut self.uut).next = true.into();
+        self.settle();
+        self.dump(1);
+        self.cycles += 1;
+    }
+}
+
+impl<B: Block> Drop for Bench<B> {
+    fn drop(&mut self) {
+        let _ = self.finish_trace();
+    }
+}
