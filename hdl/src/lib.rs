@@ -6,6 +6,7 @@ pub mod controller;
 pub mod crossbar;
 pub mod crs;
 pub mod drivers;
+pub mod export;
 pub mod harness;
 pub mod mcu;
 pub mod opa_unit;

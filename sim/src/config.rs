@@ -217,6 +217,10 @@ impl DeviceConfig {
 #[serde(deny_unknown_fields)]
 pub struct TimingConfig {
     pub clock_ns: f64,
+    /// Fraction of the clock period that logic outside an exported block takes on each of
+    /// its input and output paths (the SDC's IO delays).
+    #[serde(default = "default_io_budget")]
+    pub io_budget: f64,
     /// One MVM/MTVM pipeline stage (DAC+crossbar, S&H+ADC, shift-add), per input bit step.
     pub mvm_stage_ns: f64,
     /// Pipeline depth of MVM/MTVM; latency = stage * (input_bits + stages - 1).
@@ -227,6 +231,10 @@ pub struct TimingConfig {
     pub serial_read_row_ns: f64,
     /// Serial write of one row of one array (10.97 us per 128-row array).
     pub serial_write_row_ns: f64,
+}
+
+fn default_io_budget() -> f64 {
+    0.2
 }
 
 /// Energy constants. reference/panther.md sections 2.7, 3.10, 4.4, 8.
@@ -334,6 +342,7 @@ impl Preset {
             device: DeviceConfig::default(),
             timing: TimingConfig {
                 clock_ns: 1.0,
+                io_budget: default_io_budget(),
                 mvm_stage_ns: 100.0,
                 mvm_pipeline_stages: 3,
                 opa_phase_ns: 20.0,
@@ -579,6 +588,15 @@ impl Config {
                     format!("must be a positive number of ns, found {v}"),
                 ));
             }
+        }
+        if !(t.io_budget.is_finite() && (0.0..1.0).contains(&t.io_budget)) {
+            return Err(bad(
+                "timing.io_budget",
+                format!(
+                    "must be a fraction of the clock period in [0, 1), found {}",
+                    t.io_budget
+                ),
+            ));
         }
         if t.mvm_pipeline_stages == 0 {
             return Err(bad(

@@ -13,6 +13,8 @@ macro_rules! ensure_eq {
 
 pub mod blocks;
 pub mod mcu_level;
+pub mod sv;
+pub mod tools;
 
 use panther_sim::config::{Config, Preset, Variant};
 use panther_sim::opfile::{Op, OpFile};

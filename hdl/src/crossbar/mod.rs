@@ -8,7 +8,7 @@
 pub mod model;
 
 use crate::params::*;
-use model::{CrossbarModel, Sample};
+use model::{CrossbarModel, EdgeInputs, SampleWhat};
 use panther_sim::config::Config;
 use rust_hdl::prelude::*;
 
@@ -95,49 +95,42 @@ impl Crossbar {
         &self._model
     }
 
-    fn active(lines: &[Signal<In, Bit>]) -> Vec<u32> {
-        (0..lines.len() as u32)
-            .filter(|&i| lines[i as usize].val())
-            .collect()
+    /// The inputs as the model takes them at an edge.
+    fn edge_inputs(&self) -> EdgeInputs {
+        let bits = |v: &[Signal<In, Bit>]| v.iter().map(|s| s.val()).collect();
+        EdgeInputs {
+            copy_sel: self.copy_sel.val().index(),
+            row_drive: bits(&self.row_drive),
+            col_drive: bits(&self.col_drive),
+            sample: self.sample.val().then(|| match self.sample_kind.val() {
+                SampleKind::SenseColumns => SampleWhat::SenseColumns,
+                SampleKind::SenseRows => SampleWhat::SenseRows,
+                SampleKind::RowCells => SampleWhat::RowCells,
+            }),
+            slice_mask: self.slice_mask.val().to_u64(),
+            row_addr: self.row_addr.val().index(),
+            update_begin: self.update_begin.val(),
+            pulse: self.pulse.val(),
+            pulse_negative: self.pulse_negative.val(),
+            slice_sel: self.slice_sel.val().index(),
+            pulse_code: self.pulse_code.iter().map(|s| s.val().to_u32()).collect(),
+            commit: self.commit.val(),
+            write: self.write.val(),
+            write_level: self.write_level.iter().map(|s| s.val().to_u32()).collect(),
+        }
     }
 
-    fn on_rising_edge(&mut self) {
-        let copy = self.copy_sel.val().index();
-        let k = self.slice_sel.val().index();
-        let mask = self.slice_mask.val().to_u64();
-        if self.sample.val() {
-            match self.sample_kind.val() {
-                SampleKind::SenseColumns => {
-                    let a = Self::active(&self.row_drive);
-                    self._model.sample(copy, mask, Sample::Columns, &a);
-                }
-                SampleKind::SenseRows => {
-                    let a = Self::active(&self.col_drive);
-                    self._model.sample(copy, mask, Sample::Rows, &a);
-                }
-                SampleKind::RowCells => {
-                    let r = self.row_addr.val().index();
-                    self._model.sample(copy, mask, Sample::RowCells(r), &[]);
-                }
-            }
-        }
-        if self.update_begin.val() {
-            self._model.begin_update(copy);
-        }
-        if self.pulse.val() {
-            let gates: Vec<bool> = self.row_drive.iter().map(|s| s.val()).collect();
-            let codes: Vec<u32> = self.pulse_code.iter().map(|s| s.val().to_u32()).collect();
-            self._model
-                .pulse(k, &gates, &codes, self.pulse_negative.val());
-        }
-        if self.commit.val() {
-            let rows: Vec<bool> = self.row_drive.iter().map(|s| s.val()).collect();
-            self._last_clip = self._model.commit(k, &rows);
-        }
-        if self.write.val() {
-            let levels: Vec<u32> = self.write_level.iter().map(|s| s.val().to_u32()).collect();
-            let r = self.row_addr.val().index();
-            self._model.write_row(copy, k, r, &levels);
+    /// Sizes and black box, for the exported shells.
+    pub fn shape(&self) -> crate::export::CrossbarShape {
+        crate::export::CrossbarShape {
+            rows: self.row_drive.len(),
+            cols: self.col_drive.len(),
+            lanes: self.sar_cmp.len(),
+            shared_adcs: self._shared_adcs,
+            max_levels: (self._model.copies().iter())
+                .map(|c| c.arrays.iter().map(|a| a.max_level()).collect())
+                .collect(),
+            stub: self.stub(),
         }
     }
 
@@ -205,14 +198,15 @@ impl Crossbar {
 impl Logic for Crossbar {
     fn update(&mut self) {
         if self.clock.pos_edge() {
-            self.on_rising_edge();
+            let e = self.edge_inputs();
+            if let Some(clip) = self._model.clock_edge(&e) {
+                self._last_clip = clip;
+            }
         }
         let base = self.conv_base.val().index();
-        let a_n = self._shared_adcs;
         for l in 0..self.sar_cmp.len() {
-            let (k, a) = (l / a_n, l % a_n);
             let trial = self.sar_trial[l].val().to_u32();
-            self.sar_cmp[l].next = self._model.compare(k, base + a, trial);
+            self.sar_cmp[l].next = self._model.lane_compare(l, self._shared_adcs, base, trial);
         }
         self.clip_count.next = self._last_clip.into();
     }

@@ -9,6 +9,44 @@ use panther_sim::device;
 use panther_sim::mcu::{build_copies, WeightCopy};
 use std::sync::Arc;
 
+/// The crossbar's digital inputs at one rising clock edge (the rust_hdl block and the
+/// Verilator DPI shell both hand these to [`CrossbarModel::clock_edge`]).
+#[derive(Debug, Clone, Default)]
+pub struct EdgeInputs {
+    pub copy_sel: usize,
+    pub row_drive: Vec<bool>,
+    pub col_drive: Vec<bool>,
+    /// The sample strobe and what it holds (`None`: no strobe).
+    pub sample: Option<SampleWhat>,
+    pub slice_mask: u64,
+    pub row_addr: usize,
+    pub update_begin: bool,
+    pub pulse: bool,
+    pub pulse_negative: bool,
+    pub slice_sel: usize,
+    pub pulse_code: Vec<u32>,
+    pub commit: bool,
+    pub write: bool,
+    pub write_level: Vec<u32>,
+}
+
+/// The `sample_kind` port's values (the rust_hdl enum's order, as exported to Verilog).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SampleWhat {
+    SenseColumns = 0,
+    SenseRows = 1,
+    RowCells = 2,
+}
+
+impl SampleWhat {
+    /// The port encoding; `None` for a code no variant has.
+    pub fn from_code(code: u32) -> Option<SampleWhat> {
+        [Self::SenseColumns, Self::SenseRows, Self::RowCells]
+            .get(code as usize)
+            .copied()
+    }
+}
+
 /// What a sample strobe holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sample {
@@ -106,6 +144,42 @@ impl CrossbarModel {
                 .held
                 .get(k)
                 .is_some_and(|h| Adc::compare(h[line], trial))
+    }
+
+    /// Everything the crossbar does at a rising clock edge, in the order the hardware
+    /// does it; returns the clip count of a commit.
+    pub fn clock_edge(&mut self, e: &EdgeInputs) -> Option<u64> {
+        let active = |lines: &[bool]| -> Vec<u32> {
+            (0..lines.len() as u32)
+                .filter(|&i| lines[i as usize])
+                .collect()
+        };
+        if let Some(what) = e.sample {
+            let (kind, lines) = match what {
+                SampleWhat::SenseColumns => (Sample::Columns, active(&e.row_drive)),
+                SampleWhat::SenseRows => (Sample::Rows, active(&e.col_drive)),
+                SampleWhat::RowCells => (Sample::RowCells(e.row_addr), Vec::new()),
+            };
+            self.sample(e.copy_sel, e.slice_mask, kind, &lines);
+        }
+        if e.update_begin {
+            self.begin_update(e.copy_sel);
+        }
+        if e.pulse {
+            self.pulse(e.slice_sel, &e.row_drive, &e.pulse_code, e.pulse_negative);
+        }
+        let clip = e.commit.then(|| self.commit(e.slice_sel, &e.row_drive));
+        if e.write {
+            self.write_row(e.copy_sel, e.slice_sel, e.row_addr, &e.write_level);
+        }
+        clip
+    }
+
+    /// SAR comparator lane `lane` (slice `lane / shared_adcs`, converter
+    /// `lane % shared_adcs`, on line `conv_base + converter`).
+    pub fn lane_compare(&self, lane: usize, shared_adcs: usize, conv_base: usize, trial: u32) -> bool {
+        let (k, a) = (lane / shared_adcs, lane % shared_adcs);
+        self.compare(k, conv_base + a, trial)
     }
 
     /// Open an update window on every slice array of `copy`.

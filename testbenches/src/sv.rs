@@ -1,0 +1,213 @@
+//! An exported top on disk (`panther verilog`): sources, file lists, constraints and the
+//! manifest, written all or nothing; and the gates every export passes: Verilator lint,
+//! iverilog, yosys checks, and yosys synthesis with a cell count.
+
+use crate::tools::{versions, Tool};
+use panther_hdl::export::{constraints, ports::Port, SvTop, CORE_WAIVERS};
+use panther_sim::config::Config;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    top: &'a str,
+    generator: String,
+    config: ConfigInfo<'a>,
+    clock_ns: f64,
+    io_budget: f64,
+    files: Files,
+    ports: &'a [Port],
+    crossbar: Option<CrossbarInfo>,
+    lint_waivers: Vec<&'static str>,
+    tools: BTreeMap<&'static str, Option<String>>,
+}
+
+#[derive(Serialize)]
+struct ConfigInfo<'a> {
+    name: &'a str,
+    origin: &'a str,
+    hash: String,
+}
+
+#[derive(Serialize)]
+struct Files {
+    verilator: Vec<String>,
+    standin: Vec<String>,
+    synthesis: Vec<String>,
+    file_list: String,
+    standin_file_list: String,
+    sdc: String,
+}
+
+#[derive(Serialize)]
+struct CrossbarInfo {
+    rows: usize,
+    cols: usize,
+    sar_lanes: usize,
+    shared_adcs: usize,
+    dpi_imports: [&'static str; 2],
+}
+
+/// The manifest (`<top>.json`).
+pub fn manifest(top: &SvTop, cfg: &Config, origin: &str) -> String {
+    use panther_hdl::export::crossbar_shell::{DPI_COMPARE, DPI_EDGE};
+    let m = Manifest {
+        top: &top.name,
+        generator: format!("panther {}", env!("CARGO_PKG_VERSION")),
+        config: ConfigInfo {
+            name: &cfg.name,
+            origin,
+            hash: cfg.hash_hex(),
+        },
+        clock_ns: cfg.timing.clock_ns,
+        io_budget: cfg.timing.io_budget,
+        files: Files {
+            verilator: top.dpi_files(),
+            standin: top.standin_files(),
+            synthesis: top.synth_files(),
+            file_list: format!("{}.f", top.name),
+            standin_file_list: format!("{}.standin.f", top.name),
+            sdc: format!("{}.sdc", top.name),
+        },
+        ports: &top.ports,
+        crossbar: top.crossbar.as_ref().map(|x| CrossbarInfo {
+            rows: x.rows,
+            cols: x.cols,
+            sar_lanes: x.lanes,
+            shared_adcs: x.shared_adcs,
+            dpi_imports: [DPI_EDGE, DPI_COMPARE],
+        }),
+        lint_waivers: CORE_WAIVERS.iter().map(|w| w.0).collect(),
+        tools: versions(),
+    };
+    serde_json::to_string_pretty(&m).expect("manifest serialises") + "\n"
+}
+
+/// Every file of the export: (name, text).
+pub fn files(top: &SvTop, cfg: &Config, origin: &str) -> Vec<(String, String)> {
+    let mut v = top.sources();
+    v.push((format!("{}.f", top.name), top.file_list()));
+    v.push((format!("{}.standin.f", top.name), top.standin_file_list()));
+    v.push((
+        format!("{}.sdc", top.name),
+        constraints::sdc(top, cfg, &cfg.hash_hex()),
+    ));
+    v.push((format!("{}.ys", top.name), constraints::synth_script(top)));
+    v.push((format!("{}.json", top.name), manifest(top, cfg, origin)));
+    v
+}
+
+/// Write the export into `dir` (created if needed): every file lands, or none does.
+pub fn write_package(
+    top: &SvTop,
+    cfg: &Config,
+    origin: &str,
+    dir: &Path,
+) -> Result<Vec<PathBuf>, String> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| format!("cannot create output folder {}: {e}", dir.display()))?;
+    let staging = dir.join(format!(".panther-export-{}", std::process::id()));
+    let result = (|| {
+        std::fs::create_dir_all(&staging)
+            .map_err(|e| format!("cannot write into {}: {e}", dir.display()))?;
+        let files = files(top, cfg, origin);
+        for (name, text) in &files {
+            std::fs::write(staging.join(name), text)
+                .map_err(|e| format!("cannot write {}: {e}", dir.join(name).display()))?;
+        }
+        let mut out = Vec::new();
+        for (name, _) in &files {
+            let to = dir.join(name);
+            std::fs::rename(staging.join(name), &to)
+                .map_err(|e| format!("cannot write {}: {e}", to.display()))?;
+            out.push(to);
+        }
+        Ok(out)
+    })();
+    let _ = std::fs::remove_dir_all(&staging);
+    result
+}
+
+/// `verilator --lint-only -Wall` on the Verilator file list.
+pub fn lint(dir: &Path, top: &SvTop) -> Result<String, String> {
+    let mut args = vec!["--lint-only", "-Wall", "--top-module", &top.name];
+    let files = top.dpi_files();
+    args.extend(files.iter().map(String::as_str));
+    Tool::Verilator.run(dir, &args)
+}
+
+/// `iverilog -g2012` on the stand-in file list (compiles and elaborates).
+pub fn iverilog(dir: &Path, top: &SvTop) -> Result<String, String> {
+    let out = format!("{}.vvp", top.name);
+    let mut args = vec!["-g2012", "-Wall", "-s", &top.name, "-o", &out];
+    let files = top.standin_files();
+    args.extend(files.iter().map(String::as_str));
+    let text = Tool::Iverilog.run(dir, &args)?;
+    // iverilog's -Wall also reports timescale inheritance on files without one; anything
+    // else it prints is a real warning.
+    let real: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.contains("timescale"))
+        .collect();
+    if real.is_empty() {
+        Ok(text)
+    } else {
+        Err(format!("iverilog warnings for {}:\n{}", top.name, real.join("\n")))
+    }
+}
+
+/// yosys: hierarchy, processes, `check -assert` (no undriven or multiply driven nets)
+/// and no latches, the crossbar a black box.
+pub fn yosys_check(dir: &Path, top: &SvTop) -> Result<String, String> {
+    let script = format!(
+        "read_verilog -sv {files}; hierarchy -check -top {name}; proc; check -assert; \
+         select -assert-none t:$dlatch t:$adlatch t:$dlatchsr",
+        files = top.synth_files().join(" "),
+        name = top.name
+    );
+    Tool::Yosys.run(dir, &["-q", "-p", &script])
+}
+
+/// Cell counts of a generic yosys synthesis.
+#[derive(Debug, Clone, Serialize)]
+pub struct SynthReport {
+    pub top: String,
+    pub cells: u64,
+    pub wires: u64,
+    pub wire_bits: u64,
+    /// Cell type -> count (the crossbar black box included).
+    pub by_type: BTreeMap<String, u64>,
+}
+
+/// Run `<top>.ys` (written by [`write_package`]) and read yosys' `stat -json`.
+pub fn synth(dir: &Path, top: &SvTop) -> Result<SynthReport, String> {
+    let script = format!("{}.ys", top.name);
+    Tool::Yosys.run(dir, &["-q", "-s", &script])?;
+    let stats = dir.join(format!("{}.synth.json", top.name));
+    let text = std::fs::read_to_string(&stats)
+        .map_err(|e| format!("yosys wrote no statistics {}: {e}", stats.display()))?;
+    // yosys appends the hierarchy as text after the JSON object.
+    let v: serde_json::Value = serde_json::Deserializer::from_str(&text)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| serde_json::from_str("null"))
+        .map_err(|e| format!("cannot read yosys statistics {}: {e}", stats.display()))?;
+    let design = &v["design"];
+    let num = |k: &str| design[k].as_u64().unwrap_or(0);
+    let by_type = design["num_cells_by_type"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, n)| (k.clone(), n.as_u64().unwrap_or(0)))
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(SynthReport {
+        top: top.name.clone(),
+        cells: num("num_cells"),
+        wires: num("num_wires"),
+        wire_bits: num("num_wire_bits"),
+        by_type,
+    })
+}

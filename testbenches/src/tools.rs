@@ -1,0 +1,93 @@
+//! The external tools (Verilator, yosys, iverilog): found on PATH or failing with how to
+//! install them, never skipped.
+
+use std::path::Path;
+use std::process::Command;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tool {
+    Verilator,
+    Yosys,
+    Iverilog,
+}
+
+impl Tool {
+    pub const ALL: [Tool; 3] = [Tool::Verilator, Tool::Yosys, Tool::Iverilog];
+
+    pub fn command(self) -> &'static str {
+        match self {
+            Tool::Verilator => "verilator",
+            Tool::Yosys => "yosys",
+            Tool::Iverilog => "iverilog",
+        }
+    }
+
+    fn version_flag(self) -> &'static str {
+        match self {
+            Tool::Verilator => "--version",
+            Tool::Yosys => "-V",
+            Tool::Iverilog => "-V",
+        }
+    }
+
+    fn package(self) -> &'static str {
+        self.command()
+    }
+
+    /// What to do when the tool is missing.
+    pub fn install_hint(self) -> String {
+        format!(
+            "`{}` not found on PATH: run `make setup` (Debian/Ubuntu as root: apt-get install -y {})",
+            self.command(),
+            self.package()
+        )
+    }
+
+    /// The first line of the tool's version output, or None when it is not installed.
+    pub fn version(self) -> Option<String> {
+        let out = Command::new(self.command())
+            .arg(self.version_flag())
+            .output()
+            .ok()?;
+        let text = String::from_utf8_lossy(&out.stdout).to_string()
+            + &String::from_utf8_lossy(&out.stderr);
+        text.lines()
+            .find(|l| !l.trim().is_empty())
+            .map(|l| l.trim().to_string())
+    }
+
+    /// Run the tool in `dir`; its output, or an error with the command line and output.
+    pub fn run(self, dir: &Path, args: &[&str]) -> Result<String, String> {
+        let out = Command::new(self.command())
+            .current_dir(dir)
+            .args(args)
+            .output()
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => self.install_hint(),
+                _ => format!("cannot run {}: {e}", self.command()),
+            })?;
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        if out.status.success() {
+            Ok(text)
+        } else {
+            Err(format!(
+                "`{} {}` failed in {}:\n{text}",
+                self.command(),
+                args.join(" "),
+                dir.display()
+            ))
+        }
+    }
+}
+
+/// Name -> version line of every tool (None: not installed).
+pub fn versions() -> std::collections::BTreeMap<&'static str, Option<String>> {
+    Tool::ALL
+        .iter()
+        .map(|t| (t.command(), t.version()))
+        .collect()
+}
