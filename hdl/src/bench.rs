@@ -15,12 +15,20 @@ struct Trace {
     error: Option<std::io::Error>,
 }
 
+/// Something that follows the design through every settled state (the Verilator
+/// lock-step in panther-testbenches).
+pub trait Shadow<B> {
+    /// `uut` has settled, `cycle` cycles have completed, and its clock is at `clock_high`.
+    fn settled(&mut self, uut: &B, cycle: u64, clock_high: bool);
+}
+
 pub struct Bench<B: Block> {
     pub uut: B,
     /// Clock cycles run so far.
     pub cycles: u64,
     clock: fn(&mut B) -> &mut Signal<In, Clock>,
     trace: Option<Trace>,
+    shadow: Option<Box<dyn Shadow<B>>>,
 }
 
 impl<B: Block> Bench<B> {
@@ -32,6 +40,7 @@ impl<B: Block> Bench<B> {
             cycles: 0,
             clock,
             trace: None,
+            shadow: None,
         };
         b.settle();
         b
@@ -64,10 +73,20 @@ impl<B: Block> Bench<B> {
         Ok(())
     }
 
+    /// Follow every settled state with `shadow`, starting with the present one.
+    pub fn set_shadow(&mut self, shadow: Box<dyn Shadow<B>>) {
+        self.shadow = Some(shadow);
+        self.settle();
+    }
+
     /// Propagate input changes until nothing moves (panics on a combinational loop).
     pub fn settle(&mut self) {
         if !simulate(&mut self.uut, SETTLE_LIMIT) {
             panic!("design did not settle within {SETTLE_LIMIT} passes (combinational loop)");
+        }
+        if let Some(s) = self.shadow.as_mut() {
+            let high = (self.clock)(&mut self.uut).val().clk;
+            s.settled(&self.uut, self.cycles, high);
         }
     }
 

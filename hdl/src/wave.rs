@@ -94,7 +94,8 @@ impl Probe for Header<'_> {
 
 struct Changes<'a>(&'a mut WaveWriter);
 
-fn bits_of(v: &VCDValue) -> Option<String> {
+/// A probed value as VCD bits (MSB first); None for strings (enums).
+pub fn bits_of(v: &VCDValue) -> Option<String> {
     match v {
         VCDValue::Single(s) => Some(s.to_string()),
         VCDValue::Vector(vs) => Some(vs.iter().map(|b| b.to_string()).collect()),

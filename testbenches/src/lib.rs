@@ -15,6 +15,7 @@ pub mod blocks;
 pub mod mcu_level;
 pub mod sv;
 pub mod tools;
+pub mod verilator;
 
 use panther_sim::config::{Config, Preset, Variant};
 use panther_sim::opfile::{Op, OpFile};

@@ -1,0 +1,312 @@
+//! Lock-step of a rust_hdl design and its Verilator model: after every settled state of
+//! the rust_hdl bench, the same inputs go into Verilator, it evaluates, and every output
+//! port is compared. The first difference is reported with its cycle, clock phase,
+//! signal and both values; the inputs can be recorded to replay Verilator alone.
+
+use super::model::VerilatedTop;
+use panther_hdl::bench::{Bench, Shadow};
+use panther_hdl::crossbar::model::CrossbarModel;
+use panther_hdl::crossbar::Crossbar;
+use panther_hdl::export::ports::Dir;
+use panther_hdl::export::SvTop;
+use panther_hdl::mcu::Mcu;
+use panther_hdl::wave::bits_of;
+use rust_hdl::core::atom::Atom;
+use rust_hdl::core::probe::Probe;
+use rust_hdl::core::synth::VCDValue;
+use rust_hdl::core::type_descriptor::TypeKind;
+use rust_hdl::prelude::*;
+use serde::Serialize;
+use std::any::Any;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::Path;
+use std::rc::Rc;
+use std::time::Instant;
+
+/// The first output that differed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Mismatch {
+    pub cycle: u64,
+    /// `low`/`high`: the clock level of the settled state compared.
+    pub clock: &'static str,
+    pub signal: String,
+    pub rust_hdl: String,
+    pub verilator: String,
+}
+
+impl std::fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "cycle {} (clock {}): {} is {} in rust_hdl, {} in Verilator",
+            self.cycle, self.clock, self.signal, self.rust_hdl, self.verilator
+        )
+    }
+}
+
+/// What a lock-step has seen so far.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LockReport {
+    /// Settled states compared (two per clock cycle, plus reads between cycles).
+    pub compared: u64,
+    /// Output values compared.
+    pub values: u64,
+    /// States in which some output differed.
+    pub mismatches: u64,
+    pub first: Option<Mismatch>,
+    /// Seconds spent in Verilator (inputs, eval, outputs) and in probing rust_hdl.
+    pub verilator_seconds: f64,
+    pub probe_seconds: f64,
+    /// Cycles of the last state seen.
+    pub cycles: u64,
+}
+
+/// Inputs changed before one evaluation: (port, value).
+pub type Step = Vec<(usize, u64)>;
+
+/// Words of a probed value: bits LSB first in 32-bit words; enums by variant index.
+fn atom_words(a: &dyn Atom) -> Option<Vec<u32>> {
+    let bits = match a.vcd() {
+        VCDValue::String(s) => {
+            let TypeKind::Enum(names) = a.descriptor().kind else {
+                return None;
+            };
+            let i = names
+                .iter()
+                .position(|n| n.rsplit("::").next() == Some(s.as_str()))?;
+            return Some(vec![i as u32]);
+        }
+        v => bits_of(&v)?,
+    };
+    let n = bits.len();
+    let mut words = vec![0u32; n.div_ceil(32).max(1)];
+    for (i, c) in bits.chars().rev().enumerate() {
+        if c == '1' {
+            words[i / 32] |= 1 << (i % 32);
+        }
+    }
+    Some(words)
+}
+
+/// Reads the top-level ports of a design.
+struct PortProbe<'a> {
+    depth: usize,
+    index: &'a HashMap<String, usize>,
+    values: &'a mut [Vec<u32>],
+}
+
+impl Probe for PortProbe<'_> {
+    fn visit_start_scope(&mut self, _name: &str, _node: &dyn Block) {
+        self.depth += 1;
+    }
+    fn visit_start_namespace(&mut self, _name: &str, _node: &dyn Block) {
+        self.depth += 1;
+    }
+    fn visit_atom(&mut self, name: &str, a: &dyn Atom) {
+        if self.depth == 1 {
+            if let Some(&i) = self.index.get(name) {
+                if let Some(w) = atom_words(a) {
+                    self.values[i] = w;
+                }
+            }
+        }
+    }
+    fn visit_end_namespace(&mut self, _name: &str, _node: &dyn Block) {
+        self.depth -= 1;
+    }
+    fn visit_end_scope(&mut self, _name: &str, _node: &dyn Block) {
+        self.depth -= 1;
+    }
+}
+
+fn hex(words: &[u32], width: u32) -> String {
+    let digits = width.div_ceil(4).max(1) as usize;
+    let full: String = words.iter().rev().map(|w| format!("{w:08x}")).collect();
+    format!("{width}'h{}", &full[full.len().saturating_sub(digits)..])
+}
+
+pub struct LockStep {
+    model: VerilatedTop,
+    /// rust_hdl port name -> port index.
+    index: HashMap<String, usize>,
+    clock: Option<usize>,
+    values: Vec<Vec<u32>>,
+    applied: Vec<Option<u64>>,
+    report: Rc<RefCell<LockReport>>,
+    trace: Option<(u64, u64)>,
+    last_time: Option<u64>,
+    record: Option<Rc<RefCell<Vec<Step>>>>,
+}
+
+impl LockStep {
+    /// Follow `uut` with the Verilator model of `top`; its crossbar (if any) starts as a
+    /// copy of the design's own.
+    pub fn new(top: &SvTop, xbar: Option<CrossbarModel>) -> Result<LockStep, String> {
+        let model = VerilatedTop::new(top, xbar)?;
+        let index = top
+            .ports
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.rtl_name.clone(), i))
+            .collect();
+        Ok(LockStep {
+            clock: top.ports.iter().position(|p| p.name == "clock"),
+            values: top.ports.iter().map(|p| vec![0; p.words()]).collect(),
+            applied: vec![None; top.ports.len()],
+            model,
+            index,
+            report: Default::default(),
+            trace: None,
+            last_time: None,
+            record: None,
+        })
+    }
+
+    pub fn report(&self) -> Rc<RefCell<LockReport>> {
+        self.report.clone()
+    }
+
+    /// Verilator's VCD of cycles `from..to` into `path`.
+    pub fn trace(&mut self, path: &Path, from: u64, to: u64) -> Result<(), String> {
+        self.model.trace_open(path)?;
+        self.trace = Some((from, to));
+        Ok(())
+    }
+
+    /// Record the inputs of every evaluation (for [`replay`]).
+    pub fn record(&mut self) -> Rc<RefCell<Vec<Step>>> {
+        let r = Rc::new(RefCell::new(Vec::new()));
+        self.record = Some(r.clone());
+        r
+    }
+}
+
+impl<B: Block> Shadow<B> for LockStep {
+    fn settled(&mut self, uut: &B, cycle: u64, clock_high: bool) {
+        let t0 = Instant::now();
+        uut.accept(
+            "uut",
+            &mut PortProbe {
+                depth: 0,
+                index: &self.index,
+                values: &mut self.values,
+            },
+        );
+        let t1 = Instant::now();
+        let mut step = Step::new();
+        for (i, p) in self.model.ports.clone().iter().enumerate() {
+            if p.dir != Dir::Input {
+                continue;
+            }
+            let v = if Some(i) == self.clock {
+                clock_high as u64
+            } else {
+                let w = &self.values[i];
+                w[0] as u64 | w.get(1).map_or(0, |&h| (h as u64) << 32)
+            };
+            if self.applied[i] != Some(v) {
+                if p.width > 64 {
+                    self.model.set(i, &self.values[i].clone());
+                } else {
+                    self.model.set_u64(i, v);
+                }
+                self.applied[i] = Some(v);
+                step.push((i, v));
+            }
+        }
+        self.model.eval();
+        if let Some((from, to)) = self.trace {
+            if (from..to).contains(&cycle) {
+                let want = cycle * 1000 + if clock_high { 500 } else { 0 };
+                let t = match self.last_time {
+                    Some(l) if l >= want => l + 1,
+                    _ => want,
+                };
+                self.model.dump(t);
+                self.last_time = Some(t);
+            } else if cycle >= to {
+                self.model.trace_close();
+                self.trace = None;
+            }
+        }
+        if let Some(r) = &self.record {
+            r.borrow_mut().push(step);
+        }
+        let mut r = self.report.borrow_mut();
+        let mut first = None;
+        for (i, p) in self.model.ports.clone().iter().enumerate() {
+            if p.dir != Dir::Output {
+                continue;
+            }
+            r.values += 1;
+            let got = self.model.get(i).to_vec();
+            if got != self.values[i] && first.is_none() {
+                first = Some(Mismatch {
+                    cycle,
+                    clock: if clock_high { "high" } else { "low" },
+                    signal: p.name.clone(),
+                    rust_hdl: hex(&self.values[i], p.width),
+                    verilator: hex(&got, p.width),
+                });
+            }
+        }
+        r.compared += 1;
+        r.cycles = cycle;
+        if first.is_some() {
+            r.mismatches += 1;
+            if r.first.is_none() {
+                r.first = first;
+            }
+        }
+        r.probe_seconds += (t1 - t0).as_secs_f64();
+        r.verilator_seconds += t1.elapsed().as_secs_f64();
+    }
+}
+
+impl Drop for LockStep {
+    fn drop(&mut self) {
+        self.model.trace_close();
+    }
+}
+
+/// The crossbar model inside a design, if it is the crossbar or the MCU.
+pub fn crossbar_of(uut: &dyn Any) -> Option<CrossbarModel> {
+    if let Some(x) = uut.downcast_ref::<Crossbar>() {
+        return Some(x.model().clone());
+    }
+    uut.downcast_ref::<Mcu>().map(|m| m.xbar.model().clone())
+}
+
+/// The exported form of a design instance (named `name`).
+pub fn sv_top_of<B: Block + Any>(name: &str, uut: &B) -> Result<SvTop, String> {
+    let any = uut as &dyn Any;
+    let shape = any
+        .downcast_ref::<Crossbar>()
+        .map(|x| x.shape())
+        .or_else(|| any.downcast_ref::<Mcu>().map(|m| m.xbar.shape()));
+    // generate_verilog needs a connected design; the bench has connected it already.
+    SvTop::new(name, &generate_verilog(uut), shape)
+}
+
+/// Put `bench` in lock-step with its Verilator model; returns the report handle.
+pub fn attach<B: Block + Any>(
+    bench: &mut Bench<B>,
+    name: &str,
+) -> Result<(Rc<RefCell<LockReport>>, LockStep), String> {
+    let top = sv_top_of(name, &bench.uut)?;
+    let ls = LockStep::new(&top, crossbar_of(&bench.uut as &dyn Any))?;
+    Ok((ls.report(), ls))
+}
+
+/// Run recorded inputs on `model` alone; returns the evaluations and seconds taken.
+pub fn replay(model: &mut VerilatedTop, steps: &[Step]) -> (u64, f64) {
+    let t = Instant::now();
+    for step in steps {
+        for &(port, v) in step {
+            model.set_u64(port, v);
+        }
+        model.eval();
+    }
+    (steps.len() as u64, t.elapsed().as_secs_f64())
+}
