@@ -24,7 +24,7 @@ pub type Outcome = Result<u64, String>;
 pub type Vcd = Option<Box<dyn Write>>;
 
 /// A bench of `uut`, tracing into `vcd` when given.
-pub fn bench<B: rust_hdl::prelude::Block>(
+pub fn bench<B: rust_hdl::prelude::Block + std::any::Any>(
     uut: B,
     clock: fn(
         &mut B,
@@ -33,6 +33,7 @@ pub fn bench<B: rust_hdl::prelude::Block>(
     vcd: Vcd,
 ) -> Bench<B> {
     let mut b = Bench::new(uut, clock);
+    crate::cosim::follow(&mut b);
     if let Some(w) = vcd {
         // A trace that cannot start leaves the check itself untouched.
         let _ = b.trace(w, 0, u64::MAX);

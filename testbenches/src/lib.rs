@@ -12,6 +12,7 @@ macro_rules! ensure_eq {
 }
 
 pub mod blocks;
+pub mod cosim;
 pub mod mcu_level;
 pub mod sv;
 pub mod tools;

@@ -20,6 +20,7 @@ fn variant() -> impl Strategy<Value = Variant> {
 
 fn rtl_with(cfg: &panther_sim::Config, vcd: Vcd) -> Result<RtlMcu, String> {
     let mut rtl = RtlMcu::new(cfg, "testbench").map_err(|e| e.to_string())?;
+    crate::cosim::follow(&mut rtl.bench);
     if let Some(w) = vcd {
         rtl.trace(w, 0, u64::MAX).map_err(|e| e.to_string())?;
     }
@@ -201,7 +202,18 @@ fn run_sequence(
 ) -> Outcome {
     let mut cfg = small_config(8, c.variant, 4, c.ideal);
     cfg.seed = c.seed;
-    compare_on(&cfg, file, vcd, timed).map(|(_, cycles)| cycles)
+    compare_on(&cfg, file, vcd, timed).map(|c| c.cycles)
+}
+
+/// Both levels' results of one op file (equal), with cycles and wall times.
+#[derive(Debug, Clone)]
+pub struct Compared {
+    pub results: Vec<panther_sim::opfile::OpResult>,
+    /// RTL clock cycles of the whole run.
+    pub cycles: u64,
+    pub golden_seconds: f64,
+    /// Wall time of the RTL run (a lock-step's Verilator time included).
+    pub rtl_seconds: f64,
 }
 
 /// Run `file` on the golden and the RTL MCU: every result must be equal (and, when
@@ -212,12 +224,15 @@ pub fn compare_on(
     file: &panther_sim::opfile::OpFile,
     vcd: Vcd,
     timed: bool,
-) -> Result<(Vec<panther_sim::opfile::OpResult>, u64), String> {
+) -> Result<Compared, String> {
     let p = RtlParams::from_config(cfg, "testbench").map_err(|e| e.to_string())?;
     let mut golden = Mcu::new(cfg, 0);
     let mut rtl = rtl_with(cfg, vcd)?;
+    let t = std::time::Instant::now();
     let g = panther_sim::opfile::run_ops(&mut golden, file, cfg, "testbench", |_, _| {})
         .map_err(|e| e.to_string())?;
+    let golden_seconds = t.elapsed().as_secs_f64();
+    let t = std::time::Instant::now();
     let mut timing_error = None;
     let r = panther_sim::opfile::run_ops(&mut rtl, file, cfg, "testbench", |i, m| {
         let want = match (&file.ops[i], timed) {
@@ -239,6 +254,7 @@ pub fn compare_on(
         }
     })
     .map_err(|e| e.to_string())?;
+    let rtl_seconds = t.elapsed().as_secs_f64();
     ensure_eq!(r.len(), g.len(), "number of results");
     for (i, (a, b)) in r.iter().zip(&g).enumerate() {
         ensure_eq!(a, b, "op {i} ({})", file.ops[i].name());
@@ -246,7 +262,12 @@ pub fn compare_on(
     if let Some(e) = timing_error {
         return Err(e);
     }
-    Ok((g, rtl.cycles()))
+    Ok(Compared {
+        results: g,
+        cycles: rtl.cycles(),
+        golden_seconds,
+        rtl_seconds,
+    })
 }
 
 // ---- behavioural crossbar ----

@@ -13,7 +13,7 @@ use proptest::prelude::*;
 /// Golden and RTL on one file: equal results (the golden ones are returned).
 fn same(cfg: &Config, file: &OpFile) -> Result<Vec<OpResult>, TestCaseError> {
     compare_on(cfg, file, None, false)
-        .map(|(golden, _)| golden)
+        .map(|c| c.results)
         .map_err(TestCaseError::fail)
 }
 
