@@ -3,15 +3,18 @@ CARGO ?= cargo
 OUT   ?= gen/out
 PANTHER_RELEASE = target/release/panther
 
-.PHONY: all build test demo bench lint fmt clippy setup help golden-example wave
+.PHONY: all build test demo bench lint fmt clippy setup help golden-example wave verilog cosim synth
 
 all: build ## Build everything (debug)
 
 build: ## Build the workspace
 	$(CARGO) build --workspace
 
-test: ## Run every test (property tests and the yosys gates included; `make setup` installs yosys)
-	@command -v yosys >/dev/null || { echo "yosys not found: run 'make setup' (or: sudo apt-get install yosys)" >&2; exit 1; }
+TOOLS = verilator yosys iverilog g++ make
+check-tools:
+	@for t in $(TOOLS); do command -v $$t >/dev/null || { echo "$$t not found: run 'make setup' (or: sudo apt-get install $$t)" >&2; exit 1; }; done
+
+test: check-tools ## Run every test (property tests, SV gates and Verilator co-simulation; `make setup` installs the tools)
 	$(CARGO) test --workspace
 
 $(PANTHER_RELEASE): FORCE
@@ -29,12 +32,29 @@ bench: $(PANTHER_RELEASE) ## Benchmarks (release build); JSON copies in $(OUT)/b
 	$(PANTHER_RELEASE) bench mcu --json $(OUT)/bench/mcu.json
 	$(PANTHER_RELEASE) bench arch | tee $(OUT)/bench/arch.json
 	$(PANTHER_RELEASE) bench rtl --json $(OUT)/bench/rtl.json
+	$(PANTHER_RELEASE) bench cosim --json $(OUT)/bench/cosim.json
 
-wave: $(PANTHER_RELEASE) ## RTL waveform of one OPA (+ CRS, MVM) on a 4x4 MCU: $(OUT)/opa.vcd and a GTKWave view
+TINY = examples/configs/tiny-4x4.toml
+CONFIG ?= $(TINY)
+
+wave: $(PANTHER_RELEASE) check-tools ## Waveforms of one OPA (+ CRS, MVM) on a 4x4 MCU: rust_hdl ($(OUT)/opa.vcd + GTKWave view) and Verilator ($(OUT)/opa-verilator.vcd)
 	mkdir -p $(OUT)
-	$(PANTHER_RELEASE) sim --top mcu --config examples/configs/tiny-4x4.toml \
+	$(PANTHER_RELEASE) sim --top mcu --config $(TINY) \
 		--ops examples/ops/opa-4x4.json --vcd $(OUT)/opa.vcd --pretty
-	@echo "open: gtkwave $(OUT)/opa.gtkw   (or: surfer $(OUT)/opa.vcd)"
+	$(PANTHER_RELEASE) cosim --top mcu --config $(TINY) \
+		--ops examples/ops/opa-4x4.json --vcd $(OUT)/opa-verilator.vcd --pretty
+	@echo "open: gtkwave $(OUT)/opa.gtkw   (Verilator: gtkwave $(OUT)/opa-verilator.vcd)"
+
+verilog: $(PANTHER_RELEASE) ## Export every top as SystemVerilog (+ file lists, SDC, manifest) into $(OUT)/verilog (CONFIG=...)
+	$(PANTHER_RELEASE) verilog --top all --config $(CONFIG) --out $(OUT)/verilog
+
+cosim: $(PANTHER_RELEASE) check-tools ## Golden vs rust_hdl vs Verilator lock-step: the MCU on random ops, then every block
+	$(PANTHER_RELEASE) cosim --top mcu --config $(CONFIG) --random 6 --seed 1 --pretty
+	for b in drivers sar shift_add offset_correction opa_column opa_unit crs_lane crs controller crossbar; do \
+		$(PANTHER_RELEASE) cosim --top $$b --random 2 --seed 1 || exit 1; done
+
+synth: $(PANTHER_RELEASE) check-tools ## yosys cell counts of every top (CONFIG=...)
+	$(PANTHER_RELEASE) report synth --top all --config $(CONFIG) --out $(OUT)/synth
 
 fmt: ## Check formatting
 	$(CARGO) fmt --all -- --check
@@ -42,9 +62,10 @@ fmt: ## Check formatting
 clippy: ## Lints
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
-lint: fmt clippy ## fmt + clippy (exported-SV lint joins with the RTL issues)
+lint: fmt clippy $(PANTHER_RELEASE) check-tools ## fmt, clippy, and every exported top through verilator -Wall, iverilog and yosys
+	$(PANTHER_RELEASE) verilog --top all --config $(CONFIG) --out $(OUT)/lint --check
 
-setup: ## Install verilator, yosys and iverilog where missing (Debian/Ubuntu as root)
+setup: ## Install verilator, yosys, iverilog (and g++, make) where missing (Debian/Ubuntu as root)
 	bash .ci/install-tools.sh
 
 help: ## This list

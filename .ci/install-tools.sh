@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Install the HDL tools (verilator, yosys, iverilog) where missing.
+# Install the HDL tools where missing: verilator, yosys, iverilog, and the C++ compiler
+# and make that Verilator's model builds use.
 set -euo pipefail
 missing=()
 for t in verilator yosys iverilog; do command -v "$t" >/dev/null 2>&1 || missing+=("$t"); done
-[ ${#missing[@]} -eq 0 ] && { echo "verilator, yosys, iverilog: present"; exit 0; }
+command -v g++ >/dev/null 2>&1 || missing+=("g++")
+command -v make >/dev/null 2>&1 || missing+=("make")
+[ ${#missing[@]} -eq 0 ] && { echo "verilator, yosys, iverilog, g++, make: present"; exit 0; }
 if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"

@@ -182,6 +182,30 @@ pub fn load_op_file(
     Ok((file, cfg, origin))
 }
 
+/// The MCU stimulus: the op file at `ops` (its config unless `--config` overrides), or
+/// `count` random ops from `seed` on `--config` (default `small`).
+pub fn op_stimulus(
+    config: &ConfigArg,
+    ops: Option<&PathBuf>,
+    seed: u64,
+    count: u32,
+) -> Result<(panther_sim::opfile::OpFile, Config, String)> {
+    use proptest::strategy::{Strategy, ValueTree};
+    let base = config.load_opt()?;
+    match ops {
+        Some(path) => load_op_file(path, base.as_ref()),
+        None => {
+            let cfg = base.unwrap_or_else(|| Preset::Small.config());
+            let mut runner = panther_testbenches::seeded_runner(seed);
+            let file = panther_testbenches::op_file(&cfg, count.max(1) as usize)
+                .new_tree(&mut runner)
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+                .current();
+            Ok((file, cfg, format!("random ops (seed {seed})")))
+        }
+    }
+}
+
 /// JSON text, indented when `pretty`.
 pub fn to_json<T: serde::Serialize>(v: &T, pretty: bool) -> Result<String> {
     Ok(if pretty {

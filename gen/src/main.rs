@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "panther", version, about = "PANTHER ReRAM training accelerator: golden model, ISA, architectural simulator", long_about = None)]
+#[command(name = "panther", version, about = "PANTHER ReRAM training accelerator: golden model, RTL, SystemVerilog export, Verilator co-simulation, ISA, architectural simulator", long_about = None)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -23,6 +23,13 @@ enum Command {
     /// Run the rust_hdl RTL: the MCU on a JSON op file (results + cycles), or one block's
     /// randomized testbench; optional VCD waveform.
     Sim(cmd::sim::SimArgs),
+    /// Export a top (or all) as SystemVerilog: sources, file lists, SDC, manifest.
+    Verilog(cmd::verilog::VerilogArgs),
+    /// Lock-step golden vs rust_hdl vs Verilator on ops or random stimulus; JSON, VCD.
+    Cosim(cmd::cosim::CosimArgs),
+    /// Reports: `synth` (yosys cell counts of an exported top).
+    #[command(subcommand)]
+    Report(cmd::report::ReportCmd),
     /// The MCU demonstration: MVM, MTVM, OPA and CRS on random weights with errors and costs.
     Demo(cmd::demo::DemoArgs),
     /// Assemble a program to 64-bit words.
@@ -42,6 +49,9 @@ fn main() -> ExitCode {
         Command::Config(c) => cmd::config::run(c),
         Command::Golden(a) => cmd::golden::run(a),
         Command::Sim(a) => cmd::sim::run(a),
+        Command::Verilog(a) => cmd::verilog::run(a),
+        Command::Cosim(a) => cmd::cosim::run(a),
+        Command::Report(r) => cmd::report::run(r),
         Command::Demo(a) => cmd::demo::run(a),
         Command::Asm(a) => cmd::asm::run(a),
         Command::Disasm(a) => cmd::asm::run_disasm(a),

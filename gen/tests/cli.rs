@@ -400,3 +400,194 @@ fn sim_blocks_and_bad_input() {
         &["`x` has 2 elements; this MCU needs 4"],
     );
 }
+
+#[test]
+fn verilog_exports_a_top_and_rejects_bad_input() {
+    let cfg = repo("examples/configs/tiny-4x4.toml");
+    let out = tmp("verilog");
+    let o = panther(&[
+        "verilog",
+        "--top",
+        "controller",
+        "--config",
+        &cfg,
+        "--out",
+        out.to_str().unwrap(),
+        "--check",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("lint, iverilog, yosys: pass"));
+    for f in [
+        "controller.sv",
+        "controller.f",
+        "controller.sdc",
+        "controller.json",
+    ] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+    fails_with(
+        &panther(&["verilog", "--top", "alu", "--out", out.to_str().unwrap()]),
+        &["--top alu", "allowed: all, mcu,"],
+    );
+    // An output folder under a regular file cannot be created: nothing is written.
+    let file = tmp("not-a-folder");
+    std::fs::write(&file, "x").unwrap();
+    let under = file.join("v");
+    fails_with(
+        &panther(&[
+            "verilog",
+            "--top",
+            "controller",
+            "--config",
+            &cfg,
+            "--out",
+            under.to_str().unwrap(),
+        ]),
+        &["cannot create output folder"],
+    );
+    let bad = tmp("bad-io.toml");
+    let text = std::fs::read_to_string(&cfg)
+        .unwrap()
+        .replace("clock_ns = 1.0", "clock_ns = 1.0\nio_budget = 1.5");
+    std::fs::write(&bad, text).unwrap();
+    fails_with(
+        &panther(&[
+            "verilog",
+            "--top",
+            "controller",
+            "--config",
+            bad.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]),
+        &["timing.io_budget", "[0, 1)"],
+    );
+}
+
+#[test]
+fn cosim_mcu_reports_json_and_a_verilator_vcd_window() {
+    let cfg = repo("examples/configs/tiny-4x4.toml");
+    let vcd = tmp("cosim.vcd");
+    let o = panther(&[
+        "cosim",
+        "--top",
+        "mcu",
+        "--config",
+        &cfg,
+        "--random",
+        "2",
+        "--seed",
+        "3",
+        "--vcd",
+        vcd.to_str().unwrap(),
+        "--from",
+        "10",
+        "--to",
+        "200",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["mismatches"], 0);
+    assert!(j["golden_mismatch"].is_null());
+    assert!(j["cycles"].as_u64().unwrap() > 200);
+    assert!(j["commands"].as_u64().unwrap() >= 2);
+    for s in ["golden", "rust_hdl", "verilator"] {
+        assert!(
+            j["cycles_per_second"][s].as_f64().unwrap() > 0.0,
+            "{s}: {j}"
+        );
+    }
+    // Verilator's VCD: the MCU's ports, and only the window's times.
+    let mut p = vcd::Parser::new(std::io::BufReader::new(std::fs::File::open(&vcd).unwrap()));
+    let header = p.parse_header().unwrap();
+    assert!(header.find_var(&["top", "mcu", "done"]).is_some());
+    assert!(header
+        .find_var(&["top", "mcu", "u_mcu_core", "load_word"])
+        .is_some());
+    let times: Vec<u64> = p
+        .filter_map(|c| match c.unwrap() {
+            vcd::Command::Timestamp(t) => Some(t),
+            _ => None,
+        })
+        .collect();
+    assert!(!times.is_empty());
+    assert!(
+        times.iter().all(|t| (10_000..200_000).contains(t)),
+        "{:?}",
+        &times[..4]
+    );
+}
+
+#[test]
+fn cosim_blocks_and_bad_input() {
+    let o = panther(&["cosim", "--top", "crs_lane", "--random", "2", "--seed", "5"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        (j["mismatches"].as_u64(), j["commands"].as_u64()),
+        (Some(0), Some(2))
+    );
+    assert!(j["compared_states"].as_u64().unwrap() > 10);
+    fails_with(
+        &panther(&[
+            "cosim",
+            "--top",
+            "crs_lane",
+            "--ops",
+            &repo("examples/ops/opa-4x4.json"),
+        ]),
+        &["--ops runs the mcu only"],
+    );
+    fails_with(
+        &panther(&["cosim", "--top", "alu"]),
+        &["--top alu", "allowed: mcu,"],
+    );
+    fails_with(
+        &panther(&["cosim", "--top", "crs_lane", "--vcd", "/nonexistent/x.vcd"]),
+        &["--vcd /nonexistent/x.vcd", "does not exist"],
+    );
+    fails_with(
+        &panther(&["cosim", "--top", "crs_lane", "--from", "9", "--to", "3"]),
+        &["--from 9 must be below --to 3"],
+    );
+}
+
+#[test]
+fn report_synth_and_bench_cosim() {
+    let cfg = repo("examples/configs/tiny-4x4.toml");
+    let out = tmp("synth");
+    let o = panther(&[
+        "report",
+        "synth",
+        "--top",
+        "controller",
+        "--config",
+        &cfg,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8_lossy(&o.stdout);
+    let row = text
+        .lines()
+        .find(|l| l.starts_with("controller"))
+        .expect(&text);
+    let cells: u64 = row.split_whitespace().nth(1).unwrap().parse().unwrap();
+    assert!(cells > 50, "{row}");
+    let json = tmp("bench-cosim.json");
+    let o = panther(&[
+        "bench",
+        "cosim",
+        "--config",
+        &cfg,
+        "--replays",
+        "1",
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert!(j["verilator_cycles_per_second"].as_f64().unwrap() > 0.0);
+    assert!(j["lockstep_states_compared"].as_u64().unwrap() > j["cycles"].as_u64().unwrap());
+}

@@ -71,6 +71,8 @@ pub struct RtlMcu {
     pub last_command_cycles: u64,
     /// Cycle at which the current op began (set after the initial weights).
     pub op_start: u64,
+    /// Commands issued on the command port.
+    pub commands: u64,
 }
 
 impl RtlMcu {
@@ -82,6 +84,7 @@ impl RtlMcu {
             params,
             last_command_cycles: 0,
             op_start: 0,
+            commands: 0,
         })
     }
 
@@ -148,6 +151,7 @@ impl RtlMcu {
         while self.bench.uut.busy.val() {
             self.tick();
         }
+        self.commands += 1;
         self.bench.uut.cmd_valid.next = true;
         self.bench.uut.cmd.next = c.cmd;
         self.bench.uut.cmd_mask.next = c.mask.into();

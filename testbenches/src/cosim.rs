@@ -25,6 +25,7 @@ struct Session {
     reports: Vec<Rc<RefCell<LockReport>>>,
     error: Option<String>,
     vcd: Option<VcdRequest>,
+    setup_seconds: f64,
 }
 
 thread_local! {
@@ -45,6 +46,8 @@ pub struct CosimSummary {
     pub first_mismatch: Option<(usize, Mismatch)>,
     pub verilator_seconds: f64,
     pub probe_seconds: f64,
+    /// Exporting, building (or loading) and instantiating the Verilator models.
+    pub setup_seconds: f64,
     /// A design that could not be put in lock-step (Verilator missing, build failure).
     pub error: Option<String>,
 }
@@ -80,13 +83,17 @@ pub fn with_verilator<T>(
             reports: Vec::new(),
             error: None,
             vcd,
+            setup_seconds: 0.0,
         })
     });
     let out = f();
-    let session = SESSION.with(|s| s.borrow_mut().take()).expect("session open");
+    let session = SESSION
+        .with(|s| s.borrow_mut().take())
+        .expect("session open");
     let mut sum = CosimSummary {
         designs: session.reports.len(),
         error: session.error,
+        setup_seconds: session.setup_seconds,
         ..Default::default()
     };
     for (i, r) in session.reports.iter().enumerate() {
@@ -113,7 +120,16 @@ pub fn follow<B: Block + Any>(bench: &mut Bench<B>) {
         if session.error.is_some() {
             return;
         }
-        match attach(bench, &session.top) {
+        // MCU-level testbenches run the whole MCU: export it under its own name.
+        let name = if (&bench.uut as &dyn Any).is::<panther_hdl::mcu::Mcu>() {
+            "mcu"
+        } else {
+            session.top.as_str()
+        };
+        let t = std::time::Instant::now();
+        let attached = attach(bench, name);
+        session.setup_seconds += t.elapsed().as_secs_f64();
+        match attached {
             Ok((report, mut ls)) => {
                 if let Some(v) = session.vcd.take() {
                     if let Err(e) = ls.trace(&v.path, v.from, v.to) {

@@ -209,8 +209,9 @@ fn run_sequence(
 #[derive(Debug, Clone)]
 pub struct Compared {
     pub results: Vec<panther_sim::opfile::OpResult>,
-    /// RTL clock cycles of the whole run.
+    /// RTL clock cycles of the whole run, and commands issued.
     pub cycles: u64,
+    pub commands: u64,
     pub golden_seconds: f64,
     /// Wall time of the RTL run (a lock-step's Verilator time included).
     pub rtl_seconds: f64,
@@ -265,6 +266,7 @@ pub fn compare_on(
     Ok(Compared {
         results: g,
         cycles: rtl.cycles(),
+        commands: rtl.commands,
         golden_seconds,
         rtl_seconds,
     })

@@ -144,6 +144,7 @@ pub fn iverilog(dir: &Path, top: &SvTop) -> Result<String, String> {
     let files = top.standin_files();
     args.extend(files.iter().map(String::as_str));
     let text = Tool::Iverilog.run(dir, &args)?;
+    let _ = std::fs::remove_file(dir.join(&out));
     // iverilog's -Wall also reports timescale inheritance on files without one; anything
     // else it prints is a real warning.
     let real: Vec<&str> = text
@@ -153,7 +154,11 @@ pub fn iverilog(dir: &Path, top: &SvTop) -> Result<String, String> {
     if real.is_empty() {
         Ok(text)
     } else {
-        Err(format!("iverilog warnings for {}:\n{}", top.name, real.join("\n")))
+        Err(format!(
+            "iverilog warnings for {}:\n{}",
+            top.name,
+            real.join("\n")
+        ))
     }
 }
 

@@ -96,8 +96,14 @@ fn files_manifest_and_constraints() {
         .iter()
         .find(|p| p["name"] == "load_word")
         .unwrap();
-    assert_eq!((load_word["dir"].as_str(), load_word["width"].as_u64()), (Some("input"), Some(16)));
-    assert!(m["tools"]["verilator"].as_str().unwrap().contains("Verilator"));
+    assert_eq!(
+        (load_word["dir"].as_str(), load_word["width"].as_u64()),
+        (Some("input"), Some(16))
+    );
+    assert!(m["tools"]["verilator"]
+        .as_str()
+        .unwrap()
+        .contains("Verilator"));
     let f = std::fs::read_to_string(dir.join("mcu.f")).unwrap();
     assert!(f.lines().any(|l| l == "panther_crossbar.sv"));
     let _ = std::fs::remove_dir_all(&dir);

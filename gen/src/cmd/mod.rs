@@ -2,13 +2,17 @@
 
 pub mod asm;
 pub mod bench_arch;
+pub mod bench_cosim;
 pub mod bench_mcu;
 pub mod bench_rtl;
 pub mod config;
+pub mod cosim;
 pub mod demo;
 pub mod golden;
+pub mod report;
 pub mod run;
 pub mod sim;
+pub mod verilog;
 
 #[derive(clap::Subcommand)]
 pub enum BenchCmd {
@@ -18,6 +22,8 @@ pub enum BenchCmd {
     Arch(bench_arch::BenchArchArgs),
     /// rust_hdl cycles per second of the RTL MCU (small preset by default).
     Rtl(bench_rtl::BenchRtlArgs),
+    /// Verilator against rust_hdl cycles per second of the MCU, same run, DPI-C crossbar.
+    Cosim(bench_cosim::BenchCosimArgs),
 }
 
 pub fn run_bench(b: &BenchCmd) -> anyhow::Result<()> {
@@ -25,5 +31,6 @@ pub fn run_bench(b: &BenchCmd) -> anyhow::Result<()> {
         BenchCmd::Mcu(a) => bench_mcu::run(a),
         BenchCmd::Arch(a) => bench_arch::run(a),
         BenchCmd::Rtl(a) => bench_rtl::run(a),
+        BenchCmd::Cosim(a) => bench_cosim::run(a),
     }
 }

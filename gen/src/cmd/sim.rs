@@ -3,13 +3,12 @@
 //! results plus cycle counts; `--top <block>` runs that block's randomized testbench
 //! against its golden counterpart. `--vcd` writes a waveform.
 
-use crate::common::{emit, load_op_file, to_json, AtomicFile, ConfigArg};
+use crate::common::{emit, op_stimulus, to_json, AtomicFile, ConfigArg};
 use anyhow::{bail, Result};
 use panther_hdl::harness::RtlMcu;
-use panther_sim::config::{Config, Preset, Variant};
-use panther_sim::opfile::{run_ops, OpFile, OpResult};
+use panther_sim::config::Variant;
+use panther_sim::opfile::{run_ops, OpResult};
 use panther_testbenches::blocks::{run_block, BLOCKS};
-use proptest::strategy::{Strategy, ValueTree};
 use serde::Serialize;
 use std::io::BufWriter;
 use std::path::PathBuf;
@@ -64,23 +63,6 @@ struct McuSimOutput {
     cycles_per_second: f64,
 }
 
-/// The op file and the config it runs under.
-fn mcu_stimulus(a: &SimArgs) -> Result<(OpFile, Config, String)> {
-    let base = a.config.load_opt()?;
-    match &a.ops {
-        Some(path) => load_op_file(path, base.as_ref()),
-        None => {
-            let cfg = base.unwrap_or_else(|| Preset::Small.config());
-            let mut runner = panther_testbenches::seeded_runner(a.seed);
-            let file = panther_testbenches::op_file(&cfg, a.cases.max(1) as usize)
-                .new_tree(&mut runner)
-                .map_err(|e| anyhow::anyhow!("{e}"))?
-                .current();
-            Ok((file, cfg, format!("random ops (seed {})", a.seed)))
-        }
-    }
-}
-
 pub fn run(a: &SimArgs) -> Result<()> {
     if a.top != "mcu" && !BLOCKS.contains(&a.top.as_str()) {
         bail!(
@@ -132,7 +114,7 @@ pub fn run(a: &SimArgs) -> Result<()> {
 }
 
 fn run_mcu(a: &SimArgs, vcd: Option<(AtomicFile, std::fs::File)>) -> Result<()> {
-    let (file, cfg, origin) = mcu_stimulus(a)?;
+    let (file, cfg, origin) = op_stimulus(&a.config, a.ops.as_ref(), a.seed, a.cases)?;
     let mut rtl = RtlMcu::new(&cfg, &origin)?;
     let guard = match vcd {
         Some((g, f)) => {

@@ -177,7 +177,13 @@ impl CrossbarModel {
 
     /// SAR comparator lane `lane` (slice `lane / shared_adcs`, converter
     /// `lane % shared_adcs`, on line `conv_base + converter`).
-    pub fn lane_compare(&self, lane: usize, shared_adcs: usize, conv_base: usize, trial: u32) -> bool {
+    pub fn lane_compare(
+        &self,
+        lane: usize,
+        shared_adcs: usize,
+        conv_base: usize,
+        trial: u32,
+    ) -> bool {
         let (k, a) = (lane / shared_adcs, lane % shared_adcs);
         self.compare(k, conv_base + a, trial)
     }

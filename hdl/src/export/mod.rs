@@ -27,11 +27,23 @@ pub struct CrossbarShape {
 /// Warnings `verilator -Wall` raises on rust_hdl's netlist, waived around generated text
 /// only (each with why it is harmless there).
 pub const CORE_WAIVERS: [(&str, &str); 5] = [
-    ("WIDTH", "rust_hdl sizes literals and slices by value, not by context"),
-    ("UNUSEDSIGNAL", "blocks expose every field; parents read only some"),
-    ("UNUSEDPARAM", "rust_hdl emits every constant as a localparam"),
+    (
+        "WIDTH",
+        "rust_hdl sizes literals and slices by value, not by context",
+    ),
+    (
+        "UNUSEDSIGNAL",
+        "blocks expose every field; parents read only some",
+    ),
+    (
+        "UNUSEDPARAM",
+        "rust_hdl emits every constant as a localparam",
+    ),
     ("DECLFILENAME", "the core modules share the wrapper's file"),
-    ("UNDRIVEN", "unused outputs of shared sub-blocks stay undriven"),
+    (
+        "UNDRIVEN",
+        "unused outputs of shared sub-blocks stay undriven",
+    ),
 ];
 
 /// One exported top.

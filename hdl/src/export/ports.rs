@@ -90,7 +90,10 @@ mod tests {
         let v = "module top(a,b$0,c);\n    input wire  clock;\n    input wire  [9:0] b$0;\n    output reg  [47:0] c;\n    \n    // Constant declarations\n    localparam x = 1;\nendmodule\n";
         let p = parse_ports(v, "top").unwrap();
         assert_eq!(p.len(), 3);
-        assert_eq!((p[1].name.as_str(), p[1].rtl_name.as_str(), p[1].width), ("b_0", "b$0", 10));
+        assert_eq!(
+            (p[1].name.as_str(), p[1].rtl_name.as_str(), p[1].width),
+            ("b_0", "b$0", 10)
+        );
         assert_eq!((p[2].dir, p[2].width, p[2].words()), (Dir::Output, 48, 2));
         assert!(parse_ports(v, "other").is_err());
         assert!(parse_ports("module top(a);\n input wire [x:0] a;\nendmodule", "top").is_err());

@@ -16,7 +16,10 @@ use rust_hdl::prelude::*;
 /// (name, what it is).
 pub const TOPS: [(&str, &str); 11] = [
     ("mcu", "the whole matrix compute unit"),
-    ("drivers", "row drivers (DAC input registers and bit streaming)"),
+    (
+        "drivers",
+        "row drivers (DAC input registers and bit streaming)",
+    ),
     ("sar", "sample-and-hold and SAR ADC control bank"),
     ("shift_add", "shift-and-add lanes"),
     ("offset_correction", "offset correction of the MVM sum"),

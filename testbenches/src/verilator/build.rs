@@ -28,7 +28,10 @@ pub fn cache_root() -> PathBuf {
         return PathBuf::from(p).join("verilator");
     }
     if let Ok(exe) = std::env::current_exe() {
-        if let Some(t) = exe.ancestors().find(|a| a.file_name().is_some_and(|n| n == "target")) {
+        if let Some(t) = exe
+            .ancestors()
+            .find(|a| a.file_name().is_some_and(|n| n == "target"))
+        {
             return t.join("verilator");
         }
     }

@@ -120,6 +120,25 @@ impl Probe for PortProbe<'_> {
     }
 }
 
+/// The values of `ports` in a rust_hdl design (words LSB first).
+pub fn probe_ports<B: Block>(uut: &B, ports: &[panther_hdl::export::ports::Port]) -> Vec<Vec<u32>> {
+    let index: HashMap<String, usize> = ports
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.rtl_name.clone(), i))
+        .collect();
+    let mut values: Vec<Vec<u32>> = ports.iter().map(|p| vec![0; p.words()]).collect();
+    uut.accept(
+        "uut",
+        &mut PortProbe {
+            depth: 0,
+            index: &index,
+            values: &mut values,
+        },
+    );
+    values
+}
+
 fn hex(words: &[u32], width: u32) -> String {
     let digits = width.div_ceil(4).max(1) as usize;
     let full: String = words.iter().rev().map(|w| format!("{w:08x}")).collect();
@@ -161,6 +180,11 @@ impl LockStep {
             last_time: None,
             record: None,
         })
+    }
+
+    /// Seconds the Verilator build took (0 when the model came from the cache).
+    pub fn build_seconds(&self) -> f64 {
+        self.model.lib.build_seconds
     }
 
     pub fn report(&self) -> Rc<RefCell<LockReport>> {

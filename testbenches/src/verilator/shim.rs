@@ -129,10 +129,18 @@ void panther_model_trace_close(void* h) {{
 }}
 "#
     );
-    s += &accessor("set", top, |p| {
-        format!("set_port(m->top->{}, v)", p.name)
-    }, "const uint32_t* v");
-    s += &accessor("get", top, |p| format!("get_port(m->top->{}, v)", p.name), "uint32_t* v");
+    s += &accessor(
+        "set",
+        top,
+        |p| format!("set_port(m->top->{}, v)", p.name),
+        "const uint32_t* v",
+    );
+    s += &accessor(
+        "get",
+        top,
+        |p| format!("get_port(m->top->{}, v)", p.name),
+        "uint32_t* v",
+    );
     s += "}  // extern \"C\"\n";
     s
 }

@@ -1,0 +1,160 @@
+//! `panther bench cosim`: Verilator against rust_hdl speed on the MCU, measured in one run
+//! with the DPI-C crossbar in the loop. rust_hdl runs MVM, MTVM, OPA and CRS alone; the
+//! same ops run again in lock-step (no difference allowed) while every evaluation's
+//! inputs are recorded; Verilator then replays them alone, and its final outputs must
+//! equal rust_hdl's. Target: Verilator at least 100x rust_hdl's cycles per second.
+
+use crate::common::{emit, print_stdout, table, ConfigArg};
+use anyhow::{bail, Result};
+use panther_hdl::export::ports::Dir;
+use panther_hdl::harness::RtlMcu;
+use panther_sim::config::{Config, Preset};
+use panther_sim::opfile::McuBackend;
+use panther_sim::rng::SeqRng;
+use panther_testbenches::verilator::lockstep::{probe_ports, replay, sv_top_of, LockStep};
+use panther_testbenches::verilator::VerilatedTop;
+use serde::Serialize;
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(clap::Args)]
+pub struct BenchCosimArgs {
+    /// Config (default: the `small` preset, 16 x 16).
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// Verilator replays (the fastest counts).
+    #[arg(long, default_value_t = 5)]
+    pub replays: u32,
+    /// Also write the JSON to this file.
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+}
+
+/// Speed ratio the issue asks for.
+const TARGET: f64 = 100.0;
+
+#[derive(Serialize)]
+struct Report {
+    config: String,
+    rows: usize,
+    cols: usize,
+    cycles: u64,
+    evaluations: u64,
+    rust_hdl_seconds: f64,
+    rust_hdl_cycles_per_second: f64,
+    verilator_seconds: f64,
+    verilator_cycles_per_second: f64,
+    verilator_build_seconds: f64,
+    ratio: f64,
+    target_ratio: f64,
+    meets_target: bool,
+    lockstep_states_compared: u64,
+}
+
+/// Weights written serially, then MVM, MTVM, OPA and CRS on random operands; seconds.
+fn workload(cfg: &Config, rtl: &mut RtlMcu) -> Result<f64> {
+    let (rows, cols) = (cfg.array.rows, cfg.array.cols);
+    let mut rng = SeqRng::new(7);
+    let mut v = |n: usize| {
+        (0..n)
+            .map(|_| rng.range_i64(-32768, 32767))
+            .collect::<Vec<_>>()
+    };
+    let (w, x, d) = (v(rows * cols), v(rows), v(cols));
+    let t = Instant::now();
+    rtl.write_weights(&w)?;
+    rtl.mvm(&x)?;
+    rtl.mtvm(&d)?;
+    rtl.opa(&x, &d)?;
+    rtl.crs();
+    Ok(t.elapsed().as_secs_f64())
+}
+
+pub fn run(a: &BenchCosimArgs) -> Result<()> {
+    let cfg = a
+        .config
+        .load_opt()?
+        .unwrap_or_else(|| Preset::Small.config());
+    // rust_hdl alone.
+    let mut alone = RtlMcu::new(&cfg, "bench")?;
+    let rtl_seconds = workload(&cfg, &mut alone)?;
+    let rtl_cycles = alone.cycles();
+    // Lock-step, recording every evaluation's inputs.
+    let mut rtl = RtlMcu::new(&cfg, "bench")?;
+    let top = sv_top_of("mcu", &rtl.bench.uut).map_err(anyhow::Error::msg)?;
+    let xbar0 = rtl.crossbar().clone();
+    let mut ls = LockStep::new(&top, Some(xbar0.clone())).map_err(anyhow::Error::msg)?;
+    let build_seconds = ls.build_seconds();
+    let report = ls.report();
+    let steps = ls.record();
+    rtl.bench.set_shadow(Box::new(ls));
+    workload(&cfg, &mut rtl)?;
+    let rep = report.borrow().clone();
+    if let Some(m) = &rep.first {
+        bail!("lock-step differs: {m}");
+    }
+    let want = probe_ports(&rtl.bench.uut, &top.ports);
+    let steps = steps.borrow();
+    let cycles = rtl.cycles();
+    // Verilator alone on the same inputs.
+    let mut best = f64::INFINITY;
+    for _ in 0..a.replays.max(1) {
+        let mut m = VerilatedTop::new(&top, Some(xbar0.clone())).map_err(anyhow::Error::msg)?;
+        let (_, secs) = replay(&mut m, &steps);
+        for (i, p) in top.ports.iter().enumerate() {
+            if p.dir == Dir::Output && m.get(i) != want[i].as_slice() {
+                bail!("replay: output {} ends differently from rust_hdl", p.name);
+            }
+        }
+        best = best.min(secs);
+    }
+    let rtl_cps = rtl_cycles as f64 / rtl_seconds.max(1e-9);
+    let ver_cps = cycles as f64 / best.max(1e-9);
+    let ratio = ver_cps / rtl_cps;
+    let r = Report {
+        config: cfg.name.clone(),
+        rows: cfg.array.rows,
+        cols: cfg.array.cols,
+        cycles,
+        evaluations: steps.len() as u64,
+        rust_hdl_seconds: rtl_seconds,
+        rust_hdl_cycles_per_second: rtl_cps,
+        verilator_seconds: best,
+        verilator_cycles_per_second: ver_cps,
+        verilator_build_seconds: build_seconds,
+        ratio,
+        target_ratio: TARGET,
+        meets_target: ratio >= TARGET,
+        lockstep_states_compared: rep.compared,
+    };
+    print_stdout(&format!(
+        "MCU {}x{} ({}), weights+MVM+MTVM+OPA+CRS; Verilator with the DPI-C crossbar, replaying the\n\
+         lock-step's inputs (outputs checked against rust_hdl); same run:",
+        r.rows, r.cols, r.config
+    ))?;
+    print_stdout(&table(
+        &["simulator", "cycles", "seconds", "cycles/s"],
+        &[
+            vec![
+                "rust_hdl".into(),
+                rtl_cycles.to_string(),
+                format!("{:.3}", rtl_seconds),
+                format!("{:.0}", rtl_cps),
+            ],
+            vec![
+                "Verilator".into(),
+                cycles.to_string(),
+                format!("{:.4}", best),
+                format!("{:.0}", ver_cps),
+            ],
+        ],
+    ))?;
+    print_stdout(&format!(
+        "Verilator / rust_hdl: {ratio:.0}x (target {TARGET:.0}x: {})",
+        if r.meets_target { "met" } else { "NOT met" }
+    ))?;
+    if let Some(p) = &a.json {
+        emit(Some(p), &serde_json::to_string_pretty(&r)?)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,264 @@
+//! `panther cosim`: golden vs rust_hdl vs Verilator in lock-step. The MCU runs an op file
+//! (or random ops); a block runs its randomized testbench. Every settled state of the
+//! rust_hdl design is compared with the exported SystemVerilog in Verilator (crossbar
+//! through DPI-C); the testbench compares rust_hdl with the golden model. JSON out; the
+//! VCD comes from Verilator.
+
+use crate::common::{emit, op_stimulus, to_json, ConfigArg};
+use anyhow::{bail, Result};
+use panther_testbenches::blocks::{run_block, BLOCKS};
+use panther_testbenches::cosim::{with_verilator, CosimSummary, VcdRequest};
+use panther_testbenches::mcu_level::compare_on;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+#[derive(clap::Args)]
+pub struct CosimArgs {
+    /// mcu, or a block: drivers, sar, shift_add, offset_correction, opa_column, opa_unit,
+    /// crs_lane, crs, controller, crossbar.
+    #[arg(long, default_value = "mcu")]
+    pub top: String,
+    /// Config of the MCU (default `small`, or the op file's own).
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// JSON op file (mcu only; docs/golden-json.md).
+    #[arg(long, conflicts_with = "random")]
+    pub ops: Option<PathBuf>,
+    /// Random ops (mcu) or random testbench cases (block).
+    #[arg(long)]
+    pub random: Option<u32>,
+    /// Seed of the random stimulus.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Verilator VCD of cycles --from..--to (of the first case for a block).
+    #[arg(long)]
+    pub vcd: Option<PathBuf>,
+    #[arg(long, default_value_t = 0)]
+    pub from: u64,
+    #[arg(long, default_value_t = u64::MAX)]
+    pub to: u64,
+    /// Write the JSON here instead of stdout (atomically).
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    #[arg(long)]
+    pub pretty: bool,
+}
+
+#[derive(Serialize)]
+struct Speeds {
+    /// The run's RTL cycles over the golden model's wall time for the same ops.
+    golden: Option<f64>,
+    rust_hdl: f64,
+    verilator: f64,
+}
+
+#[derive(Serialize)]
+struct CosimOut {
+    top: String,
+    config: Option<String>,
+    stimulus: String,
+    /// MCU commands issued (mcu), or testbench cases (block).
+    commands: u64,
+    cycles: u64,
+    compared_states: u64,
+    compared_values: u64,
+    /// Settled states in which Verilator differed from rust_hdl, and the first of them.
+    mismatches: u64,
+    first_mismatch: Option<panther_testbenches::verilator::lockstep::Mismatch>,
+    /// rust_hdl against the golden model: None when equal, else the first difference.
+    golden_mismatch: Option<String>,
+    cycles_per_second: Speeds,
+    seconds: Seconds,
+    vcd: Option<PathBuf>,
+}
+
+#[derive(Serialize)]
+struct Seconds {
+    golden: Option<f64>,
+    rust_hdl: f64,
+    verilator: f64,
+    /// Reading rust_hdl's ports for the comparison.
+    lockstep_probe: f64,
+    /// Exporting and building (or loading from the cache) the Verilator models.
+    verilator_setup: f64,
+}
+
+/// The VCD request, written next to its final name and renamed when complete.
+fn vcd_request(a: &CosimArgs) -> Result<Option<(VcdRequest, PathBuf)>> {
+    let Some(path) = &a.vcd else {
+        return Ok(None);
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !dir.is_dir() {
+        bail!(
+            "--vcd {}: folder {} does not exist",
+            path.display(),
+            dir.display()
+        );
+    }
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        path.file_name().unwrap_or_default().to_string_lossy(),
+        std::process::id()
+    ));
+    std::fs::write(&tmp, b"").map_err(|e| anyhow::anyhow!("--vcd {}: {e}", path.display()))?;
+    Ok(Some((
+        VcdRequest {
+            path: tmp.clone(),
+            from: a.from,
+            to: a.to,
+        },
+        tmp,
+    )))
+}
+
+pub fn run(a: &CosimArgs) -> Result<()> {
+    let is_block = BLOCKS.contains(&a.top.as_str());
+    if a.top != "mcu" && !is_block {
+        bail!(
+            "--top {}: unknown; allowed: mcu, {}",
+            a.top,
+            BLOCKS.join(", ")
+        );
+    }
+    if is_block && a.ops.is_some() {
+        bail!("--ops runs the mcu only; a block takes --random N (cases)");
+    }
+    if a.from >= a.to {
+        bail!("--from {} must be below --to {}", a.from, a.to);
+    }
+    let vcd = vcd_request(a)?;
+    let result = if is_block {
+        run_block_cosim(a, vcd.as_ref().map(|v| v.0.clone()))
+    } else {
+        run_mcu_cosim(a, vcd.as_ref().map(|v| v.0.clone()))
+    };
+    let out = match (result, &vcd) {
+        (Ok(mut out), Some((_, tmp))) => {
+            let to = a.vcd.clone().expect("vcd path");
+            std::fs::rename(tmp, &to)?;
+            out.vcd = Some(to);
+            out
+        }
+        (r, v) => {
+            if let Some((_, tmp)) = v {
+                let _ = std::fs::remove_file(tmp);
+            }
+            r?
+        }
+    };
+    emit(a.out.as_ref(), &to_json(&out, a.pretty)?)?;
+    if let Some(m) = &out.first_mismatch {
+        bail!(
+            "Verilator differs from rust_hdl in {} states; first: {m}",
+            out.mismatches
+        );
+    }
+    if let Some(e) = &out.golden_mismatch {
+        bail!("rust_hdl differs from the golden model: {e}");
+    }
+    Ok(())
+}
+
+fn speeds(
+    cycles: u64,
+    golden: Option<f64>,
+    rtl_total: f64,
+    sum: &CosimSummary,
+) -> (Speeds, Seconds) {
+    let rust_hdl = (rtl_total - sum.verilator_seconds - sum.probe_seconds).max(1e-9);
+    let setup = sum.setup_seconds;
+    let rate = |s: f64| cycles as f64 / s.max(1e-9);
+    (
+        Speeds {
+            golden: golden.map(rate),
+            rust_hdl: rate(rust_hdl),
+            verilator: rate(sum.verilator_seconds),
+        },
+        Seconds {
+            golden,
+            rust_hdl,
+            verilator: sum.verilator_seconds,
+            lockstep_probe: sum.probe_seconds,
+            verilator_setup: setup,
+        },
+    )
+}
+
+fn run_mcu_cosim(a: &CosimArgs, vcd: Option<VcdRequest>) -> Result<CosimOut> {
+    let (file, cfg, origin) =
+        op_stimulus(&a.config, a.ops.as_ref(), a.seed, a.random.unwrap_or(4))?;
+    let (r, sum) = with_verilator("mcu", vcd, || compare_on(&cfg, &file, None, false));
+    if let Some(e) = &sum.error {
+        bail!("{e}");
+    }
+    let (commands, cycles, golden, rtl, golden_mismatch) = match r {
+        Ok(c) => (
+            c.commands,
+            c.cycles,
+            Some(c.golden_seconds),
+            c.rtl_seconds,
+            None,
+        ),
+        Err(e) => (0, sum_cycles(&sum), None, 0.0, Some(e)),
+    };
+    let (cycles_per_second, seconds) = speeds(cycles, golden, rtl, &sum);
+    Ok(CosimOut {
+        top: "mcu".into(),
+        config: Some(cfg.name.clone()),
+        stimulus: origin,
+        commands,
+        cycles,
+        compared_states: sum.compared_states,
+        compared_values: sum.compared_values,
+        mismatches: sum.mismatches,
+        first_mismatch: sum.first_mismatch.map(|(_, m)| m),
+        golden_mismatch,
+        cycles_per_second,
+        seconds,
+        vcd: None,
+    })
+}
+
+/// Cycles seen when the run stopped early.
+fn sum_cycles(sum: &CosimSummary) -> u64 {
+    sum.compared_states / 2
+}
+
+fn run_block_cosim(a: &CosimArgs, vcd: Option<VcdRequest>) -> Result<CosimOut> {
+    if a.config.config.is_some() {
+        bail!("--config applies to the mcu; block testbenches choose their own sizes");
+    }
+    let cases = a.random.unwrap_or(4);
+    let t = Instant::now();
+    let (r, sum) = with_verilator(&a.top, vcd, || run_block(&a.top, a.seed, cases, None));
+    let total = t.elapsed().as_secs_f64() - sum.setup_seconds;
+    if let Some(e) = &sum.error {
+        bail!("{e}");
+    }
+    let run = r.map_err(anyhow::Error::msg)?;
+    let golden_mismatch = run
+        .mismatches
+        .first()
+        .map(|m| format!("case {}: {}", m.case, m.message));
+    let (cycles_per_second, seconds) = speeds(run.cycles, None, total, &sum);
+    Ok(CosimOut {
+        top: a.top.clone(),
+        config: None,
+        stimulus: format!("{cases} random cases (seed {})", a.seed),
+        commands: cases as u64,
+        cycles: run.cycles,
+        compared_states: sum.compared_states,
+        compared_values: sum.compared_values,
+        mismatches: sum.mismatches,
+        first_mismatch: sum.first_mismatch.map(|(_, m)| m),
+        golden_mismatch,
+        cycles_per_second,
+        seconds,
+        vcd: None,
+    })
+}

@@ -1,0 +1,74 @@
+//! `panther report synth`: yosys synthesis of an exported top (generic gates, the
+//! crossbar a black box) and its cell counts.
+
+use super::verilog::{export_to, selected};
+use crate::common::{emit, print_stdout, table, ConfigArg};
+use anyhow::Result;
+use panther_testbenches::sv;
+use std::path::PathBuf;
+
+#[derive(clap::Subcommand)]
+pub enum ReportCmd {
+    /// Synthesise a top with yosys and print its cell counts.
+    Synth(SynthArgs),
+}
+
+#[derive(clap::Args)]
+pub struct SynthArgs {
+    /// The top (see `panther verilog --help`), or `all`.
+    #[arg(long, default_value = "mcu")]
+    pub top: String,
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// Folder for the export and yosys' reports.
+    #[arg(long, default_value = "gen/out/synth")]
+    pub out: PathBuf,
+    /// Also write the JSON report to this file.
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+}
+
+pub fn run(r: &ReportCmd) -> Result<()> {
+    let ReportCmd::Synth(a) = r;
+    let cfg = a.config.load()?;
+    let origin = a.config.config.clone().unwrap_or_else(|| "panther".into());
+    let mut reports = Vec::new();
+    let mut rows = Vec::new();
+    for name in selected(&a.top)? {
+        let dir = a.out.join(name);
+        let top = export_to(name, &cfg, &origin, &dir)?;
+        let rep = sv::synth(&dir, &top).map_err(anyhow::Error::msg)?;
+        let flops: u64 = (rep.by_type.iter())
+            .filter(|(k, _)| k.contains("DFF"))
+            .map(|(_, n)| n)
+            .sum();
+        let mut kinds: Vec<_> = rep.by_type.iter().collect();
+        kinds.sort_by(|a, b| b.1.cmp(a.1));
+        let top_kinds = kinds
+            .iter()
+            .take(4)
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        rows.push(vec![
+            name.to_string(),
+            rep.cells.to_string(),
+            flops.to_string(),
+            rep.wire_bits.to_string(),
+            top_kinds,
+        ]);
+        reports.push(rep);
+    }
+    println!(
+        "yosys generic synthesis, config {} ({}x{}); crossbar a black box",
+        cfg.name, cfg.array.rows, cfg.array.cols
+    );
+    print_stdout(&table(
+        &["top", "cells", "flip-flops", "wire bits", "most used cells"],
+        &rows,
+    ))?;
+    if let Some(p) = &a.json {
+        emit(Some(p), &serde_json::to_string_pretty(&reports)?)?;
+    }
+    Ok(())
+}
