@@ -214,3 +214,16 @@ pub fn to_json<T: serde::Serialize>(v: &T, pretty: bool) -> Result<String> {
         serde_json::to_string(v)?
     })
 }
+
+/// The RTL benchmarks' operands: weights (rows x cols), x (rows) and d (cols), full-range
+/// 16-bit words from a fixed seed.
+pub fn bench_operands(cfg: &Config) -> (Vec<i64>, Vec<i64>, Vec<i64>) {
+    let (rows, cols) = (cfg.array.rows, cfg.array.cols);
+    let mut rng = panther_sim::rng::SeqRng::new(7);
+    let mut v = |n: usize| {
+        (0..n)
+            .map(|_| rng.range_i64(-32768, 32767))
+            .collect::<Vec<_>>()
+    };
+    (v(rows * cols), v(rows), v(cols))
+}

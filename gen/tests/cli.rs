@@ -11,6 +11,11 @@ fn panther(args: &[&str]) -> Output {
         .expect("run panther")
 }
 
+/// `panther` with a command line split at spaces (paths here have none).
+fn panther_line(line: &str) -> Output {
+    panther(&line.split_whitespace().collect::<Vec<_>>())
+}
+
 fn repo(p: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("..")
@@ -405,16 +410,10 @@ fn sim_blocks_and_bad_input() {
 fn verilog_exports_a_top_and_rejects_bad_input() {
     let cfg = repo("examples/configs/tiny-4x4.toml");
     let out = tmp("verilog");
-    let o = panther(&[
-        "verilog",
-        "--top",
-        "controller",
-        "--config",
-        &cfg,
-        "--out",
-        out.to_str().unwrap(),
-        "--check",
-    ]);
+    let o = panther_line(&format!(
+        "verilog --top controller --config {cfg} --out {} --check",
+        out.display()
+    ));
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(String::from_utf8_lossy(&o.stdout).contains("lint, iverilog, yosys: pass"));
     for f in [
@@ -426,7 +425,7 @@ fn verilog_exports_a_top_and_rejects_bad_input() {
         assert!(out.join(f).is_file(), "{f}");
     }
     fails_with(
-        &panther(&["verilog", "--top", "alu", "--out", out.to_str().unwrap()]),
+        &panther_line(&format!("verilog --top alu --out {}", out.display())),
         &["--top alu", "allowed: all, mcu,"],
     );
     // An output folder under a regular file cannot be created: nothing is written.
@@ -434,15 +433,10 @@ fn verilog_exports_a_top_and_rejects_bad_input() {
     std::fs::write(&file, "x").unwrap();
     let under = file.join("v");
     fails_with(
-        &panther(&[
-            "verilog",
-            "--top",
-            "controller",
-            "--config",
-            &cfg,
-            "--out",
-            under.to_str().unwrap(),
-        ]),
+        &panther_line(&format!(
+            "verilog --top controller --config {cfg} --out {}",
+            under.display()
+        )),
         &["cannot create output folder"],
     );
     let bad = tmp("bad-io.toml");
@@ -451,15 +445,11 @@ fn verilog_exports_a_top_and_rejects_bad_input() {
         .replace("clock_ns = 1.0", "clock_ns = 1.0\nio_budget = 1.5");
     std::fs::write(&bad, text).unwrap();
     fails_with(
-        &panther(&[
-            "verilog",
-            "--top",
-            "controller",
-            "--config",
-            bad.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ]),
+        &panther_line(&format!(
+            "verilog --top controller --config {} --out {}",
+            bad.display(),
+            out.display()
+        )),
         &["timing.io_budget", "[0, 1)"],
     );
 }
@@ -468,23 +458,10 @@ fn verilog_exports_a_top_and_rejects_bad_input() {
 fn cosim_mcu_reports_json_and_a_verilator_vcd_window() {
     let cfg = repo("examples/configs/tiny-4x4.toml");
     let vcd = tmp("cosim.vcd");
-    let o = panther(&[
-        "cosim",
-        "--top",
-        "mcu",
-        "--config",
-        &cfg,
-        "--random",
-        "2",
-        "--seed",
-        "3",
-        "--vcd",
-        vcd.to_str().unwrap(),
-        "--from",
-        "10",
-        "--to",
-        "200",
-    ]);
+    let o = panther_line(&format!(
+        "cosim --top mcu --config {cfg} --random 2 --seed 3 --vcd {} --from 10 --to 200",
+        vcd.display()
+    ));
     assert!(o.status.success(), "{}", stderr(&o));
     let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(j["mismatches"], 0);
@@ -520,7 +497,7 @@ fn cosim_mcu_reports_json_and_a_verilator_vcd_window() {
 
 #[test]
 fn cosim_blocks_and_bad_input() {
-    let o = panther(&["cosim", "--top", "crs_lane", "--random", "2", "--seed", "5"]);
+    let o = panther_line("cosim --top crs_lane --random 2 --seed 5");
     assert!(o.status.success(), "{}", stderr(&o));
     let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(
@@ -539,15 +516,15 @@ fn cosim_blocks_and_bad_input() {
         &["--ops runs the mcu only"],
     );
     fails_with(
-        &panther(&["cosim", "--top", "alu"]),
+        &panther_line("cosim --top alu"),
         &["--top alu", "allowed: mcu,"],
     );
     fails_with(
-        &panther(&["cosim", "--top", "crs_lane", "--vcd", "/nonexistent/x.vcd"]),
+        &panther_line("cosim --top crs_lane --vcd /nonexistent/x.vcd"),
         &["--vcd /nonexistent/x.vcd", "does not exist"],
     );
     fails_with(
-        &panther(&["cosim", "--top", "crs_lane", "--from", "9", "--to", "3"]),
+        &panther_line("cosim --top crs_lane --from 9 --to 3"),
         &["--from 9 must be below --to 3"],
     );
 }
@@ -556,16 +533,10 @@ fn cosim_blocks_and_bad_input() {
 fn report_synth_and_bench_cosim() {
     let cfg = repo("examples/configs/tiny-4x4.toml");
     let out = tmp("synth");
-    let o = panther(&[
-        "report",
-        "synth",
-        "--top",
-        "controller",
-        "--config",
-        &cfg,
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = panther_line(&format!(
+        "report synth --top controller --config {cfg} --out {}",
+        out.display()
+    ));
     assert!(o.status.success(), "{}", stderr(&o));
     let text = String::from_utf8_lossy(&o.stdout);
     let row = text
@@ -575,16 +546,10 @@ fn report_synth_and_bench_cosim() {
     let cells: u64 = row.split_whitespace().nth(1).unwrap().parse().unwrap();
     assert!(cells > 50, "{row}");
     let json = tmp("bench-cosim.json");
-    let o = panther(&[
-        "bench",
-        "cosim",
-        "--config",
-        &cfg,
-        "--replays",
-        "1",
-        "--json",
-        json.to_str().unwrap(),
-    ]);
+    let o = panther_line(&format!(
+        "bench cosim --config {cfg} --replays 1 --json {}",
+        json.display()
+    ));
     assert!(o.status.success(), "{}", stderr(&o));
     let j: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();

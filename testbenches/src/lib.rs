@@ -63,6 +63,38 @@ pub fn op(rows: usize, cols: usize, bits: u32) -> impl Strategy<Value = Op> {
     ]
 }
 
+/// Every op kind once on a 4 x 4 MCU (MVM, MTVM, OPA, CRS, serial weight and slice reads),
+/// after fixed weights with extremes.
+pub fn every_op_kind_file() -> OpFile {
+    OpFile {
+        preset: None,
+        config: None,
+        seed: None,
+        variant: None,
+        weights: Some(vec![
+            vec![1, -2, 3, -4],
+            vec![100, 200, -300, 4000],
+            vec![32767, -32768, 0, 5],
+            vec![7, 7, 7, 7],
+        ]),
+        ops: vec![
+            Op::Mvm {
+                x: vec![1, 2, 3, 4],
+            },
+            Op::Mtvm {
+                d: vec![-5, 6, -7, 8],
+            },
+            Op::Opa {
+                x: vec![4096, -4096, 300, 0],
+                d: vec![4096, 2048, -100, 7],
+            },
+            Op::Crs,
+            Op::ReadWeights,
+            Op::ReadSlices,
+        ],
+    }
+}
+
 /// An op file: random initial weights, then `len` random ops and a final weight read.
 pub fn op_file(cfg: &Config, len: usize) -> impl Strategy<Value = OpFile> {
     let (rows, cols) = (cfg.array.rows, cfg.array.cols);

@@ -46,27 +46,7 @@ proptest! {
 fn mcu_every_op_kind() {
     for v in [Variant::V1, Variant::V2, Variant::V3] {
         let cfg = small_config(4, v, 2, false);
-        let file = OpFile {
-            preset: None,
-            config: None,
-            seed: None,
-            variant: None,
-            weights: Some(vec![vec![1, -2, 300, -4000]; 4]),
-            ops: vec![
-                Op::Mvm {
-                    x: vec![1, 2, 3, 4],
-                },
-                Op::Mtvm {
-                    d: vec![-5, 6, -7, 8],
-                },
-                Op::Opa {
-                    x: vec![4096, -4096, 300, 0],
-                    d: vec![4096, 2048, -100, 7],
-                },
-                Op::Crs,
-                Op::ReadSlices,
-            ],
-        };
+        let file = every_op_kind_file();
         lockstep_same(&cfg, &file).unwrap_or_else(|e| panic!("{v:?}: {e}"));
     }
 }
@@ -97,14 +77,11 @@ fn a_difference_is_reported() {
     let report = ls.report();
     rtl.bench.set_shadow(Box::new(ls));
     let file = OpFile {
-        preset: None,
-        config: None,
-        seed: None,
-        variant: None,
         weights: Some(vec![vec![1000, -2000, 3000, -4000]; 4]),
         ops: vec![Op::Mvm {
             x: vec![4096, 4096, 4096, 4096],
         }],
+        ..every_op_kind_file()
     };
     run_ops(&mut rtl, &file, &cfg, "test", |_, _| {}).unwrap();
     let r = report.borrow();

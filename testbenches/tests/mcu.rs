@@ -17,42 +17,12 @@ fn same(cfg: &Config, file: &OpFile) -> Result<Vec<OpResult>, TestCaseError> {
         .map_err(TestCaseError::fail)
 }
 
-fn fixed_file() -> OpFile {
-    OpFile {
-        preset: None,
-        config: None,
-        seed: None,
-        variant: None,
-        weights: Some(vec![
-            vec![1, -2, 3, -4],
-            vec![100, 200, -300, 4000],
-            vec![32767, -32768, 0, 5],
-            vec![7, 7, 7, 7],
-        ]),
-        ops: vec![
-            Op::Mvm {
-                x: vec![1, 2, 3, 4],
-            },
-            Op::Mtvm {
-                d: vec![-5, 6, -7, 8],
-            },
-            Op::Opa {
-                x: vec![4096, -4096, 300, 0],
-                d: vec![4096, 2048, -100, 7],
-            },
-            Op::Crs,
-            Op::ReadWeights,
-            Op::ReadSlices,
-        ],
-    }
-}
-
 /// Every op kind, including serial slice reads, on each variant (4 x 4, 2 converters).
 #[test]
 fn fixed_sequence_every_variant() {
     for v in [Variant::V1, Variant::V2, Variant::V3] {
         let cfg = small_config(4, v, 2, true);
-        same(&cfg, &fixed_file()).unwrap_or_else(|e| panic!("{v:?}: {e}"));
+        same(&cfg, &every_op_kind_file()).unwrap_or_else(|e| panic!("{v:?}: {e}"));
     }
 }
 
@@ -74,7 +44,7 @@ fn clipping_opa_and_saturating_crs() {
             Op::Crs,
             Op::ReadWeights,
         ],
-        ..fixed_file()
+        ..every_op_kind_file()
     };
     let g = same(&cfg, &file).unwrap();
     let clips: u64 = g

@@ -10,7 +10,6 @@ use panther_hdl::export::ports::Dir;
 use panther_hdl::harness::RtlMcu;
 use panther_sim::config::{Config, Preset};
 use panther_sim::opfile::McuBackend;
-use panther_sim::rng::SeqRng;
 use panther_testbenches::verilator::lockstep::{probe_ports, replay, sv_top_of, LockStep};
 use panther_testbenches::verilator::VerilatedTop;
 use serde::Serialize;
@@ -53,14 +52,7 @@ struct Report {
 
 /// Weights written serially, then MVM, MTVM, OPA and CRS on random operands; seconds.
 fn workload(cfg: &Config, rtl: &mut RtlMcu) -> Result<f64> {
-    let (rows, cols) = (cfg.array.rows, cfg.array.cols);
-    let mut rng = SeqRng::new(7);
-    let mut v = |n: usize| {
-        (0..n)
-            .map(|_| rng.range_i64(-32768, 32767))
-            .collect::<Vec<_>>()
-    };
-    let (w, x, d) = (v(rows * cols), v(rows), v(cols));
+    let (w, x, d) = crate::common::bench_operands(cfg);
     let t = Instant::now();
     rtl.write_weights(&w)?;
     rtl.mvm(&x)?;

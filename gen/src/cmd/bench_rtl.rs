@@ -8,7 +8,6 @@ use panther_hdl::harness::RtlMcu;
 use panther_sim::config::Preset;
 use panther_sim::cost::latency;
 use panther_sim::opfile::McuBackend;
-use panther_sim::rng::SeqRng;
 use panther_sim::Mcu;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -53,13 +52,7 @@ pub fn run(a: &BenchRtlArgs) -> Result<()> {
         .load_opt()?
         .unwrap_or_else(|| Preset::Small.config());
     let (rows, cols) = (cfg.array.rows, cfg.array.cols);
-    let mut rng = SeqRng::new(7);
-    let mut v = |n: usize| {
-        (0..n)
-            .map(|_| rng.range_i64(-32768, 32767))
-            .collect::<Vec<_>>()
-    };
-    let (w, x, d) = (v(rows * cols), v(rows), v(cols));
+    let (w, x, d) = crate::common::bench_operands(&cfg);
     let mut rtl = RtlMcu::new(&cfg, "bench")?;
     let mut golden = Mcu::new(&cfg, 0);
     rtl.write_weights(&w)?;

@@ -164,29 +164,49 @@ pub fn run(a: &CosimArgs) -> Result<()> {
     Ok(())
 }
 
-fn speeds(
-    cycles: u64,
-    golden: Option<f64>,
-    rtl_total: f64,
-    sum: &CosimSummary,
-) -> (Speeds, Seconds) {
-    let rust_hdl = (rtl_total - sum.verilator_seconds - sum.probe_seconds).max(1e-9);
-    let setup = sum.setup_seconds;
-    let rate = |s: f64| cycles as f64 / s.max(1e-9);
-    (
-        Speeds {
-            golden: golden.map(rate),
-            rust_hdl: rate(rust_hdl),
-            verilator: rate(sum.verilator_seconds),
-        },
-        Seconds {
-            golden,
-            rust_hdl,
-            verilator: sum.verilator_seconds,
-            lockstep_probe: sum.probe_seconds,
-            verilator_setup: setup,
-        },
-    )
+impl CosimOut {
+    /// The report of a run of `cycles` cycles; `rtl_total`: wall time of the lock-stepped
+    /// rust_hdl run (Verilator's and the probe's shares are taken out of it).
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        top: &str,
+        config: Option<String>,
+        stimulus: String,
+        commands: u64,
+        cycles: u64,
+        golden: Option<f64>,
+        rtl_total: f64,
+        golden_mismatch: Option<String>,
+        sum: CosimSummary,
+    ) -> CosimOut {
+        let rust_hdl = (rtl_total - sum.verilator_seconds - sum.probe_seconds).max(1e-9);
+        let rate = |s: f64| cycles as f64 / s.max(1e-9);
+        CosimOut {
+            top: top.to_string(),
+            config,
+            stimulus,
+            commands,
+            cycles,
+            compared_states: sum.compared_states,
+            compared_values: sum.compared_values,
+            mismatches: sum.mismatches,
+            golden_mismatch,
+            cycles_per_second: Speeds {
+                golden: golden.map(rate),
+                rust_hdl: rate(rust_hdl),
+                verilator: rate(sum.verilator_seconds),
+            },
+            seconds: Seconds {
+                golden,
+                rust_hdl,
+                verilator: sum.verilator_seconds,
+                lockstep_probe: sum.probe_seconds,
+                verilator_setup: sum.setup_seconds,
+            },
+            first_mismatch: sum.first_mismatch.map(|(_, m)| m),
+            vcd: None,
+        }
+    }
 }
 
 fn run_mcu_cosim(a: &CosimArgs, vcd: Option<VcdRequest>) -> Result<CosimOut> {
@@ -206,22 +226,17 @@ fn run_mcu_cosim(a: &CosimArgs, vcd: Option<VcdRequest>) -> Result<CosimOut> {
         ),
         Err(e) => (0, sum_cycles(&sum), None, 0.0, Some(e)),
     };
-    let (cycles_per_second, seconds) = speeds(cycles, golden, rtl, &sum);
-    Ok(CosimOut {
-        top: "mcu".into(),
-        config: Some(cfg.name.clone()),
-        stimulus: origin,
+    Ok(CosimOut::new(
+        "mcu",
+        Some(cfg.name.clone()),
+        origin,
         commands,
         cycles,
-        compared_states: sum.compared_states,
-        compared_values: sum.compared_values,
-        mismatches: sum.mismatches,
-        first_mismatch: sum.first_mismatch.map(|(_, m)| m),
+        golden,
+        rtl,
         golden_mismatch,
-        cycles_per_second,
-        seconds,
-        vcd: None,
-    })
+        sum,
+    ))
 }
 
 /// Cycles seen when the run stopped early.
@@ -245,20 +260,15 @@ fn run_block_cosim(a: &CosimArgs, vcd: Option<VcdRequest>) -> Result<CosimOut> {
         .mismatches
         .first()
         .map(|m| format!("case {}: {}", m.case, m.message));
-    let (cycles_per_second, seconds) = speeds(run.cycles, None, total, &sum);
-    Ok(CosimOut {
-        top: a.top.clone(),
-        config: None,
-        stimulus: format!("{cases} random cases (seed {})", a.seed),
-        commands: cases as u64,
-        cycles: run.cycles,
-        compared_states: sum.compared_states,
-        compared_values: sum.compared_values,
-        mismatches: sum.mismatches,
-        first_mismatch: sum.first_mismatch.map(|(_, m)| m),
+    Ok(CosimOut::new(
+        &a.top,
+        None,
+        format!("{cases} random cases (seed {})", a.seed),
+        cases as u64,
+        run.cycles,
+        None,
+        total,
         golden_mismatch,
-        cycles_per_second,
-        seconds,
-        vcd: None,
-    })
+        sum,
+    ))
 }

@@ -149,6 +149,8 @@ pub struct LockStep {
     model: VerilatedTop,
     /// rust_hdl port name -> port index.
     index: HashMap<String, usize>,
+    /// Direction and width of each port.
+    kinds: Vec<(Dir, u32)>,
     clock: Option<usize>,
     values: Vec<Vec<u32>>,
     applied: Vec<Option<u64>>,
@@ -170,6 +172,7 @@ impl LockStep {
             .map(|(i, p)| (p.rtl_name.clone(), i))
             .collect();
         Ok(LockStep {
+            kinds: top.ports.iter().map(|p| (p.dir, p.width)).collect(),
             clock: top.ports.iter().position(|p| p.name == "clock"),
             values: top.ports.iter().map(|p| vec![0; p.words()]).collect(),
             applied: vec![None; top.ports.len()],
@@ -219,8 +222,9 @@ impl<B: Block> Shadow<B> for LockStep {
         );
         let t1 = Instant::now();
         let mut step = Step::new();
-        for (i, p) in self.model.ports.clone().iter().enumerate() {
-            if p.dir != Dir::Input {
+        for i in 0..self.kinds.len() {
+            let (dir, width) = self.kinds[i];
+            if dir != Dir::Input {
                 continue;
             }
             let v = if Some(i) == self.clock {
@@ -230,8 +234,8 @@ impl<B: Block> Shadow<B> for LockStep {
                 w[0] as u64 | w.get(1).map_or(0, |&h| (h as u64) << 32)
             };
             if self.applied[i] != Some(v) {
-                if p.width > 64 {
-                    self.model.set(i, &self.values[i].clone());
+                if width > 64 {
+                    self.model.set(i, &self.values[i]);
                 } else {
                     self.model.set_u64(i, v);
                 }
@@ -259,19 +263,20 @@ impl<B: Block> Shadow<B> for LockStep {
         }
         let mut r = self.report.borrow_mut();
         let mut first = None;
-        for (i, p) in self.model.ports.clone().iter().enumerate() {
-            if p.dir != Dir::Output {
+        for i in 0..self.kinds.len() {
+            let (dir, width) = self.kinds[i];
+            if dir != Dir::Output {
                 continue;
             }
             r.values += 1;
-            let got = self.model.get(i).to_vec();
-            if got != self.values[i] && first.is_none() {
+            let got = self.model.get(i);
+            if got != self.values[i].as_slice() && first.is_none() {
                 first = Some(Mismatch {
                     cycle,
                     clock: if clock_high { "high" } else { "low" },
-                    signal: p.name.clone(),
-                    rust_hdl: hex(&self.values[i], p.width),
-                    verilator: hex(&got, p.width),
+                    signal: self.model.ports[i].name.clone(),
+                    rust_hdl: hex(&self.values[i], width),
+                    verilator: hex(self.model.get(i), width),
                 });
             }
         }
