@@ -8,7 +8,7 @@
 pub mod model;
 
 use crate::params::*;
-use model::{CrossbarModel, EdgeInputs, SampleWhat};
+use model::{CrossbarModel, EdgeInputs};
 use panther_sim::config::Config;
 use rust_hdl::prelude::*;
 
@@ -21,6 +21,16 @@ pub enum SampleKind {
     SenseRows,
     /// Serial read: the cells of row `row_addr`, each alone.
     RowCells,
+}
+
+impl SampleKind {
+    /// The port encoding (declaration order, as exported to Verilog); `None` for a code
+    /// no variant has.
+    pub fn from_code(code: u32) -> Option<SampleKind> {
+        [Self::SenseColumns, Self::SenseRows, Self::RowCells]
+            .get(code as usize)
+            .copied()
+    }
 }
 
 #[derive(LogicBlock)]
@@ -102,11 +112,7 @@ impl Crossbar {
             copy_sel: self.copy_sel.val().index(),
             row_drive: bits(&self.row_drive),
             col_drive: bits(&self.col_drive),
-            sample: self.sample.val().then(|| match self.sample_kind.val() {
-                SampleKind::SenseColumns => SampleWhat::SenseColumns,
-                SampleKind::SenseRows => SampleWhat::SenseRows,
-                SampleKind::RowCells => SampleWhat::RowCells,
-            }),
+            sample: self.sample.val().then(|| self.sample_kind.val()),
             slice_mask: self.slice_mask.val().to_u64(),
             row_addr: self.row_addr.val().index(),
             update_begin: self.update_begin.val(),

@@ -3,6 +3,7 @@
 //! goes to the same `CellArray` methods the golden MCU uses, in the same per-array order,
 //! so the two levels see the same noise draws.
 
+use super::SampleKind;
 use panther_sim::config::Config;
 use panther_sim::crossbar::Adc;
 use panther_sim::device;
@@ -17,7 +18,7 @@ pub struct EdgeInputs {
     pub row_drive: Vec<bool>,
     pub col_drive: Vec<bool>,
     /// The sample strobe and what it holds (`None`: no strobe).
-    pub sample: Option<SampleWhat>,
+    pub sample: Option<SampleKind>,
     pub slice_mask: u64,
     pub row_addr: usize,
     pub update_begin: bool,
@@ -28,23 +29,6 @@ pub struct EdgeInputs {
     pub commit: bool,
     pub write: bool,
     pub write_level: Vec<u32>,
-}
-
-/// The `sample_kind` port's values (the rust_hdl enum's order, as exported to Verilog).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SampleWhat {
-    SenseColumns = 0,
-    SenseRows = 1,
-    RowCells = 2,
-}
-
-impl SampleWhat {
-    /// The port encoding; `None` for a code no variant has.
-    pub fn from_code(code: u32) -> Option<SampleWhat> {
-        [Self::SenseColumns, Self::SenseRows, Self::RowCells]
-            .get(code as usize)
-            .copied()
-    }
 }
 
 /// What a sample strobe holds.
@@ -156,9 +140,9 @@ impl CrossbarModel {
         };
         if let Some(what) = e.sample {
             let (kind, lines) = match what {
-                SampleWhat::SenseColumns => (Sample::Columns, active(&e.row_drive)),
-                SampleWhat::SenseRows => (Sample::Rows, active(&e.col_drive)),
-                SampleWhat::RowCells => (Sample::RowCells(e.row_addr), Vec::new()),
+                SampleKind::SenseColumns => (Sample::Columns, active(&e.row_drive)),
+                SampleKind::SenseRows => (Sample::Rows, active(&e.col_drive)),
+                SampleKind::RowCells => (Sample::RowCells(e.row_addr), Vec::new()),
             };
             self.sample(e.copy_sel, e.slice_mask, kind, &lines);
         }

@@ -2,7 +2,8 @@
 //! shell calls (panther-hdl's `CrossbarModel`, the one rust_hdl and the golden model use).
 
 use super::build::{model_lib, ModelLib};
-use panther_hdl::crossbar::model::{CrossbarModel, EdgeInputs, SampleWhat};
+use panther_hdl::crossbar::model::{CrossbarModel, EdgeInputs};
+use panther_hdl::crossbar::SampleKind;
 use panther_hdl::export::ports::{Dir, Port};
 use panther_hdl::export::SvTop;
 use std::collections::HashMap;
@@ -99,7 +100,7 @@ extern "C" fn dpi_edge(
         row_drive: (0..rows).map(|i| field(rd, i, 1) == 1).collect(),
         col_drive: (0..cols).map(|i| field(cd, i, 1) == 1).collect(),
         sample: if sample != 0 {
-            SampleWhat::from_code(sample_kind as u32)
+            SampleKind::from_code(sample_kind as u32)
         } else {
             None
         },
