@@ -188,7 +188,8 @@ pub fn standin(x: &CrossbarShape) -> String {
           \x20               if (row_bits[i])\n\
           \x20                   for (j = 0; j < COLS; j = j + 1) begin\n\
           \x20                       n = cell_index(window_copy, slice_sel, i, j);\n\
-          \x20                       want = level[n] + pulses[(slice_sel * ROWS + i) * COLS + j];\n\
+          \x20                       want = level[n];  // integer first: a signed sum\n\
+          \x20                       want = want + pulses[(slice_sel * ROWS + i) * COLS + j];\n\
           \x20                       got = want < 0 ? 0 : (want > max_level[window_copy * SLICES + slice_sel]\n\
           \x20                           ? max_level[window_copy * SLICES + slice_sel] : want);\n\
           \x20                       if (got != want) clips = clips + 1;\n\

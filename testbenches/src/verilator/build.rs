@@ -62,17 +62,30 @@ fn flags() -> Vec<String> {
     .collect()
 }
 
+/// Which crossbar a model of a top with a crossbar is built with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CrossbarSim {
+    /// The DPI-C shell, bound to the Rust crossbar model.
+    Dpi,
+    /// The plain SystemVerilog ideal-device stand-in.
+    Standin,
+}
+
 /// Build (or find in the cache) and load the Verilator model of `top`.
-pub fn model_lib(top: &SvTop) -> Result<Arc<ModelLib>, String> {
+pub fn model_lib(top: &SvTop, xbar: CrossbarSim) -> Result<Arc<ModelLib>, String> {
     static LOADED: OnceLock<Mutex<HashMap<PathBuf, Arc<ModelLib>>>> = OnceLock::new();
     let prefix = format!("V{}", top.name);
     let sources = top.sources();
-    let shim = shim_cpp(top, &prefix);
+    let shim = shim_cpp(top, &prefix, xbar == CrossbarSim::Dpi);
+    let files = match xbar {
+        CrossbarSim::Dpi => top.dpi_files(),
+        CrossbarSim::Standin => top.standin_files(),
+    };
     let version = Tool::Verilator
         .version()
         .ok_or_else(|| Tool::Verilator.install_hint())?;
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    (&sources, &shim, &version, flags()).hash(&mut h);
+    (&sources, &shim, &files, &version, flags()).hash(&mut h);
     let dir = cache_root().join(format!("{}-{:016x}", top.name, h.finish()));
     // One build at a time per process; different processes race safely through rename.
     let mut loaded = LOADED
@@ -85,7 +98,7 @@ pub fn model_lib(top: &SvTop) -> Result<Arc<ModelLib>, String> {
     let mut build_seconds = 0.0;
     if !dir.join(LIB).exists() {
         let t = std::time::Instant::now();
-        build(&dir, top, &prefix, &sources, &shim)?;
+        build(&dir, top, &prefix, &sources, &files, &shim)?;
         build_seconds = t.elapsed().as_secs_f64();
     }
     // SAFETY: the library is our own model; loading runs only Verilator's static
@@ -106,6 +119,7 @@ fn build(
     top: &SvTop,
     prefix: &str,
     sources: &[(String, String)],
+    files: &[String],
     shim: &str,
 ) -> Result<(), String> {
     let parent = dir.parent().unwrap_or(Path::new("."));
@@ -137,7 +151,7 @@ fn build(
         .iter()
         .map(|s| s.to_string()),
     );
-    args.extend(top.dpi_files());
+    args.extend(files.iter().cloned());
     args.push("shim.cpp".into());
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = Tool::Verilator.run(&staging, &args);

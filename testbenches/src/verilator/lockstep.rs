@@ -164,7 +164,15 @@ impl LockStep {
     /// Follow `uut` with the Verilator model of `top`; its crossbar (if any) starts as a
     /// copy of the design's own.
     pub fn new(top: &SvTop, xbar: Option<CrossbarModel>) -> Result<LockStep, String> {
-        let model = VerilatedTop::new(top, xbar)?;
+        Self::following(VerilatedTop::new(top, xbar)?, top)
+    }
+
+    /// Follow with the model whose crossbar is the ideal-device stand-in.
+    pub fn with_standin(top: &SvTop) -> Result<LockStep, String> {
+        Self::following(VerilatedTop::with_standin(top)?, top)
+    }
+
+    fn following(model: VerilatedTop, top: &SvTop) -> Result<LockStep, String> {
         let index = top
             .ports
             .iter()

@@ -1,7 +1,7 @@
 //! A loaded Verilator model: ports by index, eval, VCD trace, and the crossbar its DPI-C
 //! shell calls (panther-hdl's `CrossbarModel`, the one rust_hdl and the golden model use).
 
-use super::build::{model_lib, ModelLib};
+use super::build::{model_lib, CrossbarSim, ModelLib};
 use panther_hdl::crossbar::model::{CrossbarModel, EdgeInputs};
 use panther_hdl::crossbar::SampleKind;
 use panther_hdl::export::ports::{Dir, Port};
@@ -197,7 +197,20 @@ impl VerilatedTop {
     /// Build (or reuse) the model of `top` and instantiate it; `xbar` is the crossbar its
     /// DPI-C shell drives (a copy of the rust_hdl design's, so both start equal).
     pub fn new(top: &SvTop, xbar: Option<CrossbarModel>) -> Result<VerilatedTop, String> {
-        let lib = model_lib(top)?;
+        Self::build(top, xbar, CrossbarSim::Dpi)
+    }
+
+    /// The model of `top` with the plain SystemVerilog ideal-device crossbar stand-in.
+    pub fn with_standin(top: &SvTop) -> Result<VerilatedTop, String> {
+        Self::build(top, None, CrossbarSim::Standin)
+    }
+
+    fn build(
+        top: &SvTop,
+        xbar: Option<CrossbarModel>,
+        sim: CrossbarSim,
+    ) -> Result<VerilatedTop, String> {
+        let lib = model_lib(top, sim)?;
         let api = Api::load(&lib)?;
         // SAFETY: a fresh model; freed in Drop.
         let handle = unsafe { (api.new)() };
