@@ -556,3 +556,38 @@ fn report_synth_and_bench_cosim() {
     assert!(j["verilator_cycles_per_second"].as_f64().unwrap() > 0.0);
     assert!(j["lockstep_states_compared"].as_u64().unwrap() > j["cycles"].as_u64().unwrap());
 }
+
+/// A missing tool is an error that says how to install it (never a skip).
+#[test]
+fn missing_tools_fail_with_the_install_command() {
+    let cfg = repo("examples/configs/tiny-4x4.toml");
+    let out = tmp("no-tools");
+    let o = Command::new(env!("CARGO_BIN_EXE_panther"))
+        .args([
+            "verilog",
+            "--top",
+            "controller",
+            "--config",
+            &cfg,
+            "--check",
+            "--out",
+        ])
+        .arg(&out)
+        .env("PATH", "/nonexistent")
+        .output()
+        .unwrap();
+    fails_with(
+        &o,
+        &[
+            "`verilator` not found on PATH",
+            "make setup",
+            "apt-get install -y verilator",
+        ],
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_panther"))
+        .args(["cosim", "--top", "crs_lane", "--random", "1"])
+        .env("PATH", "/nonexistent")
+        .output()
+        .unwrap();
+    fails_with(&o, &["`verilator` not found on PATH", "make setup"]);
+}

@@ -117,35 +117,6 @@ pub fn op_file(cfg: &Config, len: usize) -> impl Strategy<Value = OpFile> {
         })
 }
 
-/// Run yosys on generated Verilog: hierarchy check, proc, `check -assert` (undriven nets,
-/// multiple drivers, loops) and no latches. Fails with an install hint when yosys is absent.
-pub fn yosys_check(name: &str, verilog: &str) -> Result<(), String> {
-    let dir = std::env::temp_dir().join(format!("panther-yosys-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    let file = dir.join("top.v");
-    std::fs::write(&file, verilog).map_err(|e| e.to_string())?;
-    let script = "read_verilog -sv top.v; hierarchy -check -top top; proc; \
-                  check -assert; select -assert-none t:$dlatch t:$adlatch t:$dlatchsr";
-    let out = std::process::Command::new("yosys")
-        .current_dir(&dir)
-        .args(["-q", "-p", script])
-        .output()
-        .map_err(|e| {
-            format!("cannot run yosys ({e}); install it with `make setup` or `sudo apt-get install yosys`")
-        })?;
-    if out.status.success() {
-        let _ = std::fs::remove_dir_all(&dir);
-        Ok(())
-    } else {
-        Err(format!(
-            "yosys rejected {name} (files kept in {}):\n{}\n{}",
-            dir.display(),
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ))
-    }
-}
-
 /// Proptest config with `cases` cases whose failures persist in
 /// `testbenches/proptest-regressions/<name>.txt` (kept in git; replayed first).
 pub fn persisted(name: &'static str, cases: u32) -> ProptestConfig {

@@ -162,16 +162,32 @@ pub fn iverilog(dir: &Path, top: &SvTop) -> Result<String, String> {
     }
 }
 
-/// yosys: hierarchy, processes, `check -assert` (no undriven or multiply driven nets)
-/// and no latches, the crossbar a black box.
+/// The yosys check: hierarchy, processes, `check -assert` (no undriven or multiply driven
+/// nets) and no latch cells.
+fn check_script(files: &str, top: &str) -> String {
+    format!(
+        "read_verilog -sv {files}; hierarchy -check -top {top}; proc; check -assert; \
+         select -assert-none t:$dlatch t:$adlatch t:$dlatchsr"
+    )
+}
+
+/// The yosys check on an export, the crossbar a black box.
 pub fn yosys_check(dir: &Path, top: &SvTop) -> Result<String, String> {
-    let script = format!(
-        "read_verilog -sv {files}; hierarchy -check -top {name}; proc; check -assert; \
-         select -assert-none t:$dlatch t:$adlatch t:$dlatchsr",
-        files = top.synth_files().join(" "),
-        name = top.name
-    );
+    let script = check_script(&top.synth_files().join(" "), &top.name);
     Tool::Yosys.run(dir, &["-q", "-p", &script])
+}
+
+/// The yosys check on rust_hdl's raw netlist of a block (module `top`); the files stay
+/// in a temp folder when it fails.
+pub fn yosys_check_netlist(name: &str, verilog: &str) -> Result<(), String> {
+    let dir = std::env::temp_dir().join(format!("panther-yosys-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    std::fs::write(dir.join("top.v"), verilog).map_err(|e| e.to_string())?;
+    Tool::Yosys
+        .run(&dir, &["-q", "-p", &check_script("top.v", "top")])
+        .map_err(|e| format!("yosys rejected {name}: {e}"))?;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
 }
 
 /// Cell counts of a generic yosys synthesis.

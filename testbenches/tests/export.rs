@@ -157,3 +157,12 @@ fn the_gates_reject_bad_text() {
     assert!(yosys_check(&dir, &top).is_err());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Every block testbench (`panther sim/cosim --top`) is an export top, and every export top
+/// but the MCU has a block testbench.
+#[test]
+fn export_tops_and_block_testbenches_agree() {
+    let mut tops = tops::names();
+    tops.retain(|t| *t != "mcu");
+    assert_eq!(tops, panther_testbenches::blocks::BLOCKS.to_vec());
+}

@@ -10,7 +10,8 @@ use panther_hdl::params::RtlParams;
 use panther_hdl::sar::{SarBank, SarLane};
 use panther_hdl::shift_add::{OffsetCorrection, ShiftAdd, ShiftAddLane};
 use panther_sim::config::Variant;
-use panther_testbenches::{small_config, yosys_check};
+use panther_testbenches::small_config;
+use panther_testbenches::sv::yosys_check_netlist as yosys_check;
 use rust_hdl::prelude::*;
 
 fn gate<B: Block>(name: &str, mut b: B) {
