@@ -555,6 +555,7 @@ fn report_synth_and_bench_cosim() {
         serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     assert!(j["verilator_cycles_per_second"].as_f64().unwrap() > 0.0);
     assert!(j["lockstep_states_compared"].as_u64().unwrap() > j["cycles"].as_u64().unwrap());
+    assert!(j["verilator_host_cycles_per_second"].as_f64().unwrap() > 0.0);
 }
 
 /// A missing tool is an error that says how to install it (never a skip).
@@ -590,4 +591,26 @@ fn missing_tools_fail_with_the_install_command() {
         .output()
         .unwrap();
     fails_with(&o, &["`verilator` not found on PATH", "make setup"]);
+}
+
+/// `--verilator-only`: the host on the Verilator model alone, against golden, with its VCD.
+#[test]
+fn cosim_verilator_only() {
+    let cfg = repo("examples/configs/tiny-4x4.toml");
+    let vcd = tmp("alone.vcd");
+    let o = panther_line(&format!(
+        "cosim --top mcu --config {cfg} --random 3 --seed 4 --verilator-only --vcd {}",
+        vcd.display()
+    ));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(j["golden_mismatch"].is_null() && j["cycles_per_second"]["rust_hdl"].is_null());
+    assert_eq!(j["compared_states"], 0);
+    assert!(j["cycles_per_second"]["verilator"].as_f64().unwrap() > 0.0);
+    let text = std::fs::read_to_string(&vcd).unwrap();
+    assert!(text.contains("$var") && text.contains("load_word"));
+    fails_with(
+        &panther_line("cosim --top sar --random 1 --verilator-only"),
+        &["--verilator-only runs the mcu only"],
+    );
 }

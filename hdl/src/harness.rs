@@ -6,6 +6,7 @@ use crate::bench::Bench;
 use crate::controller::McuCmd;
 use crate::mcu::Mcu as RtlMcuBlock;
 use crate::params::*;
+use crate::pins::{InPin, McuPins, OutPin};
 use crate::wave::WaveWriter;
 use panther_sim::config::Config;
 use panther_sim::mcu::{
@@ -62,10 +63,11 @@ impl HostCmd {
     }
 }
 
-/// The RTL MCU and its host.
-pub struct RtlMcu {
-    /// The MCU, its clock and its trace (`bench.uut`, `bench.cycles`).
-    pub bench: Box<Bench<RtlMcuBlock>>,
+/// The RTL MCU and its host: the rust_hdl design by default, or any [`McuPins`] (the
+/// Verilator model in panther-testbenches).
+pub struct RtlMcu<P = Box<Bench<RtlMcuBlock>>> {
+    /// The simulated MCU (for rust_hdl: the bench with `uut`, clock and trace).
+    pub bench: P,
     pub params: RtlParams,
     /// Cycles of the last command (controller counter).
     pub last_command_cycles: u64,
@@ -76,21 +78,11 @@ pub struct RtlMcu {
 }
 
 impl RtlMcu {
+    /// The rust_hdl MCU sized by `cfg`.
     pub fn new(cfg: &Config, origin: &str) -> Result<RtlMcu, RtlError> {
         let params = RtlParams::from_config(cfg, origin)?;
         let bench = Box::new(Bench::new(RtlMcuBlock::new(cfg, &params), |m| &mut m.clock));
-        Ok(RtlMcu {
-            bench,
-            params,
-            last_command_cycles: 0,
-            op_start: 0,
-            commands: 0,
-        })
-    }
-
-    /// Clock cycles run so far.
-    pub fn cycles(&self) -> u64 {
-        self.bench.cycles
+        Ok(RtlMcu::on(bench, params))
     }
 
     /// Trace cycles `from..to` into `out` (VCD, top scope `uut`, 1 ns clock).
@@ -107,6 +99,24 @@ impl RtlMcu {
     pub fn finish_trace(&mut self) -> std::io::Result<()> {
         self.bench.finish_trace()
     }
+}
+
+impl<P: McuPins> RtlMcu<P> {
+    /// The host of an MCU simulated by `pins`, sized by `params`.
+    pub fn on(pins: P, params: RtlParams) -> RtlMcu<P> {
+        RtlMcu {
+            bench: pins,
+            params,
+            last_command_cycles: 0,
+            op_start: 0,
+            commands: 0,
+        }
+    }
+
+    /// Clock cycles run so far.
+    pub fn cycles(&self) -> u64 {
+        self.bench.cycles()
+    }
 
     fn settle(&mut self) {
         self.bench.settle();
@@ -117,54 +127,58 @@ impl RtlMcu {
         self.bench.cycle();
     }
 
+    fn out(&mut self, pin: OutPin) -> u64 {
+        self.bench.get(pin)
+    }
+
     /// Write input registers (one word per cycle): rows, or columns when `cols`.
     pub fn load(&mut self, cols: bool, words: &[i64]) {
         for (i, &w) in words.iter().enumerate() {
-            self.bench.uut.load_en.next = true;
-            self.bench.uut.load_cols.next = cols;
-            self.bench.uut.load_addr.next = (i as u64).into();
-            self.bench.uut.load_word.next = twos(w, 16).into();
+            self.bench.set(InPin::LoadEn, 1);
+            self.bench.set(InPin::LoadCols, cols as u64);
+            self.bench.set(InPin::LoadAddr, i as u64);
+            self.bench.set(InPin::LoadWord, twos(w, 16));
             self.tick();
         }
-        self.bench.uut.load_en.next = false;
+        self.bench.set(InPin::LoadEn, 0);
     }
 
     /// Issue one command and run until its done pulse; returns its cycles.
     pub fn command(&mut self, c: HostCmd) -> u64 {
         self.command_start(c);
-        let limit = self.bench.cycles + 1_000_000_000;
-        while !self.bench.uut.done.val() {
+        let limit = self.cycles() + 1_000_000_000;
+        while self.out(OutPin::Done) == 0 {
             self.tick();
             assert!(
-                self.bench.cycles < limit,
+                self.cycles() < limit,
                 "RTL MCU command {:?} did not finish",
                 c.cmd
             );
         }
-        self.last_command_cycles = self.bench.uut.cycles.val().to_u64();
+        self.last_command_cycles = self.out(OutPin::Cycles);
         self.last_command_cycles
     }
 
     /// Wait until idle, then present one command for one cycle (the caller runs it on).
     pub fn command_start(&mut self, c: HostCmd) {
         // The controller takes a command only when idle (it is busy through its done cycle).
-        while self.bench.uut.busy.val() {
+        while self.out(OutPin::Busy) != 0 {
             self.tick();
         }
         self.commands += 1;
-        self.bench.uut.cmd_valid.next = true;
-        self.bench.uut.cmd.next = c.cmd;
-        self.bench.uut.cmd_mask.next = c.mask.into();
-        self.bench.uut.cmd_row.next = (c.row as u64).into();
-        self.bench.uut.cmd_copy.next = (c.copy as u64).into();
-        self.bench.uut.cmd_slices.next = c.slices.into();
-        self.bench.uut.cmd_correct.next = c.correct;
+        self.bench.set(InPin::CmdValid, 1);
+        self.bench.set(InPin::Cmd, c.cmd.code());
+        self.bench.set(InPin::CmdMask, c.mask);
+        self.bench.set(InPin::CmdRow, c.row as u64);
+        self.bench.set(InPin::CmdCopy, c.copy as u64);
+        self.bench.set(InPin::CmdSlices, c.slices);
+        self.bench.set(InPin::CmdCorrect, c.correct as u64);
         self.tick();
-        self.bench.uut.cmd_valid.next = false;
+        self.bench.set(InPin::CmdValid, 0);
     }
 
     fn peek(&mut self, addr: usize) {
-        self.bench.uut.read_addr.next = (addr as u64).into();
+        self.bench.set(InPin::ReadAddr, addr as u64);
         self.settle();
     }
 
@@ -181,14 +195,14 @@ impl RtlMcu {
         let mut words = Vec::with_capacity(n);
         for j in 0..n {
             self.peek(j);
-            raw.push(sext(self.bench.uut.read_raw.val().to_u64(), WIDE_BITS));
-            words.push(sext(self.bench.uut.read_word.val().to_u64(), 16));
+            raw.push(sext(self.out(OutPin::ReadRaw), WIDE_BITS));
+            words.push(sext(self.out(OutPin::ReadWord), 16));
         }
         LineOut {
             raw,
             words,
-            adc_clips: self.bench.uut.adc_clips.val().to_u64(),
-            saturations: self.bench.uut.line_saturations.val().to_u64(),
+            adc_clips: self.out(OutPin::AdcClips),
+            saturations: self.out(OutPin::LineSaturations),
         }
     }
 
@@ -201,7 +215,7 @@ impl RtlMcu {
             let mut row = Vec::with_capacity(cols);
             for j in 0..cols {
                 self.peek(j);
-                row.push(sext(self.bench.uut.read_value.val().to_u64(), WIDE_BITS));
+                row.push(sext(self.out(OutPin::ReadValue), WIDE_BITS));
             }
             out.push(row);
         }
@@ -220,11 +234,11 @@ impl RtlMcu {
 
     /// The analog block (for inspection in tests).
     pub fn crossbar(&self) -> &crate::crossbar::model::CrossbarModel {
-        self.bench.uut.xbar.model()
+        self.bench.crossbar()
     }
 }
 
-impl McuBackend for RtlMcu {
+impl<P: McuPins> McuBackend for RtlMcu<P> {
     fn mvm(&mut self, x: &[i64]) -> Result<LineOut, McuError> {
         GoldenMcu::check_operand(
             "x",
@@ -256,22 +270,22 @@ impl McuBackend for RtlMcu {
         self.command(HostCmd::train(0b001));
         let mut clip_events = Vec::with_capacity(self.params.slices);
         for k in 0..self.params.slices {
-            self.bench.uut.clip_sel.next = (k as u64).into();
+            self.bench.set(InPin::ClipSel, k as u64);
             self.settle();
-            clip_events.push(self.bench.uut.clip_events.val().to_u64());
+            clip_events.push(self.out(OutPin::ClipEvents));
         }
         Ok(OpaOut {
-            phases: self.bench.uut.phases.val().to_u32(),
+            phases: self.out(OutPin::Phases) as u32,
             clip_events,
             clipped_levels: self.crossbar().clipped_levels()[..self.params.slices].to_vec(),
-            overflow_terms: self.bench.uut.overflow_terms.val().to_u64(),
+            overflow_terms: self.out(OutPin::OverflowTerms),
         })
     }
 
     fn crs(&mut self) -> CrsOut {
         self.command(HostCmd::resolve());
         CrsOut {
-            saturations: self.bench.uut.crs_saturations.val().to_u64(),
+            saturations: self.out(OutPin::CrsSaturations),
         }
     }
 
@@ -322,6 +336,6 @@ impl McuBackend for RtlMcu {
     }
 
     fn reset_counters(&mut self) {
-        self.op_start = self.bench.cycles;
+        self.op_start = self.cycles();
     }
 }

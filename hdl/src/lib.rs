@@ -11,6 +11,7 @@ pub mod harness;
 pub mod mcu;
 pub mod opa_unit;
 pub mod params;
+pub mod pins;
 pub mod sar;
 pub mod shift_add;
 pub mod timing;

@@ -6,6 +6,7 @@ use crate::{small_config, words};
 use panther_hdl::crossbar::{Crossbar, SampleKind};
 use panther_hdl::harness::{HostCmd, RtlMcu};
 use panther_hdl::params::RtlParams;
+use panther_hdl::pins::{McuPins, OutPin};
 use panther_hdl::timing;
 use panther_sim::config::Variant;
 use panther_sim::crossbar::Adc;
@@ -217,7 +218,7 @@ pub struct Compared {
     pub rtl_seconds: f64,
 }
 
-/// Run `file` on the golden and the RTL MCU: every result must be equal (and, when
+/// Run `file` on the golden and the rust_hdl MCU: every result must be equal (and, when
 /// `timed`, every MVM/MTVM/OPA/CRS take the timing model's cycles). Returns the golden
 /// results and the RTL's cycles.
 pub fn compare_on(
@@ -226,9 +227,18 @@ pub fn compare_on(
     vcd: Vcd,
     timed: bool,
 ) -> Result<Compared, String> {
-    let p = RtlParams::from_config(cfg, "testbench").map_err(|e| e.to_string())?;
+    compare_with(cfg, file, rtl_with(cfg, vcd)?, timed)
+}
+
+/// [`compare_on`] with the host on any simulated MCU (rust_hdl or Verilator).
+pub fn compare_with<P: McuPins>(
+    cfg: &panther_sim::Config,
+    file: &panther_sim::opfile::OpFile,
+    mut rtl: RtlMcu<P>,
+    timed: bool,
+) -> Result<Compared, String> {
+    let p = rtl.params.clone();
     let mut golden = Mcu::new(cfg, 0);
-    let mut rtl = rtl_with(cfg, vcd)?;
     let t = std::time::Instant::now();
     let g = panther_sim::opfile::run_ops(&mut golden, file, cfg, "testbench", |_, _| {})
         .map_err(|e| e.to_string())?;
@@ -241,7 +251,7 @@ pub fn compare_on(
             (Op::Mtvm { .. }, true) => Some(timing::line_op_cycles(&p, true)),
             (Op::Crs, true) => Some(timing::crs_cycles(&p)),
             (Op::Opa { .. }, true) => {
-                Some(timing::opa_cycles(&p, m.bench.uut.phases.val().to_u32()))
+                Some(timing::opa_cycles(&p, m.bench.get(OutPin::Phases) as u32))
             }
             _ => None,
         };

@@ -8,8 +8,9 @@ use panther_sim::config::{Config, Variant};
 use panther_sim::opfile::{run_ops, Op, OpFile};
 use panther_testbenches::blocks::{run_block, BLOCKS};
 use panther_testbenches::cosim::with_verilator;
-use panther_testbenches::mcu_level::compare_on;
+use panther_testbenches::mcu_level::{compare_on, compare_with};
 use panther_testbenches::verilator::lockstep::{sv_top_of, LockStep};
+use panther_testbenches::verilator::mcu::verilated_mcu;
 use panther_testbenches::*;
 use proptest::prelude::*;
 
@@ -135,4 +136,40 @@ proptest! {
     ) {
         standin_same(&cfg, &file)?;
     }
+}
+
+fn verilator_same(cfg: &Config, file: &OpFile) -> Result<(), TestCaseError> {
+    let rtl = verilated_mcu(cfg, "test").map_err(TestCaseError::fail)?;
+    let c = compare_with(cfg, file, rtl, true).map_err(TestCaseError::fail)?;
+    prop_assert!(c.cycles > 100 && c.commands > 3, "{:?}", c);
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(persisted("cosim_verilator_host", 6))]
+
+    /// The host harness on the Verilator model alone (no rust_hdl): results equal golden,
+    /// every command's cycles equal the timing model; V1-V3, ideal or seeded non-ideal.
+    #[test]
+    fn verilator_host_random_sequences(
+        (cfg, file) in (variant(), any::<u64>(), any::<bool>()).prop_flat_map(|(v, seed, ideal)| {
+            let mut cfg = small_config(4, v, 2, ideal);
+            cfg.seed = seed;
+            (Just(cfg.clone()), op_file(&cfg, 4))
+        })
+    ) {
+        verilator_same(&cfg, &file)?;
+    }
+}
+
+/// 16 x 16 (the `small` preset's arrays), V3, every device effect on, alone in Verilator.
+#[test]
+fn verilator_host_16x16_nonideal() {
+    use proptest::strategy::ValueTree;
+    let cfg = small_config(16, Variant::V3, 2, false);
+    let file = op_file(&cfg, 6)
+        .new_tree(&mut seeded_runner(11))
+        .unwrap()
+        .current();
+    verilator_same(&cfg, &file).unwrap();
 }

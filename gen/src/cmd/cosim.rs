@@ -8,7 +8,8 @@ use crate::common::{emit, op_stimulus, to_json, ConfigArg};
 use anyhow::{bail, Result};
 use panther_testbenches::blocks::{run_block, BLOCKS};
 use panther_testbenches::cosim::{with_verilator, CosimSummary, VcdRequest};
-use panther_testbenches::mcu_level::compare_on;
+use panther_testbenches::mcu_level::{compare_on, compare_with};
+use panther_testbenches::verilator::mcu::verilated_mcu;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -38,6 +39,10 @@ pub struct CosimArgs {
     pub from: u64,
     #[arg(long, default_value_t = u64::MAX)]
     pub to: u64,
+    /// MCU only: skip rust_hdl and run the host on the Verilator model alone, against the
+    /// golden model (long runs, large arrays).
+    #[arg(long)]
+    pub verilator_only: bool,
     /// Write the JSON here instead of stdout (atomically).
     #[arg(long, short = 'o')]
     pub out: Option<PathBuf>,
@@ -49,7 +54,8 @@ pub struct CosimArgs {
 struct Speeds {
     /// The run's RTL cycles over the golden model's wall time for the same ops.
     golden: Option<f64>,
-    rust_hdl: f64,
+    /// None with --verilator-only.
+    rust_hdl: Option<f64>,
     verilator: f64,
 }
 
@@ -76,7 +82,7 @@ struct CosimOut {
 #[derive(Serialize)]
 struct Seconds {
     golden: Option<f64>,
-    rust_hdl: f64,
+    rust_hdl: Option<f64>,
     verilator: f64,
     /// Reading rust_hdl's ports for the comparison.
     lockstep_probe: f64,
@@ -124,6 +130,9 @@ pub fn run(a: &CosimArgs) -> Result<()> {
             a.top,
             BLOCKS.join(", ")
         );
+    }
+    if is_block && a.verilator_only {
+        bail!("--verilator-only runs the mcu only; a block runs in lock-step");
     }
     if is_block && a.ops.is_some() {
         bail!("--ops runs the mcu only; a block takes --random N (cases)");
@@ -181,6 +190,11 @@ impl CosimOut {
     ) -> CosimOut {
         let rust_hdl = (rtl_total - sum.verilator_seconds - sum.probe_seconds).max(1e-9);
         let rate = |s: f64| cycles as f64 / s.max(1e-9);
+        // Alone, Verilator's time is the whole run (host included).
+        let (rust_hdl, verilator) = match sum.designs {
+            0 => (None, rtl_total),
+            _ => (Some(rust_hdl), sum.verilator_seconds),
+        };
         CosimOut {
             top: top.to_string(),
             config,
@@ -193,13 +207,13 @@ impl CosimOut {
             golden_mismatch,
             cycles_per_second: Speeds {
                 golden: golden.map(rate),
-                rust_hdl: rate(rust_hdl),
-                verilator: rate(sum.verilator_seconds),
+                rust_hdl: rust_hdl.map(rate),
+                verilator: rate(verilator),
             },
             seconds: Seconds {
                 golden,
                 rust_hdl,
-                verilator: sum.verilator_seconds,
+                verilator,
                 lockstep_probe: sum.probe_seconds,
                 verilator_setup: sum.setup_seconds,
             },
@@ -212,7 +226,22 @@ impl CosimOut {
 fn run_mcu_cosim(a: &CosimArgs, vcd: Option<VcdRequest>) -> Result<CosimOut> {
     let (file, cfg, origin) =
         op_stimulus(&a.config, a.ops.as_ref(), a.seed, a.random.unwrap_or(4))?;
-    let (r, sum) = with_verilator("mcu", vcd, || compare_on(&cfg, &file, None, false));
+    let (r, sum) = if a.verilator_only {
+        let t = Instant::now();
+        let mut rtl = verilated_mcu(&cfg, &origin).map_err(anyhow::Error::msg)?;
+        let setup = CosimSummary {
+            setup_seconds: t.elapsed().as_secs_f64(),
+            ..Default::default()
+        };
+        if let Some(v) = &vcd {
+            rtl.bench
+                .trace(&v.path, v.from, v.to)
+                .map_err(anyhow::Error::msg)?;
+        }
+        (compare_with(&cfg, &file, rtl, false), setup)
+    } else {
+        with_verilator("mcu", vcd, || compare_on(&cfg, &file, None, false))
+    };
     if let Some(e) = &sum.error {
         bail!("{e}");
     }

@@ -4,6 +4,7 @@
 
 pub mod build;
 pub mod lockstep;
+pub mod mcu;
 pub mod model;
 pub mod shim;
 
