@@ -26,17 +26,23 @@ fn variant() -> impl Strategy<Value = Variant> {
     prop_oneof![Just(Variant::V1), Just(Variant::V2), Just(Variant::V3)]
 }
 
+/// A 4 x 4 MCU with 2 converters per slice (any variant, ideal or a seeded non-ideal
+/// device) and `len` random ops after random weights.
+fn random_mcu(len: usize) -> impl Strategy<Value = (Config, OpFile)> {
+    (variant(), any::<u64>(), any::<bool>()).prop_flat_map(move |(v, seed, ideal)| {
+        let mut cfg = small_config(4, v, 2, ideal);
+        cfg.seed = seed;
+        (Just(cfg.clone()), op_file(&cfg, len))
+    })
+}
+
 proptest! {
     #![proptest_config(persisted("cosim_mcu", 6))]
 
     /// 4 x 4 MCU, 2 converters per slice, every variant; ideal or seeded non-ideal device.
     #[test]
     fn mcu_random_sequences(
-        (cfg, file) in (variant(), any::<u64>(), any::<bool>()).prop_flat_map(|(v, seed, ideal)| {
-            let mut cfg = small_config(4, v, 2, ideal);
-            cfg.seed = seed;
-            (Just(cfg.clone()), op_file(&cfg, 3))
-        })
+        (cfg, file) in random_mcu(3)
     ) {
         lockstep_same(&cfg, &file)?;
     }
@@ -152,11 +158,7 @@ proptest! {
     /// every command's cycles equal the timing model; V1-V3, ideal or seeded non-ideal.
     #[test]
     fn verilator_host_random_sequences(
-        (cfg, file) in (variant(), any::<u64>(), any::<bool>()).prop_flat_map(|(v, seed, ideal)| {
-            let mut cfg = small_config(4, v, 2, ideal);
-            cfg.seed = seed;
-            (Just(cfg.clone()), op_file(&cfg, 4))
-        })
+        (cfg, file) in random_mcu(4)
     ) {
         verilator_same(&cfg, &file)?;
     }
