@@ -10,9 +10,9 @@ all: build ## Build everything (debug)
 build: ## Build the workspace
 	$(CARGO) build --workspace
 
-TOOLS = verilator yosys iverilog g++ make
+TOOLS = verilator yosys iverilog sta g++ make
 check-tools:
-	@for t in $(TOOLS); do command -v $$t >/dev/null || { echo "$$t not found: run 'make setup' (or: sudo apt-get install $$t)" >&2; exit 1; }; done
+	@for t in $(TOOLS); do command -v $$t >/dev/null || { p=$$t; [ $$t = sta ] && p=opensta; echo "$$t not found: run 'make setup' (or: sudo apt-get install $$p)" >&2; exit 1; }; done
 
 test: check-tools ## Run every test (property tests, SV gates and Verilator co-simulation; `make setup` installs the tools)
 	$(CARGO) test --workspace
@@ -53,8 +53,9 @@ cosim: $(PANTHER_RELEASE) check-tools ## Golden vs rust_hdl vs Verilator lock-st
 	for b in drivers sar shift_add offset_correction opa_column opa_unit crs_lane crs controller crossbar; do \
 		$(PANTHER_RELEASE) cosim --top $$b --random 2 --seed 1 || exit 1; done
 
-synth: $(PANTHER_RELEASE) check-tools ## yosys cell counts of every top (CONFIG=...)
+synth: $(PANTHER_RELEASE) check-tools ## yosys cell counts and OpenSTA worst slack of every top (CONFIG=...)
 	$(PANTHER_RELEASE) report synth --top all --config $(CONFIG) --out $(OUT)/synth
+	$(PANTHER_RELEASE) report timing --top all --config $(CONFIG) --out $(OUT)/timing
 
 fmt: ## Check formatting
 	$(CARGO) fmt --all -- --check
@@ -65,7 +66,7 @@ clippy: ## Lints
 lint: fmt clippy $(PANTHER_RELEASE) check-tools ## fmt, clippy, and every exported top through verilator -Wall, iverilog and yosys
 	$(PANTHER_RELEASE) verilog --top all --config $(CONFIG) --out $(OUT)/lint --check
 
-setup: ## Install verilator, yosys, iverilog (and g++, make) where missing (Debian/Ubuntu as root)
+setup: ## Install verilator, yosys, iverilog, opensta (and g++, make) where missing (Debian/Ubuntu as root)
 	bash .ci/install-tools.sh
 
 help: ## This list

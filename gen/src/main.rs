@@ -27,7 +27,7 @@ enum Command {
     Verilog(cmd::verilog::VerilogArgs),
     /// Lock-step golden vs rust_hdl vs Verilator on ops or random stimulus; JSON, VCD.
     Cosim(cmd::cosim::CosimArgs),
-    /// Reports: `synth` (yosys cell counts of an exported top).
+    /// Reports: `synth` (yosys cell counts) and `timing` (OpenSTA under the SDC) of a top.
     #[command(subcommand)]
     Report(cmd::report::ReportCmd),
     /// The MCU demonstration: MVM, MTVM, OPA and CRS on random weights with errors and costs.

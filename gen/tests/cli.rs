@@ -530,7 +530,7 @@ fn cosim_blocks_and_bad_input() {
 }
 
 #[test]
-fn report_synth_and_bench_cosim() {
+fn report_synth_timing_and_bench_cosim() {
     let cfg = repo("examples/configs/tiny-4x4.toml");
     let out = tmp("synth");
     let o = panther_line(&format!(
@@ -545,6 +545,18 @@ fn report_synth_and_bench_cosim() {
         .expect(&text);
     let cells: u64 = row.split_whitespace().nth(1).unwrap().parse().unwrap();
     assert!(cells > 50, "{row}");
+    let o = panther_line(&format!(
+        "report timing --top controller --config {cfg} --out {}",
+        out.display()
+    ));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8_lossy(&o.stdout);
+    let row = text
+        .lines()
+        .find(|l| l.starts_with("controller"))
+        .expect(&text);
+    let slack: f64 = row.split_whitespace().nth(1).unwrap().parse().unwrap();
+    assert!(slack > 0.0 && slack < 1.0, "{row}");
     let json = tmp("bench-cosim.json");
     let o = panther_line(&format!(
         "bench cosim --config {cfg} --replays 1 --json {}",

@@ -94,6 +94,12 @@ pub fn files(top: &SvTop, cfg: &Config, origin: &str) -> Vec<(String, String)> {
         constraints::sdc(top, cfg, &cfg.hash_hex()),
     ));
     v.push((format!("{}.ys", top.name), constraints::synth_script(top)));
+    v.push((format!("{}.map.ys", top.name), constraints::map_script(top)));
+    v.push((
+        format!("{}.sta.tcl", top.name),
+        constraints::sta_script(top),
+    ));
+    v.push(("panther_toy.lib".into(), constraints::TOY_LIB.to_string()));
     v.push((format!("{}.json", top.name), manifest(top, cfg, origin)));
     v
 }
@@ -230,5 +236,60 @@ pub fn synth(dir: &Path, top: &SvTop) -> Result<SynthReport, String> {
         wires: num("num_wires"),
         wire_bits: num("num_wire_bits"),
         by_type,
+    })
+}
+
+/// Static timing of an export under its SDC (toy cell library, OpenSTA).
+#[derive(Debug, Clone, Serialize)]
+pub struct TimingReport {
+    pub top: String,
+    pub clock_ns: f64,
+    /// Worst setup slack (negative: the period is missed) and total negative slack, ns.
+    pub worst_slack_ns: f64,
+    pub tns_ns: f64,
+    /// Arrival time and cells of the worst path.
+    pub critical_path_ns: f64,
+    pub critical_path_cells: usize,
+}
+
+/// Map `<top>.map.ys` with yosys, then run `<top>.sta.tcl` with OpenSTA (written by
+/// [`write_package`]). Any error OpenSTA reports (an SDC command it cannot read
+/// included) fails the check.
+pub fn timing(dir: &Path, top: &SvTop, clock_ns: f64) -> Result<TimingReport, String> {
+    Tool::Yosys.run(dir, &["-q", "-s", &format!("{}.map.ys", top.name)])?;
+    let out = Tool::Sta.run(
+        dir,
+        &["-no_splash", "-exit", &format!("{}.sta.tcl", top.name)],
+    )?;
+    let errors: Vec<&str> = out.lines().filter(|l| l.starts_with("Error")).collect();
+    if !errors.is_empty() {
+        return Err(format!("OpenSTA on {}:\n{}", top.name, errors.join("\n")));
+    }
+    let value = |key: &str| -> Result<f64, String> {
+        out.lines()
+            .find_map(|l| l.trim().strip_prefix(key))
+            .and_then(|v| v.split_whitespace().next()?.parse().ok())
+            .ok_or_else(|| format!("OpenSTA printed no `{key}` for {}:\n{out}", top.name))
+    };
+    let arrival = out
+        .lines()
+        .find(|l| l.contains("data arrival time"))
+        .and_then(|l| l.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0.0);
+    // Path lines: "delay time ^|v pin (cell)"; cell outputs only.
+    let cells = out
+        .split("data arrival time")
+        .next()
+        .unwrap_or("")
+        .lines()
+        .filter(|l| l.contains(" (") && (l.contains("/Y (") || l.contains("/Q (")))
+        .count();
+    Ok(TimingReport {
+        top: top.name.clone(),
+        clock_ns,
+        worst_slack_ns: value("worst slack")?,
+        tns_ns: value("tns")?,
+        critical_path_ns: arrival,
+        critical_path_cells: cells,
     })
 }

@@ -9,16 +9,19 @@ pub enum Tool {
     Verilator,
     Yosys,
     Iverilog,
+    /// OpenSTA (static timing of the exported SDC).
+    Sta,
 }
 
 impl Tool {
-    pub const ALL: [Tool; 3] = [Tool::Verilator, Tool::Yosys, Tool::Iverilog];
+    pub const ALL: [Tool; 4] = [Tool::Verilator, Tool::Yosys, Tool::Iverilog, Tool::Sta];
 
     pub fn command(self) -> &'static str {
         match self {
             Tool::Verilator => "verilator",
             Tool::Yosys => "yosys",
             Tool::Iverilog => "iverilog",
+            Tool::Sta => "sta",
         }
     }
 
@@ -27,11 +30,15 @@ impl Tool {
             Tool::Verilator => "--version",
             Tool::Yosys => "-V",
             Tool::Iverilog => "-V",
+            Tool::Sta => "-version",
         }
     }
 
     fn package(self) -> &'static str {
-        self.command()
+        match self {
+            Tool::Sta => "opensta",
+            t => t.command(),
+        }
     }
 
     /// What to do when the tool is missing.

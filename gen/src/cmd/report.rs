@@ -1,5 +1,6 @@
 //! `panther report synth`: yosys synthesis of an exported top (generic gates, the
-//! crossbar a black box) and its cell counts.
+//! crossbar a black box) and its cell counts. `panther report timing`: the top mapped to
+//! the toy cell library and checked by OpenSTA under its SDC.
 
 use super::verilog::{export_to, selected};
 use crate::common::{emit, print_stdout, table, ConfigArg};
@@ -11,6 +12,8 @@ use std::path::PathBuf;
 pub enum ReportCmd {
     /// Synthesise a top with yosys and print its cell counts.
     Synth(SynthArgs),
+    /// Static timing of a top under its SDC (toy cell library, OpenSTA): worst slack.
+    Timing(SynthArgs),
 }
 
 #[derive(clap::Args)]
@@ -29,7 +32,52 @@ pub struct SynthArgs {
 }
 
 pub fn run(r: &ReportCmd) -> Result<()> {
-    let ReportCmd::Synth(a) = r;
+    match r {
+        ReportCmd::Synth(a) => synth(a),
+        ReportCmd::Timing(a) => timing(a),
+    }
+}
+
+fn timing(a: &SynthArgs) -> Result<()> {
+    let cfg = a.config.load()?;
+    let origin = a.config.config.clone().unwrap_or_else(|| "panther".into());
+    let mut reports = Vec::new();
+    let mut rows = Vec::new();
+    for name in selected(&a.top)? {
+        let dir = a.out.join(name);
+        let top = export_to(name, &cfg, &origin, &dir)?;
+        let rep = sv::timing(&dir, &top, cfg.timing.clock_ns).map_err(anyhow::Error::msg)?;
+        rows.push(vec![
+            name.to_string(),
+            format!("{:.3}", rep.worst_slack_ns),
+            format!("{:.3}", rep.tns_ns),
+            format!("{:.3}", rep.critical_path_ns),
+            rep.critical_path_cells.to_string(),
+        ]);
+        reports.push(rep);
+    }
+    println!(
+        "OpenSTA under the exported SDC, config {} ({}x{}), clock {} ns; toy cell library \
+         (constraints/panther_toy.lib: relative figures, not a technology)",
+        cfg.name, cfg.array.rows, cfg.array.cols, cfg.timing.clock_ns
+    );
+    print_stdout(&table(
+        &[
+            "top",
+            "worst slack ns",
+            "tns ns",
+            "worst path ns",
+            "cells on it",
+        ],
+        &rows,
+    ))?;
+    if let Some(p) = &a.json {
+        emit(Some(p), &serde_json::to_string_pretty(&reports)?)?;
+    }
+    Ok(())
+}
+
+fn synth(a: &SynthArgs) -> Result<()> {
     let cfg = a.config.load()?;
     let origin = a.config.config.clone().unwrap_or_else(|| "panther".into());
     let mut reports = Vec::new();

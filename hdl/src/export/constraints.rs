@@ -1,12 +1,17 @@
 //! Constraints and synthesis scripts from the templates in `constraints/`, filled in from
 //! the config (clock period, IO budget) and the top.
 
+use super::ports::Dir;
 use super::SvTop;
 use panther_sim::config::Config;
 
 const SDC: &str = include_str!("../../../constraints/panther.sdc.tmpl");
 const SDC_CROSSBAR: &str = include_str!("../../../constraints/crossbar.sdc.tmpl");
 const SYNTH: &str = include_str!("../../../constraints/synth.ys.tmpl");
+const MAP: &str = include_str!("../../../constraints/map.ys.tmpl");
+const STA: &str = include_str!("../../../constraints/sta.tcl.tmpl");
+/// The toy cell library static timing maps to (`panther_toy.lib`).
+pub const TOY_LIB: &str = include_str!("../../../constraints/panther_toy.lib");
 
 fn fill(template: &str, pairs: &[(&str, String)]) -> String {
     let mut s = template.to_string();
@@ -18,6 +23,13 @@ fn fill(template: &str, pairs: &[(&str, String)]) -> String {
 
 /// `<top>.sdc`.
 pub fn sdc(top: &SvTop, cfg: &Config, config_hash: &str) -> String {
+    let names = |dir: Dir| {
+        (top.ports.iter())
+            .filter(|p| p.dir == dir && p.name != "clock")
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     let period = cfg.timing.clock_ns;
     let budget = cfg.timing.io_budget;
     fill(
@@ -29,6 +41,8 @@ pub fn sdc(top: &SvTop, cfg: &Config, config_hash: &str) -> String {
             ("PERIOD_NS", format!("{period}")),
             ("IO_BUDGET", format!("{budget}")),
             ("IO_DELAY_NS", format!("{}", period * budget)),
+            ("INPUTS", names(Dir::Input)),
+            ("OUTPUTS", names(Dir::Output)),
             (
                 "CROSSBAR_RULES",
                 if top.crossbar.is_some() {
@@ -50,4 +64,20 @@ pub fn synth_script(top: &SvTop) -> String {
             ("FILES", top.synth_files().join(" ")),
         ],
     )
+}
+
+/// The yosys script that maps `top` to the toy library (`<top>.map.ys`).
+pub fn map_script(top: &SvTop) -> String {
+    fill(
+        MAP,
+        &[
+            ("TOP", top.name.clone()),
+            ("FILES", top.synth_files().join(" ")),
+        ],
+    )
+}
+
+/// The OpenSTA script that checks the mapped `top` under its SDC (`<top>.sta.tcl`).
+pub fn sta_script(top: &SvTop) -> String {
+    fill(STA, &[("TOP", top.name.clone())])
 }
