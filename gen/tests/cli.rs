@@ -529,6 +529,14 @@ fn cosim_blocks_and_bad_input() {
     );
 }
 
+/// The first number in the table row of `top` (the run must have succeeded).
+fn first_figure(o: &Output, top: &str) -> f64 {
+    assert!(o.status.success(), "{}", stderr(o));
+    let text = String::from_utf8_lossy(&o.stdout);
+    let row = text.lines().find(|l| l.starts_with(top)).expect(&text);
+    row.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
 #[test]
 fn report_synth_timing_and_bench_cosim() {
     let cfg = repo("examples/configs/tiny-4x4.toml");
@@ -537,26 +545,14 @@ fn report_synth_timing_and_bench_cosim() {
         "report synth --top controller --config {cfg} --out {}",
         out.display()
     ));
-    assert!(o.status.success(), "{}", stderr(&o));
-    let text = String::from_utf8_lossy(&o.stdout);
-    let row = text
-        .lines()
-        .find(|l| l.starts_with("controller"))
-        .expect(&text);
-    let cells: u64 = row.split_whitespace().nth(1).unwrap().parse().unwrap();
-    assert!(cells > 50, "{row}");
+    let cells = first_figure(&o, "controller");
+    assert!(cells > 50.0, "{cells}");
     let o = panther_line(&format!(
         "report timing --top controller --config {cfg} --out {}",
         out.display()
     ));
-    assert!(o.status.success(), "{}", stderr(&o));
-    let text = String::from_utf8_lossy(&o.stdout);
-    let row = text
-        .lines()
-        .find(|l| l.starts_with("controller"))
-        .expect(&text);
-    let slack: f64 = row.split_whitespace().nth(1).unwrap().parse().unwrap();
-    assert!(slack > 0.0 && slack < 1.0, "{row}");
+    let slack = first_figure(&o, "controller");
+    assert!(slack > 0.0 && slack < 1.0, "{slack}");
     let json = tmp("bench-cosim.json");
     let o = panther_line(&format!(
         "bench cosim --config {cfg} --replays 1 --json {}",

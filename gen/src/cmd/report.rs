@@ -5,8 +5,11 @@
 use super::verilog::{export_to, selected};
 use crate::common::{emit, print_stdout, table, ConfigArg};
 use anyhow::Result;
+use panther_hdl::export::SvTop;
+use panther_sim::config::Config;
 use panther_testbenches::sv;
-use std::path::PathBuf;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
 
 #[derive(clap::Subcommand)]
 pub enum ReportCmd {
@@ -33,12 +36,46 @@ pub struct SynthArgs {
 
 pub fn run(r: &ReportCmd) -> Result<()> {
     match r {
-        ReportCmd::Synth(a) => synth(a),
-        ReportCmd::Timing(a) => timing(a),
+        ReportCmd::Synth(a) => report(
+            a,
+            |cfg| {
+                format!(
+                    "yosys generic synthesis, config {} ({}x{}); crossbar a black box",
+                    cfg.name, cfg.array.rows, cfg.array.cols
+                )
+            },
+            &["top", "cells", "flip-flops", "wire bits", "most used cells"],
+            synth_row,
+        ),
+        ReportCmd::Timing(a) => report(
+            a,
+            |cfg| {
+                format!(
+                    "OpenSTA under the exported SDC, config {} ({}x{}), clock {} ns; toy cell \
+                     library (constraints/panther_toy.lib: relative figures, not a technology)",
+                    cfg.name, cfg.array.rows, cfg.array.cols, cfg.timing.clock_ns
+                )
+            },
+            &[
+                "top",
+                "worst slack ns",
+                "tns ns",
+                "worst path ns",
+                "cells on it",
+            ],
+            timing_row,
+        ),
     }
 }
 
-fn timing(a: &SynthArgs) -> Result<()> {
+/// Export each selected top into its folder, measure it with `row`, print the table and
+/// write the JSON.
+fn report<R: Serialize>(
+    a: &SynthArgs,
+    title: impl Fn(&Config) -> String,
+    header: &[&str],
+    row: impl Fn(&Path, &SvTop, &Config) -> Result<(R, Vec<String>)>,
+) -> Result<()> {
     let cfg = a.config.load()?;
     let origin = a.config.config.clone().unwrap_or_else(|| "panther".into());
     let mut reports = Vec::new();
@@ -46,77 +83,49 @@ fn timing(a: &SynthArgs) -> Result<()> {
     for name in selected(&a.top)? {
         let dir = a.out.join(name);
         let top = export_to(name, &cfg, &origin, &dir)?;
-        let rep = sv::timing(&dir, &top, cfg.timing.clock_ns).map_err(anyhow::Error::msg)?;
-        rows.push(vec![
-            name.to_string(),
-            format!("{:.3}", rep.worst_slack_ns),
-            format!("{:.3}", rep.tns_ns),
-            format!("{:.3}", rep.critical_path_ns),
-            rep.critical_path_cells.to_string(),
-        ]);
+        let (rep, mut cells) = row(&dir, &top, &cfg)?;
+        cells.insert(0, name.to_string());
+        rows.push(cells);
         reports.push(rep);
     }
-    println!(
-        "OpenSTA under the exported SDC, config {} ({}x{}), clock {} ns; toy cell library \
-         (constraints/panther_toy.lib: relative figures, not a technology)",
-        cfg.name, cfg.array.rows, cfg.array.cols, cfg.timing.clock_ns
-    );
-    print_stdout(&table(
-        &[
-            "top",
-            "worst slack ns",
-            "tns ns",
-            "worst path ns",
-            "cells on it",
-        ],
-        &rows,
-    ))?;
+    println!("{}", title(&cfg));
+    print_stdout(&table(header, &rows))?;
     if let Some(p) = &a.json {
         emit(Some(p), &serde_json::to_string_pretty(&reports)?)?;
     }
     Ok(())
 }
 
-fn synth(a: &SynthArgs) -> Result<()> {
-    let cfg = a.config.load()?;
-    let origin = a.config.config.clone().unwrap_or_else(|| "panther".into());
-    let mut reports = Vec::new();
-    let mut rows = Vec::new();
-    for name in selected(&a.top)? {
-        let dir = a.out.join(name);
-        let top = export_to(name, &cfg, &origin, &dir)?;
-        let rep = sv::synth(&dir, &top).map_err(anyhow::Error::msg)?;
-        let flops: u64 = (rep.by_type.iter())
-            .filter(|(k, _)| k.contains("DFF"))
-            .map(|(_, n)| n)
-            .sum();
-        let mut kinds: Vec<_> = rep.by_type.iter().collect();
-        kinds.sort_by(|a, b| b.1.cmp(a.1));
-        let top_kinds = kinds
-            .iter()
-            .take(4)
-            .map(|(k, n)| format!("{k} {n}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        rows.push(vec![
-            name.to_string(),
-            rep.cells.to_string(),
-            flops.to_string(),
-            rep.wire_bits.to_string(),
-            top_kinds,
-        ]);
-        reports.push(rep);
-    }
-    println!(
-        "yosys generic synthesis, config {} ({}x{}); crossbar a black box",
-        cfg.name, cfg.array.rows, cfg.array.cols
-    );
-    print_stdout(&table(
-        &["top", "cells", "flip-flops", "wire bits", "most used cells"],
-        &rows,
-    ))?;
-    if let Some(p) = &a.json {
-        emit(Some(p), &serde_json::to_string_pretty(&reports)?)?;
-    }
-    Ok(())
+fn timing_row(dir: &Path, top: &SvTop, cfg: &Config) -> Result<(sv::TimingReport, Vec<String>)> {
+    let rep = sv::timing(dir, top, cfg.timing.clock_ns).map_err(anyhow::Error::msg)?;
+    let cells = vec![
+        format!("{:.3}", rep.worst_slack_ns),
+        format!("{:.3}", rep.tns_ns),
+        format!("{:.3}", rep.critical_path_ns),
+        rep.critical_path_cells.to_string(),
+    ];
+    Ok((rep, cells))
+}
+
+fn synth_row(dir: &Path, top: &SvTop, _: &Config) -> Result<(sv::SynthReport, Vec<String>)> {
+    let rep = sv::synth(dir, top).map_err(anyhow::Error::msg)?;
+    let flops: u64 = (rep.by_type.iter())
+        .filter(|(k, _)| k.contains("DFF"))
+        .map(|(_, n)| n)
+        .sum();
+    let mut kinds: Vec<_> = rep.by_type.iter().collect();
+    kinds.sort_by(|a, b| b.1.cmp(a.1));
+    let most = kinds
+        .iter()
+        .take(4)
+        .map(|(k, n)| format!("{k} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let cells = vec![
+        rep.cells.to_string(),
+        flops.to_string(),
+        rep.wire_bits.to_string(),
+        most,
+    ];
+    Ok((rep, cells))
 }
