@@ -149,6 +149,12 @@ impl AtomicFile {
         ))
     }
 
+    /// Where the content goes until [`AtomicFile::commit`] (for writers that open the file
+    /// by name, such as Verilator's VCD).
+    pub fn temp_path(&self) -> &Path {
+        &self.tmp
+    }
+
     pub fn commit(mut self) -> Result<()> {
         std::fs::rename(&self.tmp, &self.path)
             .with_context(|| format!("cannot write {}", self.path.display()))?;

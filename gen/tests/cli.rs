@@ -521,7 +521,7 @@ fn cosim_blocks_and_bad_input() {
     );
     fails_with(
         &panther_line("cosim --top crs_lane --vcd /nonexistent/x.vcd"),
-        &["--vcd /nonexistent/x.vcd", "does not exist"],
+        &["cannot write /nonexistent/x.vcd", "No such file"],
     );
     fails_with(
         &panther_line("cosim --top crs_lane --from 9 --to 3"),

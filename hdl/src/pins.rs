@@ -113,25 +113,20 @@ impl OutPin {
 }
 
 impl McuCmd {
-    /// The port encoding (declaration order, as exported).
+    /// Declaration order: the port encoding, as exported.
+    const ALL: [McuCmd; 4] = [
+        McuCmd::Train,
+        McuCmd::Resolve,
+        McuCmd::ReadRow,
+        McuCmd::WriteRow,
+    ];
+
     pub fn code(self) -> u64 {
-        match self {
-            McuCmd::Train => 0,
-            McuCmd::Resolve => 1,
-            McuCmd::ReadRow => 2,
-            McuCmd::WriteRow => 3,
-        }
+        Self::ALL.iter().position(|&c| c == self).unwrap_or(0) as u64
     }
 
     pub fn from_code(code: u64) -> Option<McuCmd> {
-        [
-            McuCmd::Train,
-            McuCmd::Resolve,
-            McuCmd::ReadRow,
-            McuCmd::WriteRow,
-        ]
-        .get(code as usize)
-        .copied()
+        Self::ALL.get(code as usize).copied()
     }
 }
 

@@ -35,8 +35,9 @@ thread_local! {
 /// Everything a session's lock-steps saw.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct CosimSummary {
-    /// Designs run in lock-step (one per testbench case).
+    /// Designs run in lock-step (one per testbench case), and the cycles they ran.
     pub designs: usize,
+    pub cycles: u64,
     /// Settled states compared, and output values in them.
     pub compared_states: u64,
     pub compared_values: u64,
@@ -98,6 +99,7 @@ pub fn with_verilator<T>(
     };
     for (i, r) in session.reports.iter().enumerate() {
         let r = r.borrow();
+        sum.cycles += r.cycles;
         sum.compared_states += r.compared;
         sum.compared_values += r.values;
         sum.mismatches += r.mismatches;

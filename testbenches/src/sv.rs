@@ -3,7 +3,7 @@
 //! iverilog, yosys checks, and yosys synthesis with a cell count.
 
 use crate::tools::{versions, Tool};
-use panther_hdl::export::{constraints, ports::Port, SvTop, CORE_WAIVERS};
+use panther_hdl::export::{constraints, ports::Port, CrossbarView, SvTop, CORE_WAIVERS};
 use panther_sim::config::Config;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -63,9 +63,9 @@ pub fn manifest(top: &SvTop, cfg: &Config, origin: &str) -> String {
         clock_ns: cfg.timing.clock_ns,
         io_budget: cfg.timing.io_budget,
         files: Files {
-            verilator: top.dpi_files(),
-            standin: top.standin_files(),
-            synthesis: top.synth_files(),
+            verilator: top.files(CrossbarView::Dpi),
+            standin: top.files(CrossbarView::Standin),
+            synthesis: top.files(CrossbarView::Blackbox),
             file_list: format!("{}.f", top.name),
             standin_file_list: format!("{}.standin.f", top.name),
             sdc: format!("{}.sdc", top.name),
@@ -87,8 +87,11 @@ pub fn manifest(top: &SvTop, cfg: &Config, origin: &str) -> String {
 /// Every file of the export: (name, text).
 pub fn files(top: &SvTop, cfg: &Config, origin: &str) -> Vec<(String, String)> {
     let mut v = top.sources();
-    v.push((format!("{}.f", top.name), top.file_list()));
-    v.push((format!("{}.standin.f", top.name), top.standin_file_list()));
+    v.push((format!("{}.f", top.name), top.file_list(CrossbarView::Dpi)));
+    v.push((
+        format!("{}.standin.f", top.name),
+        top.file_list(CrossbarView::Standin),
+    ));
     v.push((
         format!("{}.sdc", top.name),
         constraints::sdc(top, cfg, &cfg.hash_hex()),
@@ -138,7 +141,7 @@ pub fn write_package(
 /// `verilator --lint-only -Wall` on the Verilator file list.
 pub fn lint(dir: &Path, top: &SvTop) -> Result<String, String> {
     let mut args = vec!["--lint-only", "-Wall", "--top-module", &top.name];
-    let files = top.dpi_files();
+    let files = top.files(CrossbarView::Dpi);
     args.extend(files.iter().map(String::as_str));
     Tool::Verilator.run(dir, &args)
 }
@@ -147,7 +150,7 @@ pub fn lint(dir: &Path, top: &SvTop) -> Result<String, String> {
 pub fn iverilog(dir: &Path, top: &SvTop) -> Result<String, String> {
     let out = format!("{}.vvp", top.name);
     let mut args = vec!["-g2012", "-Wall", "-s", &top.name, "-o", &out];
-    let files = top.standin_files();
+    let files = top.files(CrossbarView::Standin);
     args.extend(files.iter().map(String::as_str));
     let text = Tool::Iverilog.run(dir, &args)?;
     let _ = std::fs::remove_file(dir.join(&out));
@@ -179,7 +182,7 @@ fn check_script(files: &str, top: &str) -> String {
 
 /// The yosys check on an export, the crossbar a black box.
 pub fn yosys_check(dir: &Path, top: &SvTop) -> Result<String, String> {
-    let script = check_script(&top.synth_files().join(" "), &top.name);
+    let script = check_script(&top.files(CrossbarView::Blackbox).join(" "), &top.name);
     Tool::Yosys.run(dir, &["-q", "-p", &script])
 }
 

@@ -1,8 +1,10 @@
 //! The external tools (Verilator, yosys, iverilog): found on PATH or failing with how to
 //! install them, never skipped.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::process::Command;
+use std::sync::{Mutex, OnceLock};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tool {
@@ -50,8 +52,20 @@ impl Tool {
         )
     }
 
-    /// The first line of the tool's version output, or None when it is not installed.
+    /// The first line of the tool's version output, or None when it is not installed
+    /// (asked once per process: model builds key their cache on it).
     pub fn version(self) -> Option<String> {
+        static SEEN: OnceLock<Mutex<HashMap<&'static str, Option<String>>>> = OnceLock::new();
+        let mut seen = SEEN
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        seen.entry(self.command())
+            .or_insert_with(|| self.ask_version())
+            .clone()
+    }
+
+    fn ask_version(self) -> Option<String> {
         let out = Command::new(self.command())
             .arg(self.version_flag())
             .output()

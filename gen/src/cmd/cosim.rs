@@ -4,14 +4,14 @@
 //! through DPI-C); the testbench compares rust_hdl with the golden model. JSON out; the
 //! VCD comes from Verilator.
 
-use crate::common::{emit, op_stimulus, to_json, ConfigArg};
+use crate::common::{emit, op_stimulus, to_json, AtomicFile, ConfigArg};
 use anyhow::{bail, Result};
 use panther_testbenches::blocks::{run_block, BLOCKS};
 use panther_testbenches::cosim::{with_verilator, CosimSummary, VcdRequest};
 use panther_testbenches::mcu_level::{compare_on, compare_with};
 use panther_testbenches::verilator::mcu::verilated_mcu;
 use serde::Serialize;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 #[derive(clap::Args)]
@@ -90,38 +90,6 @@ struct Seconds {
     verilator_setup: f64,
 }
 
-/// The VCD request, written next to its final name and renamed when complete.
-fn vcd_request(a: &CosimArgs) -> Result<Option<(VcdRequest, PathBuf)>> {
-    let Some(path) = &a.vcd else {
-        return Ok(None);
-    };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    if !dir.is_dir() {
-        bail!(
-            "--vcd {}: folder {} does not exist",
-            path.display(),
-            dir.display()
-        );
-    }
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        path.file_name().unwrap_or_default().to_string_lossy(),
-        std::process::id()
-    ));
-    std::fs::write(&tmp, b"").map_err(|e| anyhow::anyhow!("--vcd {}: {e}", path.display()))?;
-    Ok(Some((
-        VcdRequest {
-            path: tmp.clone(),
-            from: a.from,
-            to: a.to,
-        },
-        tmp,
-    )))
-}
-
 pub fn run(a: &CosimArgs) -> Result<()> {
     let is_block = BLOCKS.contains(&a.top.as_str());
     if a.top != "mcu" && !is_block {
@@ -140,26 +108,22 @@ pub fn run(a: &CosimArgs) -> Result<()> {
     if a.from >= a.to {
         bail!("--from {} must be below --to {}", a.from, a.to);
     }
-    let vcd = vcd_request(a)?;
-    let result = if is_block {
-        run_block_cosim(a, vcd.as_ref().map(|v| v.0.clone()))
+    // Verilator writes the VCD by name into the temporary file; it appears when complete.
+    let vcd = a.vcd.as_deref().map(AtomicFile::create).transpose()?;
+    let request = vcd.as_ref().map(|(f, _)| VcdRequest {
+        path: f.temp_path().to_path_buf(),
+        from: a.from,
+        to: a.to,
+    });
+    let mut out = if is_block {
+        run_block_cosim(a, request)?
     } else {
-        run_mcu_cosim(a, vcd.as_ref().map(|v| v.0.clone()))
+        run_mcu_cosim(a, request)?
     };
-    let out = match (result, &vcd) {
-        (Ok(mut out), Some((_, tmp))) => {
-            let to = a.vcd.clone().expect("vcd path");
-            std::fs::rename(tmp, &to)?;
-            out.vcd = Some(to);
-            out
-        }
-        (r, v) => {
-            if let Some((_, tmp)) = v {
-                let _ = std::fs::remove_file(tmp);
-            }
-            r?
-        }
-    };
+    if let Some((f, _)) = vcd {
+        f.commit()?;
+        out.vcd = a.vcd.clone();
+    }
     emit(a.out.as_ref(), &to_json(&out, a.pretty)?)?;
     if let Some(m) = &out.first_mismatch {
         bail!(
@@ -253,7 +217,7 @@ fn run_mcu_cosim(a: &CosimArgs, vcd: Option<VcdRequest>) -> Result<CosimOut> {
             c.rtl_seconds,
             None,
         ),
-        Err(e) => (0, sum_cycles(&sum), None, 0.0, Some(e)),
+        Err(e) => (0, sum.cycles, None, 0.0, Some(e)),
     };
     Ok(CosimOut::new(
         "mcu",
@@ -266,11 +230,6 @@ fn run_mcu_cosim(a: &CosimArgs, vcd: Option<VcdRequest>) -> Result<CosimOut> {
         golden_mismatch,
         sum,
     ))
-}
-
-/// Cycles seen when the run stopped early.
-fn sum_cycles(sum: &CosimSummary) -> u64 {
-    sum.compared_states / 2
 }
 
 fn run_block_cosim(a: &CosimArgs, vcd: Option<VcdRequest>) -> Result<CosimOut> {

@@ -2,7 +2,7 @@
 //! the config (clock period, IO budget) and the top.
 
 use super::ports::Dir;
-use super::SvTop;
+use super::{CrossbarView, SvTop};
 use panther_sim::config::Config;
 
 const SDC: &str = include_str!("../../../constraints/panther.sdc.tmpl");
@@ -61,7 +61,7 @@ pub fn synth_script(top: &SvTop) -> String {
         SYNTH,
         &[
             ("TOP", top.name.clone()),
-            ("FILES", top.synth_files().join(" ")),
+            ("FILES", top.files(CrossbarView::Blackbox).join(" ")),
         ],
     )
 }
@@ -72,7 +72,7 @@ pub fn map_script(top: &SvTop) -> String {
         MAP,
         &[
             ("TOP", top.name.clone()),
-            ("FILES", top.synth_files().join(" ")),
+            ("FILES", top.files(CrossbarView::Blackbox).join(" ")),
         ],
     )
 }

@@ -46,6 +46,41 @@ pub const CORE_WAIVERS: [(&str, &str); 5] = [
     ),
 ];
 
+/// The three forms of the crossbar an export carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CrossbarView {
+    /// DPI-C shell calling the Rust model (Verilator).
+    Dpi,
+    /// Ideal device in plain SystemVerilog (simulators without DPI).
+    Standin,
+    /// Port declaration only (synthesis, static timing).
+    Blackbox,
+}
+
+impl CrossbarView {
+    pub const ALL: [CrossbarView; 3] = [
+        CrossbarView::Dpi,
+        CrossbarView::Standin,
+        CrossbarView::Blackbox,
+    ];
+
+    pub fn file(self) -> &'static str {
+        match self {
+            CrossbarView::Dpi => "panther_crossbar.sv",
+            CrossbarView::Standin => "panther_crossbar_standin.sv",
+            CrossbarView::Blackbox => "panther_crossbar_blackbox.v",
+        }
+    }
+
+    fn text(self, x: &CrossbarShape) -> String {
+        match self {
+            CrossbarView::Dpi => crossbar_shell::dpi_shell(x),
+            CrossbarView::Standin => crossbar_shell::standin(x),
+            CrossbarView::Blackbox => crossbar_shell::blackbox(x),
+        }
+    }
+}
+
 /// One exported top.
 #[derive(Debug, Clone)]
 pub struct SvTop {
@@ -182,67 +217,29 @@ impl SvTop {
         )
     }
 
-    /// Every file of the export: (file name, text). `<name>.sv`, and with a crossbar
-    /// `panther_crossbar.sv` (DPI-C shell), `panther_crossbar_standin.sv` (ideal device,
-    /// plain SystemVerilog) and `panther_crossbar_blackbox.v` (for synthesis).
+    /// Every file of the export: (file name, text): `<name>.sv` and, with a crossbar, each
+    /// of its views.
     pub fn sources(&self) -> Vec<(String, String)> {
         let mut v = vec![(format!("{}.sv", self.name), self.top_sv())];
         if let Some(x) = &self.crossbar {
-            v.push(("panther_crossbar.sv".into(), crossbar_shell::dpi_shell(x)));
-            v.push((
-                "panther_crossbar_standin.sv".into(),
-                crossbar_shell::standin(x),
-            ));
-            v.push((
-                "panther_crossbar_blackbox.v".into(),
-                crossbar_shell::blackbox(x),
-            ));
+            for view in CrossbarView::ALL {
+                v.push((view.file().into(), view.text(x)));
+            }
         }
         v
     }
 
-    /// The source files a simulator with DPI-C reads (Verilator), in order.
-    pub fn dpi_files(&self) -> Vec<String> {
+    /// The source files a tool reads, in order, with the crossbar as `view`.
+    pub fn files(&self, view: CrossbarView) -> Vec<String> {
         let mut v = vec![format!("{}.sv", self.name)];
         if self.crossbar.is_some() {
-            v.push("panther_crossbar.sv".into());
+            v.push(view.file().into());
         }
         v
     }
 
-    /// The files for a simulator without DPI (iverilog): the stand-in replaces the shell.
-    pub fn standin_files(&self) -> Vec<String> {
-        let mut v = vec![format!("{}.sv", self.name)];
-        if self.crossbar.is_some() {
-            v.push("panther_crossbar_standin.sv".into());
-        }
-        v
-    }
-
-    /// The files for synthesis: the crossbar is a black box.
-    pub fn synth_files(&self) -> Vec<String> {
-        let mut v = vec![format!("{}.sv", self.name)];
-        if self.crossbar.is_some() {
-            v.push("panther_crossbar_blackbox.v".into());
-        }
-        v
-    }
-
-    /// `<name>.f`: the Verilator file list.
-    pub fn file_list(&self) -> String {
-        let mut s = format!(
-            "// {name}: files for Verilator (DPI-C crossbar). For iverilog use {name}.standin.f.\n",
-            name = self.name
-        );
-        for f in self.dpi_files() {
-            s += &f;
-            s += "\n";
-        }
-        s
-    }
-
-    /// `<name>.standin.f`: the file list without DPI.
-    pub fn standin_file_list(&self) -> String {
-        self.standin_files().join("\n") + "\n"
+    /// A file list (`<name>.f`: DPI-C, for Verilator; `<name>.standin.f`: for iverilog).
+    pub fn file_list(&self, view: CrossbarView) -> String {
+        self.files(view).join("\n") + "\n"
     }
 }

@@ -4,7 +4,7 @@
 
 use super::shim::shim_cpp;
 use crate::tools::Tool;
-use panther_hdl::export::SvTop;
+use panther_hdl::export::{CrossbarView, SvTop};
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -62,25 +62,14 @@ fn flags() -> Vec<String> {
     .collect()
 }
 
-/// Which crossbar a model of a top with a crossbar is built with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CrossbarSim {
-    /// The DPI-C shell, bound to the Rust crossbar model.
-    Dpi,
-    /// The plain SystemVerilog ideal-device stand-in.
-    Standin,
-}
-
-/// Build (or find in the cache) and load the Verilator model of `top`.
-pub fn model_lib(top: &SvTop, xbar: CrossbarSim) -> Result<Arc<ModelLib>, String> {
+/// Build (or find in the cache) and load the Verilator model of `top` with its crossbar
+/// as `xbar` (the DPI-C shell or the stand-in).
+pub fn model_lib(top: &SvTop, xbar: CrossbarView) -> Result<Arc<ModelLib>, String> {
     static LOADED: OnceLock<Mutex<HashMap<PathBuf, Arc<ModelLib>>>> = OnceLock::new();
     let prefix = format!("V{}", top.name);
     let sources = top.sources();
-    let shim = shim_cpp(top, &prefix, xbar == CrossbarSim::Dpi);
-    let files = match xbar {
-        CrossbarSim::Dpi => top.dpi_files(),
-        CrossbarSim::Standin => top.standin_files(),
-    };
+    let shim = shim_cpp(top, &prefix, xbar == CrossbarView::Dpi);
+    let files = top.files(xbar);
     let version = Tool::Verilator
         .version()
         .ok_or_else(|| Tool::Verilator.install_hint())?;

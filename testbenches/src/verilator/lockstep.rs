@@ -7,7 +7,7 @@ use super::model::VerilatedTop;
 use panther_hdl::bench::{Bench, Shadow};
 use panther_hdl::crossbar::model::CrossbarModel;
 use panther_hdl::crossbar::Crossbar;
-use panther_hdl::export::ports::Dir;
+use panther_hdl::export::ports::{Dir, Port};
 use panther_hdl::export::SvTop;
 use panther_hdl::mcu::Mcu;
 use panther_hdl::wave::bits_of;
@@ -120,23 +120,41 @@ impl Probe for PortProbe<'_> {
     }
 }
 
+/// Reads the values of an exported top's ports from its rust_hdl design.
+struct PortReader {
+    /// rust_hdl port name -> port index.
+    index: HashMap<String, usize>,
+    /// Words LSB first, per port.
+    values: Vec<Vec<u32>>,
+}
+
+impl PortReader {
+    fn new(ports: &[Port]) -> PortReader {
+        PortReader {
+            index: (ports.iter().enumerate())
+                .map(|(i, p)| (p.rtl_name.clone(), i))
+                .collect(),
+            values: ports.iter().map(|p| vec![0; p.words()]).collect(),
+        }
+    }
+
+    fn read<B: Block>(&mut self, uut: &B) {
+        uut.accept(
+            "uut",
+            &mut PortProbe {
+                depth: 0,
+                index: &self.index,
+                values: &mut self.values,
+            },
+        );
+    }
+}
+
 /// The values of `ports` in a rust_hdl design (words LSB first).
-pub fn probe_ports<B: Block>(uut: &B, ports: &[panther_hdl::export::ports::Port]) -> Vec<Vec<u32>> {
-    let index: HashMap<String, usize> = ports
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.rtl_name.clone(), i))
-        .collect();
-    let mut values: Vec<Vec<u32>> = ports.iter().map(|p| vec![0; p.words()]).collect();
-    uut.accept(
-        "uut",
-        &mut PortProbe {
-            depth: 0,
-            index: &index,
-            values: &mut values,
-        },
-    );
-    values
+pub fn probe_ports<B: Block>(uut: &B, ports: &[Port]) -> Vec<Vec<u32>> {
+    let mut r = PortReader::new(ports);
+    r.read(uut);
+    r.values
 }
 
 fn hex(words: &[u32], width: u32) -> String {
@@ -147,16 +165,13 @@ fn hex(words: &[u32], width: u32) -> String {
 
 pub struct LockStep {
     model: VerilatedTop,
-    /// rust_hdl port name -> port index.
-    index: HashMap<String, usize>,
+    /// rust_hdl's port values in the state being compared.
+    ports: PortReader,
     /// Direction and width of each port.
     kinds: Vec<(Dir, u32)>,
     clock: Option<usize>,
-    values: Vec<Vec<u32>>,
     applied: Vec<Option<u64>>,
     report: Rc<RefCell<LockReport>>,
-    trace: Option<(u64, u64)>,
-    last_time: Option<u64>,
     record: Option<Rc<RefCell<Vec<Step>>>>,
 }
 
@@ -173,22 +188,13 @@ impl LockStep {
     }
 
     fn following(model: VerilatedTop, top: &SvTop) -> Result<LockStep, String> {
-        let index = top
-            .ports
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.rtl_name.clone(), i))
-            .collect();
         Ok(LockStep {
+            ports: PortReader::new(&top.ports),
             kinds: top.ports.iter().map(|p| (p.dir, p.width)).collect(),
             clock: top.ports.iter().position(|p| p.name == "clock"),
-            values: top.ports.iter().map(|p| vec![0; p.words()]).collect(),
             applied: vec![None; top.ports.len()],
             model,
-            index,
             report: Default::default(),
-            trace: None,
-            last_time: None,
             record: None,
         })
     }
@@ -204,9 +210,7 @@ impl LockStep {
 
     /// Verilator's VCD of cycles `from..to` into `path`.
     pub fn trace(&mut self, path: &Path, from: u64, to: u64) -> Result<(), String> {
-        self.model.trace_open(path)?;
-        self.trace = Some((from, to));
-        Ok(())
+        self.model.trace_open(path, from, to)
     }
 
     /// Record the inputs of every evaluation (for [`replay`]).
@@ -220,14 +224,7 @@ impl LockStep {
 impl<B: Block> Shadow<B> for LockStep {
     fn settled(&mut self, uut: &B, cycle: u64, clock_high: bool) {
         let t0 = Instant::now();
-        uut.accept(
-            "uut",
-            &mut PortProbe {
-                depth: 0,
-                index: &self.index,
-                values: &mut self.values,
-            },
-        );
+        self.ports.read(uut);
         let t1 = Instant::now();
         let mut step = Step::new();
         for i in 0..self.kinds.len() {
@@ -238,34 +235,23 @@ impl<B: Block> Shadow<B> for LockStep {
             let v = if Some(i) == self.clock {
                 clock_high as u64
             } else {
-                let w = &self.values[i];
+                let w = &self.ports.values[i];
                 w[0] as u64 | w.get(1).map_or(0, |&h| (h as u64) << 32)
             };
             if self.applied[i] != Some(v) {
                 if width > 64 {
-                    self.model.set(i, &self.values[i]);
+                    self.model.set(i, &self.ports.values[i]);
                 } else {
                     self.model.set_u64(i, v);
                 }
                 self.applied[i] = Some(v);
-                step.push((i, v));
+                if self.record.is_some() {
+                    step.push((i, v));
+                }
             }
         }
         self.model.eval();
-        if let Some((from, to)) = self.trace {
-            if (from..to).contains(&cycle) {
-                let want = cycle * 1000 + if clock_high { 500 } else { 0 };
-                let t = match self.last_time {
-                    Some(l) if l >= want => l + 1,
-                    _ => want,
-                };
-                self.model.dump(t);
-                self.last_time = Some(t);
-            } else if cycle >= to {
-                self.model.trace_close();
-                self.trace = None;
-            }
-        }
+        self.model.dump_at(cycle, clock_high);
         if let Some(r) = &self.record {
             r.borrow_mut().push(step);
         }
@@ -278,12 +264,12 @@ impl<B: Block> Shadow<B> for LockStep {
             }
             r.values += 1;
             let got = self.model.get(i);
-            if got != self.values[i].as_slice() && first.is_none() {
+            if got != self.ports.values[i].as_slice() && first.is_none() {
                 first = Some(Mismatch {
                     cycle,
                     clock: if clock_high { "high" } else { "low" },
                     signal: self.model.ports[i].name.clone(),
-                    rust_hdl: hex(&self.values[i], width),
+                    rust_hdl: hex(&self.ports.values[i], width),
                     verilator: hex(self.model.get(i), width),
                 });
             }
@@ -301,27 +287,15 @@ impl<B: Block> Shadow<B> for LockStep {
     }
 }
 
-impl Drop for LockStep {
-    fn drop(&mut self) {
-        self.model.trace_close();
-    }
-}
-
-/// The crossbar model inside a design, if it is the crossbar or the MCU.
-pub fn crossbar_of(uut: &dyn Any) -> Option<CrossbarModel> {
-    if let Some(x) = uut.downcast_ref::<Crossbar>() {
-        return Some(x.model().clone());
-    }
-    uut.downcast_ref::<Mcu>().map(|m| m.xbar.model().clone())
+/// The crossbar block inside a design, if it is the crossbar or the MCU.
+fn crossbar_in(uut: &dyn Any) -> Option<&Crossbar> {
+    uut.downcast_ref::<Crossbar>()
+        .or_else(|| uut.downcast_ref::<Mcu>().map(|m| &m.xbar))
 }
 
 /// The exported form of a design instance (named `name`).
 pub fn sv_top_of<B: Block + Any>(name: &str, uut: &B) -> Result<SvTop, String> {
-    let any = uut as &dyn Any;
-    let shape = any
-        .downcast_ref::<Crossbar>()
-        .map(|x| x.shape())
-        .or_else(|| any.downcast_ref::<Mcu>().map(|m| m.xbar.shape()));
+    let shape = crossbar_in(uut).map(Crossbar::shape);
     // generate_verilog needs a connected design; the bench has connected it already.
     SvTop::new(name, &generate_verilog(uut), shape)
 }
@@ -332,7 +306,8 @@ pub fn attach<B: Block + Any>(
     name: &str,
 ) -> Result<(Rc<RefCell<LockReport>>, LockStep), String> {
     let top = sv_top_of(name, &bench.uut)?;
-    let ls = LockStep::new(&top, crossbar_of(&bench.uut as &dyn Any))?;
+    let xbar = crossbar_in(&bench.uut).map(|x| x.model().clone());
+    let ls = LockStep::new(&top, xbar)?;
     Ok((ls.report(), ls))
 }
 

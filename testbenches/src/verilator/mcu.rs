@@ -17,8 +17,6 @@ pub struct VerilatedMcu {
     outs: Vec<usize>,
     clock: usize,
     cycles: u64,
-    trace: Option<(u64, u64)>,
-    last_time: Option<u64>,
 }
 
 impl VerilatedMcu {
@@ -47,8 +45,6 @@ impl VerilatedMcu {
             outs,
             clock,
             cycles: 0,
-            trace: None,
-            last_time: None,
         };
         // Verilator 5 needs one evaluation with the clock low before the first edge.
         m.model.set_u64(m.clock, 0);
@@ -58,28 +54,12 @@ impl VerilatedMcu {
 
     /// Verilator's VCD of cycles `from..to` into `path`.
     pub fn trace(&mut self, path: &Path, from: u64, to: u64) -> Result<(), String> {
-        self.model.trace_open(path)?;
-        self.trace = Some((from, to));
-        Ok(())
+        self.model.trace_open(path, from, to)
     }
 
-    pub fn finish_trace(&mut self) {
-        self.model.trace_close();
-    }
-
-    fn eval(&mut self, half: u64) {
+    fn eval(&mut self, clock_high: bool) {
         self.model.eval();
-        if let Some((from, to)) = self.trace {
-            if (from..to).contains(&self.cycles) {
-                let want = self.cycles * 1000 + half;
-                let t = match self.last_time {
-                    Some(l) if l >= want => l + 1,
-                    _ => want,
-                };
-                self.model.dump(t);
-                self.last_time = Some(t);
-            }
-        }
+        self.model.dump_at(self.cycles, clock_high);
     }
 }
 
@@ -93,14 +73,14 @@ impl McuPins for VerilatedMcu {
     }
 
     fn settle(&mut self) {
-        self.eval(500);
+        self.eval(true);
     }
 
     fn cycle(&mut self) {
         self.model.set_u64(self.clock, 0);
-        self.eval(0);
+        self.eval(false);
         self.model.set_u64(self.clock, 1);
-        self.eval(500);
+        self.eval(true);
         self.cycles += 1;
     }
 

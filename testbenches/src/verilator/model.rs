@@ -1,10 +1,11 @@
 //! A loaded Verilator model: ports by index, eval, VCD trace, and the crossbar its DPI-C
 //! shell calls (panther-hdl's `CrossbarModel`, the one rust_hdl and the golden model use).
 
-use super::build::{model_lib, CrossbarSim, ModelLib};
+use super::build::{model_lib, ModelLib};
 use panther_hdl::crossbar::model::{CrossbarModel, EdgeInputs};
 use panther_hdl::crossbar::SampleKind;
 use panther_hdl::export::ports::{Dir, Port};
+use panther_hdl::export::CrossbarView;
 use panther_hdl::export::SvTop;
 use std::collections::HashMap;
 use std::ffi::{c_void, CString};
@@ -190,25 +191,32 @@ pub struct VerilatedTop {
     index: HashMap<String, usize>,
     xbar: Option<Box<DpiCrossbar>>,
     buf: Vec<u32>,
-    tracing: bool,
+    trace: Option<TraceWindow>,
+}
+
+/// An open VCD trace: cycles `from..to`, and the last time written.
+struct TraceWindow {
+    from: u64,
+    to: u64,
+    last_time: Option<u64>,
 }
 
 impl VerilatedTop {
     /// Build (or reuse) the model of `top` and instantiate it; `xbar` is the crossbar its
     /// DPI-C shell drives (a copy of the rust_hdl design's, so both start equal).
     pub fn new(top: &SvTop, xbar: Option<CrossbarModel>) -> Result<VerilatedTop, String> {
-        Self::build(top, xbar, CrossbarSim::Dpi)
+        Self::build(top, xbar, CrossbarView::Dpi)
     }
 
     /// The model of `top` with the plain SystemVerilog ideal-device crossbar stand-in.
     pub fn with_standin(top: &SvTop) -> Result<VerilatedTop, String> {
-        Self::build(top, None, CrossbarSim::Standin)
+        Self::build(top, None, CrossbarView::Standin)
     }
 
     fn build(
         top: &SvTop,
         xbar: Option<CrossbarModel>,
-        sim: CrossbarSim,
+        sim: CrossbarView,
     ) -> Result<VerilatedTop, String> {
         let lib = model_lib(top, sim)?;
         let api = Api::load(&lib)?;
@@ -233,7 +241,7 @@ impl VerilatedTop {
             .ports
             .iter()
             .enumerate()
-            .flat_map(|(i, p)| [(p.name.clone(), i), (p.rtl_name.clone(), i)])
+            .map(|(i, p)| (p.name.clone(), i))
             .collect();
         let words = top.ports.iter().map(Port::words).max().unwrap_or(1).max(2);
         Ok(VerilatedTop {
@@ -244,11 +252,11 @@ impl VerilatedTop {
             index,
             xbar,
             buf: vec![0; words],
-            tracing: false,
+            trace: None,
         })
     }
 
-    /// Port index by wrapper name (`trial_0`) or rust_hdl name (`trial$0`).
+    /// Port index by wrapper name (`trial_0`).
     pub fn port(&self, name: &str) -> Option<usize> {
         self.index.get(name).copied()
     }
@@ -284,31 +292,48 @@ impl VerilatedTop {
         unsafe { (self.api.eval)(self.handle) };
     }
 
-    /// Start a VCD trace (Verilator's own writer) into `path`.
-    pub fn trace_open(&mut self, path: &Path) -> Result<(), String> {
+    /// Trace cycles `from..to` into `path` (Verilator's own VCD writer; 1 ns cycles, as
+    /// rust_hdl's traces).
+    pub fn trace_open(&mut self, path: &Path, from: u64, to: u64) -> Result<(), String> {
         let c = CString::new(path.to_string_lossy().as_bytes())
             .map_err(|_| format!("bad VCD path {}", path.display()))?;
         // SAFETY: c outlives the call.
         if unsafe { (self.api.trace_open)(self.handle, c.as_ptr()) } == 1 {
-            self.tracing = true;
+            self.trace = Some(TraceWindow {
+                from,
+                to,
+                last_time: None,
+            });
             Ok(())
         } else {
             Err(format!("cannot write VCD {}", path.display()))
         }
     }
 
-    pub fn dump(&mut self, time: u64) {
-        if self.tracing {
+    /// Record the state just evaluated, in cycle `cycle` with the clock at `clock_high`
+    /// (reads between edges get the next free time step); the trace closes past its window.
+    pub fn dump_at(&mut self, cycle: u64, clock_high: bool) {
+        let Some(w) = self.trace.as_mut() else {
+            return;
+        };
+        if cycle >= w.to {
+            self.trace_close();
+        } else if cycle >= w.from {
+            let want = cycle * 1000 + if clock_high { 500 } else { 0 };
+            let t = match w.last_time {
+                Some(l) if l >= want => l + 1,
+                _ => want,
+            };
+            w.last_time = Some(t);
             // SAFETY: the model is alive.
-            unsafe { (self.api.trace_dump)(self.handle, time) };
+            unsafe { (self.api.trace_dump)(self.handle, t) };
         }
     }
 
     pub fn trace_close(&mut self) {
-        if self.tracing {
+        if self.trace.take().is_some() {
             // SAFETY: the model is alive.
             unsafe { (self.api.trace_close)(self.handle) };
-            self.tracing = false;
         }
     }
 
