@@ -2,6 +2,7 @@
 
 use anyhow::{bail, Context, Result};
 use panther_sim::config::{Config, Preset};
+use panther_testbenches::tops::{self, Top};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -196,17 +197,12 @@ pub fn op_stimulus(
     seed: u64,
     count: u32,
 ) -> Result<(panther_sim::opfile::OpFile, Config, String)> {
-    use proptest::strategy::{Strategy, ValueTree};
     let base = config.load_opt()?;
     match ops {
         Some(path) => load_op_file(path, base.as_ref()),
         None => {
             let cfg = base.unwrap_or_else(|| Preset::Small.config());
-            let mut runner = panther_testbenches::seeded_runner(seed);
-            let file = panther_testbenches::op_file(&cfg, count.max(1) as usize)
-                .new_tree(&mut runner)
-                .map_err(|e| anyhow::anyhow!("{e}"))?
-                .current();
+            let file = panther_testbenches::random_op_file(&cfg, count as usize, seed);
             Ok((file, cfg, format!("random ops (seed {seed})")))
         }
     }
@@ -232,4 +228,18 @@ pub fn bench_operands(cfg: &Config) -> (Vec<i64>, Vec<i64>, Vec<i64>) {
             .collect::<Vec<_>>()
     };
     (v(rows * cols), v(rows), v(cols))
+}
+
+/// The top `--top` names (the registry, `panther tops`).
+pub fn top_arg(name: &str) -> Result<&'static Top> {
+    tops::find(name)
+        .map_err(|e| anyhow::anyhow!("--top {name}: {e} (`panther tops` describes them)"))
+}
+
+/// The tops `--top` selects: one, or `all`.
+pub fn tops_arg(name: &str) -> Result<Vec<&'static Top>> {
+    if name == "all" {
+        return Ok(tops::TOPS.iter().collect());
+    }
+    Ok(vec![top_arg(name)?])
 }

@@ -20,9 +20,11 @@ enum Command {
     Config(cmd::config::ConfigCmd),
     /// Evaluate a JSON sequence of MCU operations on the golden model and print JSON.
     Golden(cmd::golden::GoldenArgs),
-    /// Run the rust_hdl RTL: the MCU on a JSON op file (results + cycles), or one block's
+    /// Run the rust_hdl RTL: the MCU on a JSON op file (results + cycles), or another top's
     /// randomized testbench; optional VCD waveform.
     Sim(cmd::sim::SimArgs),
+    /// List the exported tops (what every `--top` takes) and what their testbenches check.
+    Tops(cmd::tops::TopsArgs),
     /// Export a top (or all) as SystemVerilog: sources, file lists, SDC, manifest.
     Verilog(cmd::verilog::VerilogArgs),
     /// Lock-step golden vs rust_hdl vs Verilator on ops or random stimulus; JSON, VCD.
@@ -49,6 +51,7 @@ fn main() -> ExitCode {
         Command::Config(c) => cmd::config::run(c),
         Command::Golden(a) => cmd::golden::run(a),
         Command::Sim(a) => cmd::sim::run(a),
+        Command::Tops(a) => cmd::tops::run(a),
         Command::Verilog(a) => cmd::verilog::run(a),
         Command::Cosim(a) => cmd::cosim::run(a),
         Command::Report(r) => cmd::report::run(r),

@@ -367,10 +367,10 @@ fn sim_matches_golden_and_writes_a_vcd() {
         "initial weights take cycles too"
     );
     let text = std::fs::read_to_string(&vcd).unwrap();
-    assert!(text.contains("$scope module ctl $end") && text.contains(" done $end"));
+    assert!(text.contains("$scope module controller $end") && text.contains(" done $end"));
     let view = std::fs::read_to_string(vcd.with_extension("gtkw")).unwrap();
     assert!(
-        view.contains("uut.ctl.state[3:0]") && view.contains("opa.CtlState.filter"),
+        view.contains("mcu.controller.state[3:0]") && view.contains("opa.CtlState.filter"),
         "{view}"
     );
     let filter = std::fs::read_to_string(tmp("opa.CtlState.filter")).unwrap();
@@ -379,7 +379,10 @@ fn sim_matches_golden_and_writes_a_vcd() {
 
 #[test]
 fn sim_blocks_and_bad_input() {
-    for top in panther_testbenches::blocks::BLOCKS {
+    for top in panther_testbenches::tops::names()
+        .into_iter()
+        .filter(|t| *t != "mcu")
+    {
         let o = panther(&["sim", "--top", top, "--seed", "3", "--cases", "1"]);
         assert!(o.status.success(), "{top}: {}", stderr(&o));
         let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -389,11 +392,11 @@ fn sim_blocks_and_bad_input() {
     }
     fails_with(
         &panther(&["sim", "--top", "adder"]),
-        &["--top adder", "allowed: mcu, drivers"],
+        &["--top adder", "allowed: mcu, line_drivers", "panther tops"],
     );
     let bad = tmp("no-such-dir").join("x.vcd");
     fails_with(
-        &panther(&["sim", "--top", "sar", "--vcd", bad.to_str().unwrap()]),
+        &panther(&["sim", "--top", "sar_bank", "--vcd", bad.to_str().unwrap()]),
         &["cannot write", "x.vcd"],
     );
     assert!(!bad.exists());
@@ -426,7 +429,7 @@ fn verilog_exports_a_top_and_rejects_bad_input() {
     }
     fails_with(
         &panther_line(&format!("verilog --top alu --out {}", out.display())),
-        &["--top alu", "allowed: all, mcu,"],
+        &["--top alu", "allowed: mcu,"],
     );
     // An output folder under a regular file cannot be created: nothing is written.
     let file = tmp("not-a-folder");
@@ -618,7 +621,7 @@ fn cosim_verilator_only() {
     let text = std::fs::read_to_string(&vcd).unwrap();
     assert!(text.contains("$var") && text.contains("load_word"));
     fails_with(
-        &panther_line("cosim --top sar --random 1 --verilator-only"),
+        &panther_line("cosim --top sar_bank --random 1 --verilator-only"),
         &["--verilator-only runs the mcu only"],
     );
 }

@@ -1,18 +1,24 @@
-//! panther-hdl: the digital blocks of the PANTHER matrix compute unit in rust_hdl, around
-//! a behavioural crossbar block that wraps panther-sim's analog model.
+//! panther-hdl: the digital blocks of the PANTHER matrix compute unit in rust_hdl around a
+//! behavioural crossbar block that wraps panther-sim's analog model, and the flow that
+//! turns them into SystemVerilog and co-simulates that in Verilator.
+//!
+//! - [`rtl`]: the synthesizable blocks, each exported as Verilog.
+//! - [`crossbar`]: the behavioural analog block (exported as a DPI-C shell, a stand-in or a
+//!   black box).
+//! - [`host`]: simulation from Rust: the design simulator, the MCU's host, VCD waveforms.
+//! - [`export`]: the SystemVerilog deliverable: netlist packaging, crossbar shells,
+//!   constraints and the export folder.
+//! - [`eda`]: the external tools (Verilator lint, iverilog, yosys, OpenSTA) and their gates.
+//! - [`cosim`]: Verilator models of exported tops and lock-step co-simulation.
 
-pub mod bench;
-pub mod controller;
+pub mod cosim;
 pub mod crossbar;
-pub mod crs;
-pub mod drivers;
+pub mod design;
+pub mod eda;
 pub mod export;
-pub mod harness;
-pub mod mcu;
-pub mod opa_unit;
+pub mod host;
 pub mod params;
-pub mod pins;
-pub mod sar;
-pub mod shift_add;
+pub mod rtl;
 pub mod timing;
-pub mod wave;
+
+pub use design::Design;

@@ -1,5 +1,6 @@
-//! Shared stimulus for the level-comparing tests: small configs, random op sequences, the
-//! per-block testbenches ([`blocks`], [`mcu_level`]).
+//! Randomized testbenches of every exported top against the golden model, the registry of
+//! tops ([`tops::TOPS`]), and the stimulus the level-comparing tests share: small
+//! configs, random words and op sequences.
 
 /// Return an `Err` naming what differs when the RTL value is not the golden one.
 macro_rules! ensure_eq {
@@ -11,12 +12,8 @@ macro_rules! ensure_eq {
     }};
 }
 
-pub mod blocks;
-pub mod cosim;
-pub mod mcu_level;
-pub mod sv;
-pub mod tools;
-pub mod verilator;
+pub mod testbench;
+pub mod tops;
 
 use panther_sim::config::{Config, Preset, Variant};
 use panther_sim::opfile::{Op, OpFile};
@@ -34,6 +31,10 @@ pub fn small_config(n: usize, variant: Variant, shared_adcs: usize, ideal: bool)
     }
     cfg.validate("test config").expect("valid test config");
     cfg
+}
+
+pub fn variant() -> impl Strategy<Value = Variant> {
+    prop_oneof![Just(Variant::V1), Just(Variant::V2), Just(Variant::V3)]
 }
 
 /// A word of `bits` bits, biased towards small magnitudes and the extremes.
@@ -117,10 +118,15 @@ pub fn op_file(cfg: &Config, len: usize) -> impl Strategy<Value = OpFile> {
         })
 }
 
-/// Proptest config with `cases` cases whose failures persist in
-/// `testbenches/proptest-regressions/<name>.txt` (kept in git; replayed first).
-pub fn persisted(name: &'static str, cases: u32) -> ProptestConfig {
-    let path: &'static str = Box::leak(format!("proptest-regressions/{name}.txt").into_boxed_str());
+/// Proptest config with `cases` cases whose failures persist in one file per test target,
+/// `<crate>/proptest-regressions/<stem of source>.txt` (kept in git; replayed first), the
+/// layout proptest itself gives unit tests under `src/`. Call as `persisted(file!(), n)`.
+pub fn persisted(source: &'static str, cases: u32) -> ProptestConfig {
+    let stem = std::path::Path::new(source)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .expect("a source file name");
+    let path: &'static str = Box::leak(format!("proptest-regressions/{stem}.txt").into_boxed_str());
     ProptestConfig {
         cases,
         max_shrink_iters: 50,
@@ -129,6 +135,16 @@ pub fn persisted(name: &'static str, cases: u32) -> ProptestConfig {
         )),
         ..ProptestConfig::default()
     }
+}
+
+/// `len` random ops after random weights on `cfg`'s array, from `seed` (the command
+/// line's random stimulus).
+pub fn random_op_file(cfg: &Config, len: usize, seed: u64) -> OpFile {
+    use proptest::strategy::ValueTree;
+    op_file(cfg, len.max(1))
+        .new_tree(&mut seeded_runner(seed))
+        .expect("op file strategies always generate")
+        .current()
 }
 
 /// A proptest runner whose random stream is fixed by `seed` (stimulus from the command line).

@@ -3,27 +3,24 @@
 //! state, while the testbenches compare rust_hdl with the golden model. Verilator must be
 //! installed (`make setup`); these tests fail, never skip, without it.
 
-use panther_hdl::harness::RtlMcu;
+use panther_hdl::cosim::lockstep::LockStep;
+use panther_hdl::cosim::mcu::verilated_mcu;
+use panther_hdl::cosim::session::with_verilator;
+use panther_hdl::export::SvTop;
+use panther_hdl::host::mcu_host::McuHost;
 use panther_sim::config::{Config, Variant};
 use panther_sim::opfile::{run_ops, Op, OpFile};
-use panther_testbenches::blocks::{run_block, BLOCKS};
-use panther_testbenches::cosim::with_verilator;
-use panther_testbenches::mcu_level::{compare_on, compare_with};
-use panther_testbenches::verilator::lockstep::{sv_top_of, LockStep};
-use panther_testbenches::verilator::mcu::verilated_mcu;
+use panther_testbenches::tops::mcu::{compare_on, compare_with};
+use panther_testbenches::tops::TOPS;
 use panther_testbenches::*;
 use proptest::prelude::*;
 
 fn lockstep_same(cfg: &Config, file: &OpFile) -> Result<(), TestCaseError> {
-    let (r, sum) = with_verilator("mcu", None, || compare_on(cfg, file, None, true));
+    let (r, sum) = with_verilator(None, || compare_on(cfg, file, None, true));
     r.map_err(TestCaseError::fail)?;
     sum.check().map_err(TestCaseError::fail)?;
     prop_assert!(sum.compared_states > 100, "{sum:?}");
     Ok(())
-}
-
-fn variant() -> impl Strategy<Value = Variant> {
-    prop_oneof![Just(Variant::V1), Just(Variant::V2), Just(Variant::V3)]
 }
 
 /// A 4 x 4 MCU with 2 converters per slice (any variant, ideal or a seeded non-ideal
@@ -37,7 +34,7 @@ fn random_mcu(len: usize) -> impl Strategy<Value = (Config, OpFile)> {
 }
 
 proptest! {
-    #![proptest_config(persisted("cosim_mcu", 6))]
+    #![proptest_config(persisted(file!(), 6))]
 
     /// 4 x 4 MCU, 2 converters per slice, every variant; ideal or seeded non-ideal device.
     #[test]
@@ -58,15 +55,20 @@ fn mcu_every_op_kind() {
     }
 }
 
-/// Every block's randomized testbench, each case in lock-step.
+/// Every top's randomized testbench, two cases of one design point each, every case in
+/// lock-step (one Verilator model per top).
 #[test]
-fn every_block() {
-    for top in BLOCKS {
-        let (run, sum) = with_verilator(top, None, || run_block(top, 7, 2, None));
-        let run = run.unwrap_or_else(|e| panic!("{top}: {e}"));
-        assert!(run.mismatches.is_empty(), "{top}: {:?}", run.mismatches);
-        sum.check().unwrap_or_else(|e| panic!("{top}: {e}"));
-        assert_eq!(sum.designs, 2, "{top}: one lock-step per case");
+fn every_top_testbench() {
+    for top in TOPS {
+        let (run, sum) = with_verilator(None, || (top.testbench)(7, 2, None));
+        assert!(
+            run.mismatches.is_empty(),
+            "{}: {:?}",
+            top.name,
+            run.mismatches
+        );
+        sum.check().unwrap_or_else(|e| panic!("{}: {e}", top.name));
+        assert_eq!(sum.designs, 2, "{}: one lock-step per case", top.name);
     }
 }
 
@@ -77,12 +79,12 @@ fn a_difference_is_reported() {
     let cfg = small_config(4, Variant::V1, 2, false);
     let mut other = cfg.clone();
     other.seed = cfg.seed + 1;
-    let mut rtl = RtlMcu::new(&cfg, "test").unwrap();
-    let top = sv_top_of("mcu", &rtl.bench.uut).unwrap();
+    let mut rtl = McuHost::new(&cfg, "test").unwrap();
+    let top = SvTop::of_connected(&rtl.sim.uut).unwrap();
     let wrong = panther_hdl::crossbar::model::CrossbarModel::new(&other, 0);
     let ls = LockStep::new(&top, Some(wrong)).unwrap();
     let report = ls.report();
-    rtl.bench.set_shadow(Box::new(ls));
+    rtl.sim.set_shadow(Box::new(ls));
     let file = OpFile {
         weights: Some(vec![vec![1000, -2000, 3000, -4000]; 4]),
         ops: vec![Op::Mvm {
@@ -103,11 +105,11 @@ fn a_difference_is_reported() {
 /// (ideal device) and the golden model through `file`. The stand-in's cells start at
 /// level 0, so the file must write the weights first.
 fn standin_same(cfg: &Config, file: &OpFile) -> Result<(), TestCaseError> {
-    let mut rtl = RtlMcu::new(cfg, "test").unwrap();
-    let top = sv_top_of("mcu", &rtl.bench.uut).map_err(TestCaseError::fail)?;
+    let mut rtl = McuHost::new(cfg, "test").unwrap();
+    let top = SvTop::of_connected(&rtl.sim.uut).map_err(TestCaseError::fail)?;
     let ls = LockStep::with_standin(&top).map_err(TestCaseError::fail)?;
     let report = ls.report();
-    rtl.bench.set_shadow(Box::new(ls));
+    rtl.sim.set_shadow(Box::new(ls));
     let mut golden = panther_sim::Mcu::new(cfg, 0);
     let g = run_ops(&mut golden, file, cfg, "test", |_, _| {}).unwrap();
     let r = run_ops(&mut rtl, file, cfg, "test", |_, _| {}).unwrap();
@@ -130,7 +132,7 @@ fn standin_crossbar_every_op_kind() {
 }
 
 proptest! {
-    #![proptest_config(persisted("cosim_standin", 4))]
+    #![proptest_config(persisted(file!(), 4))]
 
     /// Random sequences on the stand-in (ideal device; weights always written first).
     #[test]
@@ -152,7 +154,7 @@ fn verilator_same(cfg: &Config, file: &OpFile) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(persisted("cosim_verilator_host", 6))]
+    #![proptest_config(persisted(file!(), 6))]
 
     /// The host harness on the Verilator model alone (no rust_hdl): results equal golden,
     /// every command's cycles equal the timing model; V1-V3, ideal or seeded non-ideal.
@@ -167,11 +169,7 @@ proptest! {
 /// 16 x 16 (the `small` preset's arrays), V3, every device effect on, alone in Verilator.
 #[test]
 fn verilator_host_16x16_nonideal() {
-    use proptest::strategy::ValueTree;
     let cfg = small_config(16, Variant::V3, 2, false);
-    let file = op_file(&cfg, 6)
-        .new_tree(&mut seeded_runner(11))
-        .unwrap()
-        .current();
+    let file = random_op_file(&cfg, 6, 11);
     verilator_same(&cfg, &file).unwrap();
 }

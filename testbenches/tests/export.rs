@@ -3,11 +3,13 @@
 //! -check; proc; check -assert` without latches and the crossbar a black box, and a yosys
 //! synthesis with a cell count. The tools must be installed (`make setup`).
 
-use panther_hdl::export::{tops, SvTop};
+use panther_hdl::eda::gates::{iverilog, lint, synth, timing, yosys_check};
+use panther_hdl::export::package::write_package;
+use panther_hdl::export::SvTop;
 use panther_hdl::params::RtlParams;
 use panther_sim::config::{Config, Variant};
 use panther_testbenches::small_config;
-use panther_testbenches::sv::{iverilog, lint, synth, write_package, yosys_check};
+use panther_testbenches::tops::{find, TOPS};
 use std::path::PathBuf;
 
 fn out_dir(name: &str) -> PathBuf {
@@ -18,14 +20,14 @@ fn out_dir(name: &str) -> PathBuf {
 
 fn export(name: &str, cfg: &Config, tag: &str) -> (SvTop, PathBuf) {
     let p = RtlParams::from_config(cfg, "test").unwrap();
-    let top = tops::export(name, cfg, &p).unwrap();
+    let top = (find(name).unwrap().export)(cfg, &p).unwrap();
     let dir = out_dir(&format!("{name}-{tag}"));
     write_package(&top, cfg, "test", &dir).unwrap();
     (top, dir)
 }
 
 fn gates(cfg: &Config, tag: &str) {
-    for name in tops::names() {
+    for name in TOPS.iter().map(|t| t.name) {
         let (top, dir) = export(name, cfg, tag);
         for (gate, r) in [
             ("verilator lint", lint(&dir, &top)),
@@ -158,15 +160,6 @@ fn the_gates_reject_bad_text() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// Every block testbench (`panther sim/cosim --top`) is an export top, and every export top
-/// but the MCU has a block testbench.
-#[test]
-fn export_tops_and_block_testbenches_agree() {
-    let mut tops = tops::names();
-    tops.retain(|t| *t != "mcu");
-    assert_eq!(tops, panther_testbenches::blocks::BLOCKS.to_vec());
-}
-
 /// The SDC reads cleanly in OpenSTA on the top mapped to the toy library, and its clock
 /// period is the config's: the controller meets 1 ns and misses 0.3 ns. The crossbar's
 /// rule (no timing through the black box) reads too; an SDC command OpenSTA does not know
@@ -175,11 +168,11 @@ fn export_tops_and_block_testbenches_agree() {
 fn sdc_reads_cleanly_in_opensta() {
     let mut cfg = small_config(4, Variant::V1, 2, true);
     let (top, dir) = export("controller", &cfg, "sta");
-    let r = panther_testbenches::sv::timing(&dir, &top, 1.0).unwrap();
+    let r = timing(&dir, &top, 1.0).unwrap();
     assert!(r.worst_slack_ns > 0.0 && r.critical_path_cells > 3, "{r:?}");
     cfg.timing.clock_ns = 0.3;
     let (top, dir) = export("controller", &cfg, "sta-fast");
-    let fast = panther_testbenches::sv::timing(&dir, &top, 0.3).unwrap();
+    let fast = timing(&dir, &top, 0.3).unwrap();
     assert!(fast.worst_slack_ns < 0.0 && fast.tns_ns < 0.0, "{fast:?}");
     let sdc = dir.join("controller.sdc");
     let text = std::fs::read_to_string(&sdc).unwrap();
@@ -188,7 +181,7 @@ fn sdc_reads_cleanly_in_opensta() {
         text + "remove_from_collection [all_inputs] [get_ports clock]\n",
     )
     .unwrap();
-    let e = panther_testbenches::sv::timing(&dir, &top, 0.3).unwrap_err();
+    let e = timing(&dir, &top, 0.3).unwrap_err();
     assert!(e.contains("remove_from_collection"), "{e}");
     let (top, dir) = export(
         "crossbar",
@@ -198,5 +191,5 @@ fn sdc_reads_cleanly_in_opensta() {
     assert!(std::fs::read_to_string(dir.join("crossbar.sdc"))
         .unwrap()
         .contains("set_disable_timing"));
-    panther_testbenches::sv::timing(&dir, &top, 1.0).unwrap();
+    timing(&dir, &top, 1.0).unwrap();
 }

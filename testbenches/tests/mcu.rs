@@ -6,7 +6,7 @@
 
 use panther_sim::config::{Config, Variant};
 use panther_sim::opfile::{Op, OpFile, OpResult};
-use panther_testbenches::mcu_level::compare_on;
+use panther_testbenches::tops::mcu::compare_on;
 use panther_testbenches::*;
 use proptest::prelude::*;
 
@@ -62,12 +62,8 @@ fn clipping_opa_and_saturating_crs() {
     );
 }
 
-fn variant() -> impl Strategy<Value = Variant> {
-    prop_oneof![Just(Variant::V1), Just(Variant::V2), Just(Variant::V3)]
-}
-
 proptest! {
-    #![proptest_config(persisted("mcu", 16))]
+    #![proptest_config(persisted(file!(), 16))]
 
     /// 8 x 8 arrays, 4 converters per slice, ideal device.
     #[test]
@@ -94,7 +90,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(persisted("mcu_16x16", 4))]
+    #![proptest_config(persisted(file!(), 4))]
 
     /// 16 x 16 arrays (the `small` preset's size), 2 converters per slice.
     #[test]

@@ -1,17 +1,20 @@
 //! Every block passes rust_hdl's `check_all` (open, undriven, loops, writes to inputs) and
 //! a yosys validation of its generated Verilog (hierarchy, undriven nets, no latches).
 
-use panther_hdl::controller::Controller;
-use panther_hdl::crs::{CrsLane, CrsSequencer};
-use panther_hdl::drivers::LineDrivers;
-use panther_hdl::mcu::Mcu;
-use panther_hdl::opa_unit::{OpaColumn, OpaUnit};
+use panther_hdl::eda::gates::yosys_check_netlist as yosys_check;
 use panther_hdl::params::RtlParams;
-use panther_hdl::sar::{SarBank, SarLane};
-use panther_hdl::shift_add::{OffsetCorrection, ShiftAdd, ShiftAddLane};
+use panther_hdl::rtl::controller::Controller;
+use panther_hdl::rtl::crs_lane::CrsLane;
+use panther_hdl::rtl::crs_sequencer::CrsSequencer;
+use panther_hdl::rtl::line_drivers::LineDrivers;
+use panther_hdl::rtl::mcu::Mcu;
+use panther_hdl::rtl::offset_correction::OffsetCorrection;
+use panther_hdl::rtl::opa_column::OpaColumn;
+use panther_hdl::rtl::opa_unit::OpaUnit;
+use panther_hdl::rtl::sar_bank::{SarBank, SarLane};
+use panther_hdl::rtl::shift_add::{ShiftAdd, ShiftAddLane};
 use panther_sim::config::Variant;
 use panther_testbenches::small_config;
-use panther_testbenches::sv::yosys_check_netlist as yosys_check;
 use rust_hdl::prelude::*;
 
 fn gate<B: Block>(name: &str, mut b: B) {

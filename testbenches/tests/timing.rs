@@ -1,7 +1,7 @@
 //! Every command's measured cycles equal the RTL timing model (`panther_hdl::timing`), a
 //! closed formula of the config, across variants, sizes and converter sharing.
 
-use panther_hdl::harness::RtlMcu;
+use panther_hdl::host::mcu_host::McuHost;
 use panther_hdl::timing;
 use panther_sim::config::Variant;
 use panther_sim::opfile::McuBackend;
@@ -18,7 +18,7 @@ fn command_cycles_follow_the_timing_model() {
         for skip in [true, false] {
             let mut cfg = small_config(n, v, shared, true);
             cfg.opa.skip_empty_phases = skip;
-            let mut rtl = RtlMcu::new(&cfg, "test").unwrap();
+            let mut rtl = McuHost::new(&cfg, "test").unwrap();
             let p = rtl.params.clone();
             let what = format!("{n}x{n} A={shared} {v:?} skip={skip}");
             rtl.write_weights(&vec![3; n * n]).unwrap();

@@ -3,7 +3,7 @@
 //! one done pulse per command, and the converted codes on the bus equal the golden
 //! model's conversion count.
 
-use panther_hdl::harness::RtlMcu;
+use panther_hdl::host::mcu_host::McuHost;
 use panther_sim::config::Variant;
 use panther_sim::opfile::{run_ops, Op, OpFile};
 use panther_sim::Mcu;
@@ -97,7 +97,7 @@ fn vcd_shows_one_done_per_command_and_every_conversion() {
         ],
     };
     let buf = Shared::default();
-    let mut rtl = RtlMcu::new(&cfg, "test").unwrap();
+    let mut rtl = McuHost::new(&cfg, "test").unwrap();
     rtl.trace(Box::new(buf.clone()), 0, u64::MAX).unwrap();
     let mut golden = Mcu::new(&cfg, 0);
     let rtl_results = run_ops(&mut rtl, &file, &cfg, "test", |_, _| {}).unwrap();
@@ -110,14 +110,14 @@ fn vcd_shows_one_done_per_command_and_every_conversion() {
     let s = sampled(
         &bytes,
         &[
-            &["uut", "done"],
-            &["uut", "busy"],
-            &["uut", "ctl", "state"],
-            &["uut", "adc", "code_valid"],
-            &["uut", "adc", "adc_code"],
-            &["uut", "opa", "step"],
-            &["uut", "opa", "slice_idx"],
-            &["uut", "opa", "phase_idx"],
+            &["mcu", "done"],
+            &["mcu", "busy"],
+            &["mcu", "controller", "state"],
+            &["mcu", "sar_bank", "code_valid"],
+            &["mcu", "sar_bank", "adc_code"],
+            &["mcu", "opa_unit", "step"],
+            &["mcu", "opa_unit", "slice_idx"],
+            &["mcu", "opa_unit", "phase_idx"],
         ],
     );
     let done_pulses = s[0].iter().filter(|v| v.as_str() == "1").count();

@@ -7,14 +7,15 @@
 
 use crate::common::{emit, print_stdout, table, ConfigArg};
 use anyhow::{bail, Result};
+use panther_hdl::cosim::lockstep::{probe_ports, replay, LockStep};
+use panther_hdl::cosim::mcu::verilated_mcu;
+use panther_hdl::cosim::VerilatedTop;
 use panther_hdl::export::ports::Dir;
-use panther_hdl::harness::RtlMcu;
-use panther_hdl::pins::McuPins;
+use panther_hdl::export::SvTop;
+use panther_hdl::host::mcu_host::McuHost;
+use panther_hdl::host::mcu_pins::McuPins;
 use panther_sim::config::{Config, Preset};
 use panther_sim::opfile::McuBackend;
-use panther_testbenches::verilator::lockstep::{probe_ports, replay, sv_top_of, LockStep};
-use panther_testbenches::verilator::mcu::verilated_mcu;
-use panther_testbenches::verilator::VerilatedTop;
 use serde::Serialize;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -60,7 +61,7 @@ struct Report {
 
 /// Weights written serially, then MVM, MTVM, OPA and CRS on random operands; the
 /// results and seconds.
-fn workload<P: McuPins>(cfg: &Config, rtl: &mut RtlMcu<P>) -> Result<(String, f64)> {
+fn workload<P: McuPins>(cfg: &Config, rtl: &mut McuHost<P>) -> Result<(String, f64)> {
     let (w, x, d) = crate::common::bench_operands(cfg);
     let t = Instant::now();
     rtl.write_weights(&w)?;
@@ -77,7 +78,7 @@ pub fn run(a: &BenchCosimArgs) -> Result<()> {
         .load_opt()?
         .unwrap_or_else(|| Preset::Small.config());
     // rust_hdl alone.
-    let mut alone = RtlMcu::new(&cfg, "bench")?;
+    let mut alone = McuHost::new(&cfg, "bench")?;
     let (want_results, rtl_seconds) = workload(&cfg, &mut alone)?;
     let rtl_cycles = alone.cycles();
     // The host on Verilator alone.
@@ -87,20 +88,20 @@ pub fn run(a: &BenchCosimArgs) -> Result<()> {
         bail!("Verilator under the host differs from rust_hdl");
     }
     // Lock-step, recording every evaluation's inputs.
-    let mut rtl = RtlMcu::new(&cfg, "bench")?;
-    let top = sv_top_of("mcu", &rtl.bench.uut).map_err(anyhow::Error::msg)?;
+    let mut rtl = McuHost::new(&cfg, "bench")?;
+    let top = SvTop::of_connected(&rtl.sim.uut).map_err(anyhow::Error::msg)?;
     let xbar0 = rtl.crossbar().clone();
     let mut ls = LockStep::new(&top, Some(xbar0.clone())).map_err(anyhow::Error::msg)?;
     let build_seconds = ls.build_seconds();
     let report = ls.report();
     let steps = ls.record();
-    rtl.bench.set_shadow(Box::new(ls));
+    rtl.sim.set_shadow(Box::new(ls));
     workload(&cfg, &mut rtl)?;
     let rep = report.borrow().clone();
     if let Some(m) = &rep.first {
         bail!("lock-step differs: {m}");
     }
-    let want = probe_ports(&rtl.bench.uut, &top.ports);
+    let want = probe_ports(&rtl.sim.uut, &top.ports);
     let steps = steps.borrow();
     let cycles = rtl.cycles();
     // Verilator alone on the same inputs.

@@ -4,7 +4,7 @@
 
 use crate::common::{emit, print_stdout, table, ConfigArg};
 use anyhow::Result;
-use panther_hdl::harness::RtlMcu;
+use panther_hdl::host::mcu_host::McuHost;
 use panther_sim::config::Preset;
 use panther_sim::cost::latency;
 use panther_sim::opfile::McuBackend;
@@ -53,7 +53,7 @@ pub fn run(a: &BenchRtlArgs) -> Result<()> {
         .unwrap_or_else(|| Preset::Small.config());
     let (rows, cols) = (cfg.array.rows, cfg.array.cols);
     let (w, x, d) = crate::common::bench_operands(&cfg);
-    let mut rtl = RtlMcu::new(&cfg, "bench")?;
+    let mut rtl = McuHost::new(&cfg, "bench")?;
     let mut golden = Mcu::new(&cfg, 0);
     rtl.write_weights(&w)?;
     golden.write_weights(&w)?;
@@ -62,7 +62,7 @@ pub fn run(a: &BenchRtlArgs) -> Result<()> {
     let mut results = Vec::new();
     let (mut all_cycles, mut all_secs) = (0u64, 0f64);
     let mut measure = |op: &'static str,
-                       rtl_f: &mut dyn FnMut(&mut RtlMcu) -> u32,
+                       rtl_f: &mut dyn FnMut(&mut McuHost) -> u32,
                        gold_f: &mut dyn FnMut(&mut Mcu),
                        model_ns: &dyn Fn(u32) -> f64| {
         let c0 = rtl.cycles();

@@ -4,20 +4,22 @@
 //! through DPI-C); the testbench compares rust_hdl with the golden model. JSON out; the
 //! VCD comes from Verilator.
 
-use crate::common::{emit, op_stimulus, to_json, AtomicFile, ConfigArg};
+use crate::common::{emit, op_stimulus, to_json, tops_arg, AtomicFile, ConfigArg};
 use anyhow::{bail, Result};
-use panther_testbenches::blocks::{run_block, BLOCKS};
-use panther_testbenches::cosim::{with_verilator, CosimSummary, VcdRequest};
-use panther_testbenches::mcu_level::{compare_on, compare_with};
-use panther_testbenches::verilator::mcu::verilated_mcu;
+use panther_hdl::cosim::lockstep::Mismatch;
+use panther_hdl::cosim::mcu::verilated_mcu;
+use panther_hdl::cosim::session::{with_verilator, CosimSummary, VcdRequest};
+use panther_hdl::rtl::mcu::Mcu;
+use panther_hdl::Design;
+use panther_testbenches::tops::mcu::{compare_on, compare_with};
+use panther_testbenches::tops::Top;
 use serde::Serialize;
 use std::path::PathBuf;
 use std::time::Instant;
 
 #[derive(clap::Args)]
 pub struct CosimArgs {
-    /// mcu, or a block: drivers, sar, shift_add, offset_correction, opa_column, opa_unit,
-    /// crs_lane, crs, controller, crossbar.
+    /// mcu, another top (`panther tops` lists them), or `all` (random stimulus only).
     #[arg(long, default_value = "mcu")]
     pub top: String,
     /// Config of the MCU (default `small`, or the op file's own).
@@ -71,7 +73,7 @@ struct CosimOut {
     compared_values: u64,
     /// Settled states in which Verilator differed from rust_hdl, and the first of them.
     mismatches: u64,
-    first_mismatch: Option<panther_testbenches::verilator::lockstep::Mismatch>,
+    first_mismatch: Option<Mismatch>,
     /// rust_hdl against the golden model: None when equal, else the first difference.
     golden_mismatch: Option<String>,
     cycles_per_second: Speeds,
@@ -91,22 +93,44 @@ struct Seconds {
 }
 
 pub fn run(a: &CosimArgs) -> Result<()> {
-    let is_block = BLOCKS.contains(&a.top.as_str());
-    if a.top != "mcu" && !is_block {
-        bail!(
-            "--top {}: unknown; allowed: mcu, {}",
-            a.top,
-            BLOCKS.join(", ")
-        );
-    }
-    if is_block && a.verilator_only {
-        bail!("--verilator-only runs the mcu only; a block runs in lock-step");
-    }
-    if is_block && a.ops.is_some() {
-        bail!("--ops runs the mcu only; a block takes --random N (cases)");
-    }
+    let tops = tops_arg(&a.top)?;
     if a.from >= a.to {
         bail!("--from {} must be below --to {}", a.from, a.to);
+    }
+    if tops.len() > 1 && (a.vcd.is_some() || a.ops.is_some() || a.verilator_only) {
+        bail!("--top all runs random stimulus in lock-step; --vcd, --ops and --verilator-only take one top");
+    }
+    let mut outs = Vec::new();
+    for top in tops {
+        outs.push(run_top(a, top)?);
+    }
+    let json = match outs.as_slice() {
+        [one] => to_json(one, a.pretty)?,
+        all => to_json(&all, a.pretty)?,
+    };
+    emit(a.out.as_ref(), &json)?;
+    for out in &outs {
+        if let Some(m) = &out.first_mismatch {
+            bail!(
+                "{}: Verilator differs from rust_hdl in {} states; first: {m}",
+                out.top,
+                out.mismatches
+            );
+        }
+        if let Some(e) = &out.golden_mismatch {
+            bail!("{}: rust_hdl differs from the golden model: {e}", out.top);
+        }
+    }
+    Ok(())
+}
+
+fn run_top(a: &CosimArgs, top: &Top) -> Result<CosimOut> {
+    let is_mcu = top.name == Mcu::NAME;
+    if !is_mcu && a.verilator_only {
+        bail!("--verilator-only runs the mcu only; another top runs in lock-step");
+    }
+    if !is_mcu && a.ops.is_some() {
+        bail!("--ops runs the mcu only; another top takes --random N (cases)");
     }
     // Verilator writes the VCD by name into the temporary file; it appears when complete.
     let vcd = a.vcd.as_deref().map(AtomicFile::create).transpose()?;
@@ -115,26 +139,16 @@ pub fn run(a: &CosimArgs) -> Result<()> {
         from: a.from,
         to: a.to,
     });
-    let mut out = if is_block {
-        run_block_cosim(a, request)?
-    } else {
+    let mut out = if is_mcu {
         run_mcu_cosim(a, request)?
+    } else {
+        run_testbench_cosim(a, top, request)?
     };
     if let Some((f, _)) = vcd {
         f.commit()?;
         out.vcd = a.vcd.clone();
     }
-    emit(a.out.as_ref(), &to_json(&out, a.pretty)?)?;
-    if let Some(m) = &out.first_mismatch {
-        bail!(
-            "Verilator differs from rust_hdl in {} states; first: {m}",
-            out.mismatches
-        );
-    }
-    if let Some(e) = &out.golden_mismatch {
-        bail!("rust_hdl differs from the golden model: {e}");
-    }
-    Ok(())
+    Ok(out)
 }
 
 impl CosimOut {
@@ -198,13 +212,13 @@ fn run_mcu_cosim(a: &CosimArgs, vcd: Option<VcdRequest>) -> Result<CosimOut> {
             ..Default::default()
         };
         if let Some(v) = &vcd {
-            rtl.bench
+            rtl.sim
                 .trace(&v.path, v.from, v.to)
                 .map_err(anyhow::Error::msg)?;
         }
         (compare_with(&cfg, &file, rtl, false), setup)
     } else {
-        with_verilator("mcu", vcd, || compare_on(&cfg, &file, None, false))
+        with_verilator(vcd, || compare_on(&cfg, &file, None, false))
     };
     if let Some(e) = &sum.error {
         bail!("{e}");
@@ -220,7 +234,7 @@ fn run_mcu_cosim(a: &CosimArgs, vcd: Option<VcdRequest>) -> Result<CosimOut> {
         Err(e) => (0, sum.cycles, None, 0.0, Some(e)),
     };
     Ok(CosimOut::new(
-        "mcu",
+        Mcu::NAME,
         Some(cfg.name.clone()),
         origin,
         commands,
@@ -232,26 +246,28 @@ fn run_mcu_cosim(a: &CosimArgs, vcd: Option<VcdRequest>) -> Result<CosimOut> {
     ))
 }
 
-fn run_block_cosim(a: &CosimArgs, vcd: Option<VcdRequest>) -> Result<CosimOut> {
+fn run_testbench_cosim(a: &CosimArgs, top: &Top, vcd: Option<VcdRequest>) -> Result<CosimOut> {
     if a.config.config.is_some() {
-        bail!("--config applies to the mcu; block testbenches choose their own sizes");
+        bail!(
+            "--config applies to the mcu; the testbench of `{}` chooses its own design points",
+            top.name
+        );
     }
     let cases = a.random.unwrap_or(4);
     let t = Instant::now();
-    let (r, sum) = with_verilator(&a.top, vcd, || run_block(&a.top, a.seed, cases, None));
+    let (run, sum) = with_verilator(vcd, || (top.testbench)(a.seed, cases, None));
     let total = t.elapsed().as_secs_f64() - sum.setup_seconds;
     if let Some(e) = &sum.error {
         bail!("{e}");
     }
-    let run = r.map_err(anyhow::Error::msg)?;
     let golden_mismatch = run
         .mismatches
         .first()
         .map(|m| format!("case {}: {}", m.case, m.message));
     Ok(CosimOut::new(
-        &a.top,
+        top.name,
         None,
-        format!("{cases} random cases (seed {})", a.seed),
+        format!("{cases} random cases of {} (seed {})", run.design, a.seed),
         cases as u64,
         run.cycles,
         None,

@@ -12,6 +12,7 @@ pub mod golden;
 pub mod report;
 pub mod run;
 pub mod sim;
+pub mod tops;
 pub mod verilog;
 
 #[derive(clap::Subcommand)]

@@ -2,12 +2,12 @@
 //! crossbar a black box) and its cell counts. `panther report timing`: the top mapped to
 //! the toy cell library and checked by OpenSTA under its SDC.
 
-use super::verilog::{export_to, selected};
-use crate::common::{emit, print_stdout, table, ConfigArg};
+use super::verilog::export_to;
+use crate::common::{emit, print_stdout, table, tops_arg, ConfigArg};
 use anyhow::Result;
+use panther_hdl::eda::gates::{self, SynthReport, TimingReport};
 use panther_hdl::export::SvTop;
 use panther_sim::config::Config;
-use panther_testbenches::sv;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -80,11 +80,11 @@ fn report<R: Serialize>(
     let origin = a.config.config.clone().unwrap_or_else(|| "panther".into());
     let mut reports = Vec::new();
     let mut rows = Vec::new();
-    for name in selected(&a.top)? {
-        let dir = a.out.join(name);
-        let top = export_to(name, &cfg, &origin, &dir)?;
+    for t in tops_arg(&a.top)? {
+        let dir = a.out.join(t.name);
+        let top = export_to(t, &cfg, &origin, &dir)?;
         let (rep, mut cells) = row(&dir, &top, &cfg)?;
-        cells.insert(0, name.to_string());
+        cells.insert(0, t.name.to_string());
         rows.push(cells);
         reports.push(rep);
     }
@@ -96,8 +96,8 @@ fn report<R: Serialize>(
     Ok(())
 }
 
-fn timing_row(dir: &Path, top: &SvTop, cfg: &Config) -> Result<(sv::TimingReport, Vec<String>)> {
-    let rep = sv::timing(dir, top, cfg.timing.clock_ns).map_err(anyhow::Error::msg)?;
+fn timing_row(dir: &Path, top: &SvTop, cfg: &Config) -> Result<(TimingReport, Vec<String>)> {
+    let rep = gates::timing(dir, top, cfg.timing.clock_ns).map_err(anyhow::Error::msg)?;
     let cells = vec![
         format!("{:.3}", rep.worst_slack_ns),
         format!("{:.3}", rep.tns_ns),
@@ -107,8 +107,8 @@ fn timing_row(dir: &Path, top: &SvTop, cfg: &Config) -> Result<(sv::TimingReport
     Ok((rep, cells))
 }
 
-fn synth_row(dir: &Path, top: &SvTop, _: &Config) -> Result<(sv::SynthReport, Vec<String>)> {
-    let rep = sv::synth(dir, top).map_err(anyhow::Error::msg)?;
+fn synth_row(dir: &Path, top: &SvTop, _: &Config) -> Result<(SynthReport, Vec<String>)> {
+    let rep = gates::synth(dir, top).map_err(anyhow::Error::msg)?;
     let flops: u64 = (rep.by_type.iter())
         .filter(|(k, _)| k.contains("DFF"))
         .map(|(_, n)| n)

@@ -1,14 +1,16 @@
 //! `panther sim`: run the rust_hdl RTL. `--top mcu` runs a JSON op file (the one `panther
 //! golden` takes; a random sequence from `--seed` without `--ops`) and prints the same
-//! results plus cycle counts; `--top <block>` runs that block's randomized testbench
-//! against its golden counterpart. `--vcd` writes a waveform.
+//! results plus cycle counts; any other top runs its randomized testbench against the
+//! golden model. `--vcd` writes a waveform.
 
 use crate::common::{emit, op_stimulus, to_json, AtomicFile, ConfigArg};
 use anyhow::{bail, Result};
-use panther_hdl::harness::RtlMcu;
+use panther_hdl::host::mcu_host::McuHost;
+use panther_hdl::rtl::mcu::Mcu;
+use panther_hdl::Design;
 use panther_sim::config::Variant;
 use panther_sim::opfile::{run_ops, OpResult};
-use panther_testbenches::blocks::{run_block, BLOCKS};
+use panther_testbenches::testbench::TestbenchRun;
 use serde::Serialize;
 use std::io::BufWriter;
 use std::path::PathBuf;
@@ -16,8 +18,8 @@ use std::time::Instant;
 
 #[derive(clap::Args)]
 pub struct SimArgs {
-    /// What to simulate: mcu, or one block's testbench (drivers, sar, shift_add,
-    /// offset_correction, opa_column, opa_unit, crs_lane, crs, controller, crossbar).
+    /// What to simulate: mcu, or another top's randomized testbench (`panther tops` lists
+    /// them).
     #[arg(long, default_value = "mcu")]
     pub top: String,
     /// Config (mcu; default `small`, or the op file's own).
@@ -64,16 +66,16 @@ struct McuSimOutput {
 }
 
 pub fn run(a: &SimArgs) -> Result<()> {
-    if a.top != "mcu" && !BLOCKS.contains(&a.top.as_str()) {
-        bail!(
-            "--top {}: unknown; allowed: mcu, {}",
-            a.top,
-            BLOCKS.join(", ")
-        );
-    }
+    let top = crate::common::top_arg(&a.top)?;
     let vcd = a.vcd.as_deref().map(AtomicFile::create).transpose()?;
-    if a.top == "mcu" {
+    if top.name == Mcu::NAME {
         return run_mcu(a, vcd);
+    }
+    if a.config.config.is_some() {
+        bail!(
+            "--config applies to the mcu; the testbench of `{}` chooses its own design points",
+            top.name
+        );
     }
     let (guard, writer) = match vcd {
         Some((g, f)) => (
@@ -83,12 +85,12 @@ pub fn run(a: &SimArgs) -> Result<()> {
         None => (None, None),
     };
     let t = Instant::now();
-    let run = run_block(&a.top, a.seed, a.cases, writer).map_err(anyhow::Error::msg)?;
+    let run = (top.testbench)(a.seed, a.cases, writer);
     let secs = t.elapsed().as_secs_f64();
     #[derive(Serialize)]
     struct Out<'a> {
         #[serde(flatten)]
-        run: &'a panther_testbenches::blocks::BlockRun,
+        run: &'a TestbenchRun,
         cycles_per_second: f64,
     }
     let json = to_json(
@@ -115,7 +117,7 @@ pub fn run(a: &SimArgs) -> Result<()> {
 
 fn run_mcu(a: &SimArgs, vcd: Option<(AtomicFile, std::fs::File)>) -> Result<()> {
     let (file, cfg, origin) = op_stimulus(&a.config, a.ops.as_ref(), a.seed, a.cases)?;
-    let mut rtl = RtlMcu::new(&cfg, &origin)?;
+    let mut rtl = McuHost::new(&cfg, &origin)?;
     let guard = match vcd {
         Some((g, f)) => {
             rtl.trace(Box::new(BufWriter::new(f)), a.vcd_from, a.vcd_to)?;
@@ -153,44 +155,16 @@ fn run_mcu(a: &SimArgs, vcd: Option<(AtomicFile, std::fs::File)>) -> Result<()> 
     emit(a.out.as_ref(), &json)
 }
 
-/// The signals a first look at an MCU waveform wants.
-const VIEW: [&str; 24] = [
-    "uut.clock",
-    "uut.cmd_valid",
-    "uut.cmd",
-    "uut.busy",
-    "uut.done",
-    "uut.cycles",
-    "uut.ctl.state",
-    "uut.ctl.step",
-    "uut.adc.state",
-    "uut.adc.conv_base",
-    "uut.adc.adc_code",
-    "uut.adc.code_valid",
-    "uut.adc.code_line",
-    "uut.adc.adc_code_bus",
-    "uut.opa.state",
-    "uut.opa.phase_idx",
-    "uut.opa.step",
-    "uut.opa.slice_idx",
-    "uut.xbar.pulse",
-    "uut.xbar.pulse_negative",
-    "uut.xbar.commit",
-    "uut.opa.clip_count",
-    "uut.crs.state",
-    "uut.crs.row_addr",
-];
-
-/// Next to `x.vcd`: `x.gtkw` (GTKWave view of [`VIEW`]) and `x.<Enum>.filter` files that
+/// Next to `x.vcd`: `x.gtkw` (GTKWave view of [`Mcu::WAVE_VIEW`]) and `x.<Enum>.filter` files that
 /// show state codes by name.
-fn write_view(w: &panther_hdl::wave::WaveWriter, vcd: &std::path::Path) -> Result<()> {
+fn write_view(w: &panther_hdl::host::wave::WaveWriter, vcd: &std::path::Path) -> Result<()> {
     let stem = vcd.with_extension("");
     let mut filters = std::collections::BTreeMap::new();
     for (name, variants) in &w.enums {
         let f = PathBuf::from(format!("{}.{name}.filter", stem.display()));
         crate::common::write_atomic(
             &f,
-            panther_hdl::wave::WaveWriter::filter_text(variants).as_bytes(),
+            panther_hdl::host::wave::WaveWriter::filter_text(variants).as_bytes(),
         )?;
         filters.insert(
             name.clone(),
@@ -205,6 +179,6 @@ fn write_view(w: &panther_hdl::wave::WaveWriter, vcd: &std::path::Path) -> Resul
         .unwrap_or_default()
         .to_string_lossy()
         .to_string();
-    let view = w.gtkw(&vcd_name, &VIEW, &filters);
+    let view = w.gtkw(&vcd_name, &Mcu::WAVE_VIEW, &filters);
     crate::common::write_atomic(&stem.with_extension("gtkw"), view.as_bytes())
 }

@@ -7,6 +7,7 @@
 
 pub mod model;
 
+use crate::design::Design;
 use crate::params::*;
 use model::{CrossbarModel, EdgeInputs};
 use panther_sim::config::Config;
@@ -198,6 +199,18 @@ impl Crossbar {
         }
         s += "endmodule\n";
         s
+    }
+}
+
+impl Design for Crossbar {
+    const NAME: &'static str = "crossbar";
+
+    fn from_config(cfg: &Config, p: &RtlParams) -> Self {
+        Crossbar::new(cfg, p)
+    }
+
+    fn crossbar(&self) -> Option<&Crossbar> {
+        Some(self)
     }
 }
 

@@ -7,7 +7,7 @@
 
 use super::CrossbarShape;
 
-/// DPI function names; the Verilator shim implements them (testbenches `verilator`).
+/// DPI function names; the Verilator shim implements them ([`crate::cosim::shim`]).
 pub const DPI_EDGE: &str = "panther_xbar_edge";
 pub const DPI_COMPARE: &str = "panther_xbar_compare";
 

@@ -5,10 +5,14 @@
 
 pub mod constraints;
 pub mod crossbar_shell;
+pub mod package;
 pub mod ports;
-pub mod tops;
 
+use crate::design::Design;
+use crate::params::RtlParams;
+use panther_sim::config::Config;
 use ports::{parse_ports, Dir, Port};
+use rust_hdl::prelude::generate_verilog;
 
 /// The crossbar's sizes, for its shells.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,6 +125,23 @@ fn without_stub(verilog: &str) -> String {
 }
 
 impl SvTop {
+    /// The exported form of `design` (connected first, as rust_hdl's generator needs).
+    pub fn of<B: Design>(mut design: B) -> Result<SvTop, String> {
+        design.connect_all();
+        Self::of_connected(&design)
+    }
+
+    /// The exported form of a design already connected (one a simulation runs).
+    pub fn of_connected<B: Design>(design: &B) -> Result<SvTop, String> {
+        let shape = design.crossbar().map(|x| x.shape());
+        SvTop::new(B::NAME, &generate_verilog(design), shape)
+    }
+
+    /// Top `B` sized by `cfg`.
+    pub fn from_config<B: Design>(cfg: &Config, p: &RtlParams) -> Result<SvTop, String> {
+        Self::of(B::from_config(cfg, p))
+    }
+
     /// Package rust_hdl's `verilog` of a design as top `name`. `crossbar`: the shape of the
     /// crossbar it instantiates (or is).
     pub fn new(

@@ -1,0 +1,309 @@
+//! Lock-step of a rust_hdl design and its Verilator model: after every settled state of
+//! the rust_hdl bench, the same inputs go into Verilator, it evaluates, and every output
+//! port is compared. The first difference is reported with its cycle, clock phase,
+//! signal and both values; the inputs can be recorded to replay Verilator alone.
+
+use super::model::VerilatedTop;
+use crate::crossbar::model::CrossbarModel;
+use crate::design::Design;
+use crate::export::ports::{Dir, Port};
+use crate::export::SvTop;
+use crate::host::design_sim::{DesignSim, Shadow};
+use crate::host::wave::bits_of;
+use rust_hdl::core::atom::Atom;
+use rust_hdl::core::probe::Probe;
+use rust_hdl::core::synth::VCDValue;
+use rust_hdl::core::type_descriptor::TypeKind;
+use rust_hdl::prelude::*;
+use serde::Serialize;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::Path;
+use std::rc::Rc;
+use std::time::Instant;
+
+/// The first output that differed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Mismatch {
+    pub cycle: u64,
+    /// `low`/`high`: the clock level of the settled state compared.
+    pub clock: &'static str,
+    pub signal: String,
+    pub rust_hdl: String,
+    pub verilator: String,
+}
+
+impl std::fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "cycle {} (clock {}): {} is {} in rust_hdl, {} in Verilator",
+            self.cycle, self.clock, self.signal, self.rust_hdl, self.verilator
+        )
+    }
+}
+
+/// What a lock-step has seen so far.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LockReport {
+    /// Settled states compared (two per clock cycle, plus reads between cycles).
+    pub compared: u64,
+    /// Output values compared.
+    pub values: u64,
+    /// States in which some output differed.
+    pub mismatches: u64,
+    pub first: Option<Mismatch>,
+    /// Seconds spent in Verilator (inputs, eval, outputs) and in probing rust_hdl.
+    pub verilator_seconds: f64,
+    pub probe_seconds: f64,
+    /// Cycles of the last state seen.
+    pub cycles: u64,
+}
+
+/// Inputs changed before one evaluation: (port, value).
+pub type Step = Vec<(usize, u64)>;
+
+/// Words of a probed value: bits LSB first in 32-bit words; enums by variant index.
+fn atom_words(a: &dyn Atom) -> Option<Vec<u32>> {
+    let bits = match a.vcd() {
+        VCDValue::String(s) => {
+            let TypeKind::Enum(names) = a.descriptor().kind else {
+                return None;
+            };
+            let i = names
+                .iter()
+                .position(|n| n.rsplit("::").next() == Some(s.as_str()))?;
+            return Some(vec![i as u32]);
+        }
+        v => bits_of(&v)?,
+    };
+    let n = bits.len();
+    let mut words = vec![0u32; n.div_ceil(32).max(1)];
+    for (i, c) in bits.chars().rev().enumerate() {
+        if c == '1' {
+            words[i / 32] |= 1 << (i % 32);
+        }
+    }
+    Some(words)
+}
+
+/// Reads the top-level ports of a design.
+struct PortProbe<'a> {
+    depth: usize,
+    index: &'a HashMap<String, usize>,
+    values: &'a mut [Vec<u32>],
+}
+
+impl Probe for PortProbe<'_> {
+    fn visit_start_scope(&mut self, _name: &str, _node: &dyn Block) {
+        self.depth += 1;
+    }
+    fn visit_start_namespace(&mut self, _name: &str, _node: &dyn Block) {
+        self.depth += 1;
+    }
+    fn visit_atom(&mut self, name: &str, a: &dyn Atom) {
+        if self.depth == 1 {
+            if let Some(&i) = self.index.get(name) {
+                if let Some(w) = atom_words(a) {
+                    self.values[i] = w;
+                }
+            }
+        }
+    }
+    fn visit_end_namespace(&mut self, _name: &str, _node: &dyn Block) {
+        self.depth -= 1;
+    }
+    fn visit_end_scope(&mut self, _name: &str, _node: &dyn Block) {
+        self.depth -= 1;
+    }
+}
+
+/// Reads the values of an exported top's ports from its rust_hdl design.
+struct PortReader {
+    /// rust_hdl port name -> port index.
+    index: HashMap<String, usize>,
+    /// Words LSB first, per port.
+    values: Vec<Vec<u32>>,
+}
+
+impl PortReader {
+    fn new(ports: &[Port]) -> PortReader {
+        PortReader {
+            index: (ports.iter().enumerate())
+                .map(|(i, p)| (p.rtl_name.clone(), i))
+                .collect(),
+            values: ports.iter().map(|p| vec![0; p.words()]).collect(),
+        }
+    }
+
+    fn read<B: Block>(&mut self, uut: &B) {
+        uut.accept(
+            "uut",
+            &mut PortProbe {
+                depth: 0,
+                index: &self.index,
+                values: &mut self.values,
+            },
+        );
+    }
+}
+
+/// The values of `ports` in a rust_hdl design (words LSB first).
+pub fn probe_ports<B: Block>(uut: &B, ports: &[Port]) -> Vec<Vec<u32>> {
+    let mut r = PortReader::new(ports);
+    r.read(uut);
+    r.values
+}
+
+fn hex(words: &[u32], width: u32) -> String {
+    let digits = width.div_ceil(4).max(1) as usize;
+    let full: String = words.iter().rev().map(|w| format!("{w:08x}")).collect();
+    format!("{width}'h{}", &full[full.len().saturating_sub(digits)..])
+}
+
+pub struct LockStep {
+    model: VerilatedTop,
+    /// rust_hdl's port values in the state being compared.
+    ports: PortReader,
+    /// Direction and width of each port.
+    kinds: Vec<(Dir, u32)>,
+    clock: Option<usize>,
+    applied: Vec<Option<u64>>,
+    report: Rc<RefCell<LockReport>>,
+    record: Option<Rc<RefCell<Vec<Step>>>>,
+}
+
+impl LockStep {
+    /// Follow `uut` with the Verilator model of `top`; its crossbar (if any) starts as a
+    /// copy of the design's own.
+    pub fn new(top: &SvTop, xbar: Option<CrossbarModel>) -> Result<LockStep, String> {
+        Self::following(VerilatedTop::new(top, xbar)?, top)
+    }
+
+    /// Follow with the model whose crossbar is the ideal-device stand-in.
+    pub fn with_standin(top: &SvTop) -> Result<LockStep, String> {
+        Self::following(VerilatedTop::with_standin(top)?, top)
+    }
+
+    fn following(model: VerilatedTop, top: &SvTop) -> Result<LockStep, String> {
+        Ok(LockStep {
+            ports: PortReader::new(&top.ports),
+            kinds: top.ports.iter().map(|p| (p.dir, p.width)).collect(),
+            clock: top.ports.iter().position(|p| p.name == "clock"),
+            applied: vec![None; top.ports.len()],
+            model,
+            report: Default::default(),
+            record: None,
+        })
+    }
+
+    /// Seconds the Verilator build took (0 when the model came from the cache).
+    pub fn build_seconds(&self) -> f64 {
+        self.model.lib.build_seconds
+    }
+
+    pub fn report(&self) -> Rc<RefCell<LockReport>> {
+        self.report.clone()
+    }
+
+    /// Verilator's VCD of cycles `from..to` into `path`.
+    pub fn trace(&mut self, path: &Path, from: u64, to: u64) -> Result<(), String> {
+        self.model.trace_open(path, from, to)
+    }
+
+    /// Record the inputs of every evaluation (for [`replay`]).
+    pub fn record(&mut self) -> Rc<RefCell<Vec<Step>>> {
+        let r = Rc::new(RefCell::new(Vec::new()));
+        self.record = Some(r.clone());
+        r
+    }
+}
+
+impl<B: Block> Shadow<B> for LockStep {
+    fn settled(&mut self, uut: &B, cycle: u64, clock_high: bool) {
+        let t0 = Instant::now();
+        self.ports.read(uut);
+        let t1 = Instant::now();
+        let mut step = Step::new();
+        for i in 0..self.kinds.len() {
+            let (dir, width) = self.kinds[i];
+            if dir != Dir::Input {
+                continue;
+            }
+            let v = if Some(i) == self.clock {
+                clock_high as u64
+            } else {
+                let w = &self.ports.values[i];
+                w[0] as u64 | w.get(1).map_or(0, |&h| (h as u64) << 32)
+            };
+            if self.applied[i] != Some(v) {
+                if width > 64 {
+                    self.model.set(i, &self.ports.values[i]);
+                } else {
+                    self.model.set_u64(i, v);
+                }
+                self.applied[i] = Some(v);
+                if self.record.is_some() {
+                    step.push((i, v));
+                }
+            }
+        }
+        self.model.eval();
+        self.model.dump_at(cycle, clock_high);
+        if let Some(r) = &self.record {
+            r.borrow_mut().push(step);
+        }
+        let mut r = self.report.borrow_mut();
+        let mut first = None;
+        for i in 0..self.kinds.len() {
+            let (dir, width) = self.kinds[i];
+            if dir != Dir::Output {
+                continue;
+            }
+            r.values += 1;
+            let got = self.model.get(i);
+            if got != self.ports.values[i].as_slice() && first.is_none() {
+                first = Some(Mismatch {
+                    cycle,
+                    clock: if clock_high { "high" } else { "low" },
+                    signal: self.model.ports[i].name.clone(),
+                    rust_hdl: hex(&self.ports.values[i], width),
+                    verilator: hex(self.model.get(i), width),
+                });
+            }
+        }
+        r.compared += 1;
+        r.cycles = cycle;
+        if first.is_some() {
+            r.mismatches += 1;
+            if r.first.is_none() {
+                r.first = first;
+            }
+        }
+        r.probe_seconds += (t1 - t0).as_secs_f64();
+        r.verilator_seconds += t1.elapsed().as_secs_f64();
+    }
+}
+
+/// Put `sim` in lock-step with the Verilator model of its design, whose crossbar (if any)
+/// starts as a copy of the design's own; returns the report handle.
+pub fn attach<B: Design>(
+    sim: &mut DesignSim<B>,
+) -> Result<(Rc<RefCell<LockReport>>, LockStep), String> {
+    let top = SvTop::of_connected(&sim.uut)?;
+    let xbar = sim.uut.crossbar().map(|x| x.model().clone());
+    let ls = LockStep::new(&top, xbar)?;
+    Ok((ls.report(), ls))
+}
+
+/// Run recorded inputs on `model` alone; returns the evaluations and seconds taken.
+pub fn replay(model: &mut VerilatedTop, steps: &[Step]) -> (u64, f64) {
+    let t = Instant::now();
+    for step in steps {
+        for &(port, v) in step {
+            model.set_u64(port, v);
+        }
+        model.eval();
+    }
+    (steps.len() as u64, t.elapsed().as_secs_f64())
+}

@@ -1,0 +1,169 @@
+//! The gates every export passes: Verilator lint, iverilog, yosys checks (no latches,
+//! nothing undriven), and the reports of yosys synthesis (cell counts) and OpenSTA (worst
+//! slack under the exported SDC). They run in an export folder written by
+//! [`crate::export::package::write_package`].
+
+use super::tools::Tool;
+use crate::export::{CrossbarView, SvTop};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// `verilator --lint-only -Wall` on the Verilator file list.
+pub fn lint(dir: &Path, top: &SvTop) -> Result<String, String> {
+    let mut args = vec!["--lint-only", "-Wall", "--top-module", &top.name];
+    let files = top.files(CrossbarView::Dpi);
+    args.extend(files.iter().map(String::as_str));
+    Tool::Verilator.run(dir, &args)
+}
+
+/// `iverilog -g2012` on the stand-in file list (compiles and elaborates).
+pub fn iverilog(dir: &Path, top: &SvTop) -> Result<String, String> {
+    let out = format!("{}.vvp", top.name);
+    let mut args = vec!["-g2012", "-Wall", "-s", &top.name, "-o", &out];
+    let files = top.files(CrossbarView::Standin);
+    args.extend(files.iter().map(String::as_str));
+    let text = Tool::Iverilog.run(dir, &args)?;
+    let _ = std::fs::remove_file(dir.join(&out));
+    // iverilog's -Wall also reports timescale inheritance on files without one; anything
+    // else it prints is a real warning.
+    let real: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.contains("timescale"))
+        .collect();
+    if real.is_empty() {
+        Ok(text)
+    } else {
+        Err(format!(
+            "iverilog warnings for {}:\n{}",
+            top.name,
+            real.join("\n")
+        ))
+    }
+}
+
+/// The yosys check: hierarchy, processes, `check -assert` (no undriven or multiply driven
+/// nets) and no latch cells.
+fn check_script(files: &str, top: &str) -> String {
+    format!(
+        "read_verilog -sv {files}; hierarchy -check -top {top}; proc; check -assert; \
+         select -assert-none t:$dlatch t:$adlatch t:$dlatchsr"
+    )
+}
+
+/// The yosys check on an export, the crossbar a black box.
+pub fn yosys_check(dir: &Path, top: &SvTop) -> Result<String, String> {
+    let script = check_script(&top.files(CrossbarView::Blackbox).join(" "), &top.name);
+    Tool::Yosys.run(dir, &["-q", "-p", &script])
+}
+
+/// The yosys check on rust_hdl's raw netlist of a block (module `top`); the files stay
+/// in a temp folder when it fails.
+pub fn yosys_check_netlist(name: &str, verilog: &str) -> Result<(), String> {
+    let dir = std::env::temp_dir().join(format!("panther-yosys-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    std::fs::write(dir.join("top.v"), verilog).map_err(|e| e.to_string())?;
+    Tool::Yosys
+        .run(&dir, &["-q", "-p", &check_script("top.v", "top")])
+        .map_err(|e| format!("yosys rejected {name}: {e}"))?;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+/// Cell counts of a generic yosys synthesis.
+#[derive(Debug, Clone, Serialize)]
+pub struct SynthReport {
+    pub top: String,
+    pub cells: u64,
+    pub wires: u64,
+    pub wire_bits: u64,
+    /// Cell type -> count (the crossbar black box included).
+    pub by_type: BTreeMap<String, u64>,
+}
+
+/// Run `<top>.ys` (written by [`write_package`]) and read yosys' `stat -json`.
+pub fn synth(dir: &Path, top: &SvTop) -> Result<SynthReport, String> {
+    let script = format!("{}.ys", top.name);
+    Tool::Yosys.run(dir, &["-q", "-s", &script])?;
+    let stats = dir.join(format!("{}.synth.json", top.name));
+    let text = std::fs::read_to_string(&stats)
+        .map_err(|e| format!("yosys wrote no statistics {}: {e}", stats.display()))?;
+    // yosys appends the hierarchy as text after the JSON object.
+    let v: serde_json::Value = serde_json::Deserializer::from_str(&text)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| serde_json::from_str("null"))
+        .map_err(|e| format!("cannot read yosys statistics {}: {e}", stats.display()))?;
+    let design = &v["design"];
+    let num = |k: &str| design[k].as_u64().unwrap_or(0);
+    let by_type = design["num_cells_by_type"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, n)| (k.clone(), n.as_u64().unwrap_or(0)))
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(SynthReport {
+        top: top.name.clone(),
+        cells: num("num_cells"),
+        wires: num("num_wires"),
+        wire_bits: num("num_wire_bits"),
+        by_type,
+    })
+}
+
+/// Static timing of an export under its SDC (toy cell library, OpenSTA).
+#[derive(Debug, Clone, Serialize)]
+pub struct TimingReport {
+    pub top: String,
+    pub clock_ns: f64,
+    /// Worst setup slack (negative: the period is missed) and total negative slack, ns.
+    pub worst_slack_ns: f64,
+    pub tns_ns: f64,
+    /// Arrival time and cells of the worst path.
+    pub critical_path_ns: f64,
+    pub critical_path_cells: usize,
+}
+
+/// Map `<top>.map.ys` with yosys, then run `<top>.sta.tcl` with OpenSTA (written by
+/// [`write_package`]). Any error OpenSTA reports (an SDC command it cannot read
+/// included) fails the check.
+pub fn timing(dir: &Path, top: &SvTop, clock_ns: f64) -> Result<TimingReport, String> {
+    Tool::Yosys.run(dir, &["-q", "-s", &format!("{}.map.ys", top.name)])?;
+    let out = Tool::Sta.run(
+        dir,
+        &["-no_splash", "-exit", &format!("{}.sta.tcl", top.name)],
+    )?;
+    let errors: Vec<&str> = out.lines().filter(|l| l.starts_with("Error")).collect();
+    if !errors.is_empty() {
+        return Err(format!("OpenSTA on {}:\n{}", top.name, errors.join("\n")));
+    }
+    let value = |key: &str| -> Result<f64, String> {
+        out.lines()
+            .find_map(|l| l.trim().strip_prefix(key))
+            .and_then(|v| v.split_whitespace().next()?.parse().ok())
+            .ok_or_else(|| format!("OpenSTA printed no `{key}` for {}:\n{out}", top.name))
+    };
+    let arrival = out
+        .lines()
+        .find(|l| l.contains("data arrival time"))
+        .and_then(|l| l.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0.0);
+    // Path lines: "delay time ^|v pin (cell)"; cell outputs only.
+    let cells = out
+        .split("data arrival time")
+        .next()
+        .unwrap_or("")
+        .lines()
+        .filter(|l| l.contains(" (") && (l.contains("/Y (") || l.contains("/Q (")))
+        .count();
+    Ok(TimingReport {
+        top: top.name.clone(),
+        clock_ns,
+        worst_slack_ns: value("worst slack")?,
+        tns_ns: value("tns")?,
+        critical_path_ns: arrival,
+        critical_path_cells: cells,
+    })
+}
