@@ -5,6 +5,7 @@
 
 use panther_sim::config::{Config, Variant};
 use panther_sim::mcu::slicing::SliceLayout;
+use panther_sim::mcu::Roles;
 use rust_hdl::prelude::Bits;
 
 /// Input and output words (`format.input_bits`, `format.word_bits` <= 16).
@@ -63,6 +64,9 @@ pub struct RtlParams {
     pub acc: SliceLayout,
     /// Layout of the nominal read copies (V2, V3).
     pub nominal: SliceLayout,
+    /// Weight copies of the variant, and which one each operation uses.
+    pub copies: usize,
+    pub roles: Roles,
 }
 
 impl RtlParams {
@@ -112,6 +116,8 @@ impl RtlParams {
             skip_empty_phases: cfg.opa.skip_empty_phases,
             acc: SliceLayout::new(f.word_bits, s.nominal_bits, &s.cell_bits),
             nominal: SliceLayout::nominal(f.word_bits, s.nominal_bits),
+            copies: Roles::copy_names(cfg.variant).len(),
+            roles: Roles::of(cfg.variant),
         })
     }
 
@@ -134,35 +140,9 @@ impl RtlParams {
         (1u64 << self.adc_bits) - 1
     }
 
-    /// Number of weight copies of the variant.
-    pub fn copies(&self) -> usize {
-        match self.variant {
-            Variant::V1 => 1,
-            Variant::V2 => 2,
-            Variant::V3 => 3,
-        }
-    }
-
-    /// The copy OPA accumulates into (the accumulating layout).
-    pub fn opa_copy(&self) -> usize {
-        self.copies() - 1
-    }
-
-    /// Copies MVM and MTVM read.
-    pub fn mvm_copy(&self) -> usize {
-        0
-    }
-    pub fn mtvm_copy(&self) -> usize {
-        if self.variant == Variant::V3 {
-            1
-        } else {
-            0
-        }
-    }
-
     /// Layout of copy `c`.
     pub fn layout(&self, c: usize) -> &SliceLayout {
-        if c == self.opa_copy() {
+        if c == self.roles.opa {
             &self.acc
         } else {
             &self.nominal

@@ -20,7 +20,7 @@ pub fn sweep_cycles(p: &RtlParams, n: usize) -> u64 {
 
 /// Multiply steps of the offset correction (one per bit of the layout constant).
 fn correction_cycles(p: &RtlParams) -> u64 {
-    let c = p.layout(p.mvm_copy()).correction() as u64;
+    let c = p.layout(p.roles.mvm).correction() as u64;
     64 - c.max(1).leading_zeros() as u64
 }
 
@@ -48,7 +48,7 @@ fn crs_reads(p: &RtlParams) -> u64 {
 /// Carry resolution of the whole array.
 pub fn crs_cycles(p: &RtlParams) -> u64 {
     let per_read = sweep_cycles(p, p.cols) + 1;
-    let per_row = 2 + crs_reads(p) * per_read + (p.copies() * p.slices) as u64;
+    let per_row = 2 + crs_reads(p) * per_read + (p.copies * p.slices) as u64;
     3 + p.rows as u64 * per_row
 }
 
@@ -59,5 +59,5 @@ pub fn read_row_cycles(p: &RtlParams, correct: bool) -> u64 {
 
 /// Serial write of one row into every copy.
 pub fn write_row_cycles(p: &RtlParams) -> u64 {
-    5 + (p.copies() * p.slices) as u64
+    5 + (p.copies * p.slices) as u64
 }

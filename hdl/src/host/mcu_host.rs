@@ -291,9 +291,9 @@ impl<P: McuPins> McuBackend for McuHost<P> {
 
     fn read_weights(&mut self) -> WeightsOut {
         let all = (1u64 << self.params.slices) - 1;
-        let weights = self.read_copy(self.params.mvm_copy(), all, true).concat();
-        let accumulator = (self.params.opa_copy() != self.params.mvm_copy())
-            .then(|| self.read_copy(self.params.opa_copy(), all, true).concat());
+        let weights = self.read_copy(self.params.roles.mvm, all, true).concat();
+        let accumulator = (self.params.roles.opa != self.params.roles.mvm)
+            .then(|| self.read_copy(self.params.roles.opa, all, true).concat());
         WeightsOut {
             weights,
             accumulator,

@@ -157,8 +157,8 @@ impl Controller {
             last_step: Constant::new(((p.input_bits - 1) as u64).into()),
             rows: Constant::new((p.rows as u64).into()),
             cols: Constant::new((p.cols as u64).into()),
-            mvm_copy: Constant::new((p.mvm_copy() as u64).into()),
-            mtvm_copy: Constant::new((p.mtvm_copy() as u64).into()),
+            mvm_copy: Constant::new((p.roles.mvm as u64).into()),
+            mtvm_copy: Constant::new((p.roles.mtvm as u64).into()),
         }
     }
 }

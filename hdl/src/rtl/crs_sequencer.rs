@@ -137,7 +137,7 @@ impl CrsSequencer {
             sats: Default::default(),
             last_row: Constant::new(((p.rows - 1) as u64).into()),
             last_slice: Constant::new(((p.slices - 1) as u64).into()),
-            last_copy: Constant::new(((p.copies() - 1) as u64).into()),
+            last_copy: Constant::new(((p.copies - 1) as u64).into()),
             nominal_bits: Constant::new((p.nominal_bits as u64).into()),
             v2: Constant::new(p.variant == Variant::V2),
             acc_correction: Constant::new(twos(p.acc.correction(), WIDE_BITS).into()),

@@ -93,7 +93,7 @@ impl Mcu {
     ];
 
     pub fn new(cfg: &Config, p: &RtlParams) -> Mcu {
-        let correction = p.layout(p.mvm_copy()).correction();
+        let correction = p.layout(p.roles.mvm).correction();
         Mcu {
             clock: Default::default(),
             cmd_valid: Default::default(),
@@ -131,7 +131,7 @@ impl Mcu {
             opa_unit: OpaUnit::new(p),
             crs_sequencer: CrsSequencer::new(p),
             crossbar: Crossbar::new(cfg, p),
-            opa_copy: Constant::new((p.opa_copy() as u64).into()),
+            opa_copy: Constant::new((p.roles.opa as u64).into()),
             cols: Constant::new((p.cols as u64).into()),
             all_slices: Constant::new(((1u64 << p.slices) - 1).into()),
             slice_en: Default::default(),

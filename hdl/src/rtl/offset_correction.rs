@@ -72,7 +72,7 @@ impl Design for OffsetCorrection {
     const NAME: &'static str = "offset_correction";
 
     fn from_config(_cfg: &Config, p: &RtlParams) -> Self {
-        OffsetCorrection::new(p.layout(p.mvm_copy()).correction())
+        OffsetCorrection::new(p.layout(p.roles.mvm).correction())
     }
 }
 

@@ -98,36 +98,16 @@ pub fn build_copies(cfg: &Config, id: u64, dev: Arc<dyn DeviceModel>) -> (Vec<We
     let s = &cfg.slicing;
     let acc = SliceLayout::new(f.word_bits, s.nominal_bits, &s.cell_bits);
     let nominal = SliceLayout::nominal(f.word_bits, s.nominal_bits);
-    let (specs, roles): (Vec<(&'static str, SliceLayout)>, Roles) = match cfg.variant {
-        Variant::V1 => (
-            vec![("weights", acc)],
-            Roles {
-                mvm: 0,
-                mtvm: 0,
-                opa: 0,
-            },
-        ),
-        Variant::V2 => (
-            vec![("weights", nominal), ("accumulator", acc)],
-            Roles {
-                mvm: 0,
-                mtvm: 0,
-                opa: 1,
-            },
-        ),
-        Variant::V3 => (
-            vec![
-                ("forward", nominal.clone()),
-                ("backward", nominal),
-                ("accumulator", acc),
-            ],
-            Roles {
-                mvm: 0,
-                mtvm: 1,
-                opa: 2,
-            },
-        ),
-    };
+    let roles = Roles::of(cfg.variant);
+    // The copy OPA accumulates into has carry headroom; the others hold nominal digits.
+    let specs = (Roles::copy_names(cfg.variant).iter().enumerate()).map(|(c, &name)| {
+        let layout = if c == roles.opa {
+            acc.clone()
+        } else {
+            nominal.clone()
+        };
+        (name, layout)
+    });
     let base = Key::new(cfg.seed).with(id);
     let copies = specs
         .into_iter()
@@ -152,12 +132,45 @@ pub fn build_copies(cfg: &Config, id: u64, dev: Arc<dyn DeviceModel>) -> (Vec<We
     (copies, roles)
 }
 
-/// Which copy each operation uses (depends on the variant).
+/// Which copy each operation uses (depends on the variant). The one home of the mapping:
+/// the golden MCU, the crossbar block and the RTL's parameters read it from here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Roles {
     pub mvm: usize,
     pub mtvm: usize,
     pub opa: usize,
+}
+
+impl Roles {
+    pub fn of(variant: Variant) -> Roles {
+        match variant {
+            Variant::V1 => Roles {
+                mvm: 0,
+                mtvm: 0,
+                opa: 0,
+            },
+            Variant::V2 => Roles {
+                mvm: 0,
+                mtvm: 0,
+                opa: 1,
+            },
+            Variant::V3 => Roles {
+                mvm: 0,
+                mtvm: 1,
+                opa: 2,
+            },
+        }
+    }
+
+    /// The weight copies of a variant, in copy order (V1: one copy does everything; V2:
+    /// weights plus a gradient accumulator; V3: forward, backward and accumulator).
+    pub fn copy_names(variant: Variant) -> &'static [&'static str] {
+        match variant {
+            Variant::V1 => &["weights"],
+            Variant::V2 => &["weights", "accumulator"],
+            Variant::V3 => &["forward", "backward", "accumulator"],
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -63,7 +63,7 @@ impl Testbench for CrossbarTestbench {
         for copy in copies.iter_mut() {
             copy.write_values(&vec![0; 64], &mut scratch);
         }
-        let copy = p.opa_copy();
+        let copy = p.roles.opa;
         let arrays = &mut copies[copy].arrays;
         b.uut.copy_sel.next = (copy as u64).into();
         for (k, a) in arrays.iter_mut().enumerate() {

@@ -34,7 +34,7 @@ impl Testbench for OffsetCorrectionTestbench {
     fn check(&variant: &Variant, c: &OffsetCase, vcd: Vcd) -> Outcome {
         let cfg = small_config(16, variant, 2, true);
         let p = RtlParams::from_config(&cfg, "test").map_err(|e| e.to_string())?;
-        let k = p.layout(p.mvm_copy()).correction();
+        let k = p.layout(p.roles.mvm).correction();
         let mut b = simulate(OffsetCorrection::new(k), |o| &mut o.clock, vcd);
         b.uut.clear.next = true;
         b.cycle();
