@@ -3,6 +3,7 @@
 //! data memory and the MCU weight images. Programs are assembly (`.s`) or binaries (`.bin`).
 
 use super::params::ArchConfig;
+use crate::isa::form::Unit;
 use crate::isa::{self, Instr};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -250,11 +251,18 @@ pub fn load_program(path: &Path, kind: ProgramKind, capacity: usize) -> Result<V
     };
     for (k, ins) in instrs.iter().enumerate() {
         let wrong = match kind {
-            ProgramKind::Core => ins.is_tile().then_some(
-                "a tile instruction; core programs may not use send, receive, halt (use hlt)",
-            ),
-            ProgramKind::Tile => (!ins.is_tile())
-                .then_some("a core instruction; tile programs may use send, receive, halt"),
+            ProgramKind::Core => ins.is_tile().then(|| {
+                format!(
+                    "a tile instruction; core programs may not use {} (use hlt)",
+                    Unit::Tile.mnemonics()
+                )
+            }),
+            ProgramKind::Tile => (!ins.is_tile()).then(|| {
+                format!(
+                    "a core instruction; tile programs may use {}",
+                    Unit::Tile.mnemonics()
+                )
+            }),
         };
         if let Some(why) = wrong {
             let at = if lines[k] > 0 {

@@ -6,42 +6,16 @@ use super::params::ArchConfig;
 use super::vfu;
 use crate::config::Config;
 use crate::isa::addr::{self, OpSlot, ADDRESS_SPACE_WORDS};
-use crate::isa::{AluOp, Arity, Instr};
+use crate::isa::{AluOp, Arity, Instr, FORMS};
 use crate::mcu::Mcu;
 use serde::Serialize;
-
-/// Index of an instruction kind in per-mnemonic counters.
-pub const MNEMONICS: [&str; 16] = [
-    "nop", "ld", "st", "cp", "set", "alu", "alui", "alu_int", "beq", "jmp", "hlt", "train", "crs",
-    "send", "receive", "halt",
-];
-
-pub fn mnemonic_index(ins: &Instr) -> usize {
-    match ins {
-        Instr::Nop => 0,
-        Instr::Ld { .. } => 1,
-        Instr::St { .. } => 2,
-        Instr::Cp { .. } => 3,
-        Instr::Set { .. } => 4,
-        Instr::Alu { .. } => 5,
-        Instr::Alui { .. } => 6,
-        Instr::AluInt { .. } => 7,
-        Instr::Beq { .. } => 8,
-        Instr::Jmp { .. } => 9,
-        Instr::Hlt => 10,
-        Instr::Train { .. } => 11,
-        Instr::Crs { .. } => 12,
-        Instr::Send { .. } => 13,
-        Instr::Receive { .. } => 14,
-        Instr::Halt => 15,
-    }
-}
 
 /// Event counts of one core.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct CoreStats {
+    /// Executed instructions per row of the instruction table.
     #[serde(skip)]
-    pub by_mnemonic: [u64; 16],
+    pub by_mnemonic: [u64; FORMS.len()],
     pub instructions: u64,
     /// Instructions other than train and crs.
     pub non_mcu_instructions: u64,
@@ -280,7 +254,7 @@ impl Core {
         if done {
             let e = self.exec.take().expect("executing");
             self.stats.instructions += 1;
-            self.stats.by_mnemonic[mnemonic_index(&e.ins)] += 1;
+            self.stats.by_mnemonic[e.ins.form_index()] += 1;
             if !matches!(e.ins, Instr::Train { .. } | Instr::Crs { .. }) {
                 self.stats.non_mcu_instructions += 1;
             }

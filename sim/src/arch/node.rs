@@ -2,14 +2,14 @@
 //! run report (cycles, time, energy per component, counts).
 
 use super::bundle::{init_words, Bundle};
-use super::core::{Activity, Core, CoreStats, MNEMONICS};
+use super::core::{Activity, Core, CoreStats};
 use super::memory::SharedMemory;
 use super::noc::Noc;
 use super::params::ArchConfig;
 use super::tile::{Tile, TileStats};
 use crate::config::Config;
 use crate::cost::{CostReport, Counters};
-use crate::isa::{addr, disassemble};
+use crate::isa::{addr, disassemble, FORMS};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -427,11 +427,11 @@ impl Node {
                 cores.push(CoreReport {
                     tile: t.id,
                     core: c.id,
-                    instructions: MNEMONICS
+                    instructions: FORMS
                         .iter()
                         .zip(s.by_mnemonic)
                         .filter(|(_, n)| *n > 0)
-                        .map(|(m, n)| (m.to_string(), n))
+                        .map(|(f, n)| (f.mnemonic.to_string(), n))
                         .collect(),
                     stats: s.clone(),
                     mcu_ops: ops,

@@ -4,9 +4,8 @@
 //! fractions (converted to Q4.12 words, round to nearest), constant and label names,
 //! joined by `+` and `-`. docs/isa.md describes the operand order of each mnemonic.
 
-use super::addr::ADDRESS_SPACE_WORDS;
-use super::instr::{Instr, TrainMask, MAX_TARGET, MAX_TILE, MAX_VEC, MAX_WIDTH};
-use super::ops::{AluOp, Arity, IntOp};
+use super::form::{all_mnemonics, Form, Kind, Operand, Operations, MAX_OPERANDS};
+use super::instr::Instr;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -58,9 +57,6 @@ pub struct Program {
     pub lines: Vec<usize>,
 }
 
-pub const MNEMONICS: &str =
-    "nop, ld, st, cp, set, alu, alui, alu_int, beq, jmp, hlt, train, crs, send, receive, halt";
-
 /// A piece of a line with its 1-based column.
 #[derive(Debug, Clone, Copy)]
 struct Tok<'a> {
@@ -82,8 +78,7 @@ fn strip_comment(line: &str) -> &str {
 fn split_operands(s: &str, base_col: usize) -> Vec<Tok<'_>> {
     let mut out = Vec::new();
     let mut start = 0;
-    for (k, part) in s.split(',').enumerate() {
-        let _ = k;
+    for part in s.split(',') {
         let lead = part.len() - part.trim_start().len();
         out.push(Tok {
             text: part.trim(),
@@ -211,70 +206,6 @@ impl Assembler<'_> {
         }
         Err(bad())
     }
-}
-
-/// What one operand of a mnemonic is, with its range.
-#[derive(Clone, Copy)]
-enum Kind {
-    Addr(&'static str),
-    Vec,
-    Width,
-    Counter,
-    Imm,
-    Target,
-    Tile(&'static str),
-    MemAddr,
-}
-
-impl Kind {
-    fn name(self) -> &'static str {
-        match self {
-            Kind::Addr(n) => n,
-            Kind::Vec => "vec",
-            Kind::Width => "width",
-            Kind::Counter => "counter",
-            Kind::Imm => "imm",
-            Kind::Target => "target",
-            Kind::Tile(n) => n,
-            Kind::MemAddr => "mem_addr",
-        }
-    }
-    fn range(self) -> (i64, i64) {
-        match self {
-            Kind::Addr(_) => (0, ADDRESS_SPACE_WORDS as i64 - 1),
-            Kind::Vec => (1, MAX_VEC as i64),
-            Kind::Width => (1, MAX_WIDTH as i64),
-            Kind::Counter => (0, 255),
-            Kind::Imm => (-32768, 65535),
-            Kind::Target => (0, MAX_TARGET as i64),
-            Kind::Tile(_) => (0, MAX_TILE as i64),
-            Kind::MemAddr => (0, 65535),
-        }
-    }
-}
-
-fn signature(m: &str) -> Option<&'static [Kind]> {
-    use Kind::*;
-    Some(match m {
-        "nop" | "hlt" | "halt" => &[],
-        "ld" => &[Addr("d1"), Addr("r1"), Width, Vec],
-        "st" => &[Addr("d1"), Addr("r1"), Counter, Width, Vec],
-        "cp" => &[Addr("d1"), Addr("r1"), Vec],
-        "set" => &[Addr("d1"), Imm, Vec],
-        "beq" => &[Addr("r1"), Addr("r2"), Target],
-        "jmp" => &[Target],
-        "send" => &[MemAddr, Tile("dest_tile"), Width, Vec],
-        "receive" => &[MemAddr, Tile("src_tile"), Width, Counter, Vec],
-        _ => return None,
-    })
-}
-
-fn operand_list(kinds: &[Kind]) -> String {
-    kinds
-        .iter()
-        .map(|k| k.name())
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// Assemble source text; `file` names the source in messages.
@@ -418,277 +349,137 @@ fn equ_operands(rest: &str, col: usize) -> Vec<Tok<'_>> {
 
 impl Assembler<'_> {
     fn instruction(&mut self, line: usize, m: Tok, ops: &[Tok]) -> Option<Instr> {
-        let ins = match m.text {
-            "alu" | "alui" | "alu_int" => self.alu_family(line, m, ops)?,
-            "train" => {
-                if ops.len() != 2 {
-                    self.err(
-                        line,
-                        m.col,
-                        format!("`train` takes 2 masks (MCU 0, MCU 1), found {}", ops.len()),
-                    );
-                    return None;
-                }
-                let mut masks = [TrainMask::default(); 2];
-                for (k, t) in ops.iter().enumerate() {
-                    let ok = t.text.len() == 3 && t.text.chars().all(|c| c == '0' || c == '1');
-                    if !ok {
-                        self.err(line, t.col, format!("train mask `{}` must be 3 bits abc (a = MVM, b = MTVM, c = OPA), e.g. 101", t.text));
-                        return None;
-                    }
-                    masks[k] = TrainMask::from_bits(u8::from_str_radix(t.text, 2).expect("bits"));
-                }
-                Instr::Train { masks }
-            }
-            "crs" => {
-                if ops.len() != 2 {
-                    self.err(
-                        line,
-                        m.col,
-                        format!("`crs` takes 2 bits (MCU 0, MCU 1), found {}", ops.len()),
-                    );
-                    return None;
-                }
-                let mut mask = [false; 2];
-                for (k, t) in ops.iter().enumerate() {
-                    match t.text {
-                        "0" => mask[k] = false,
-                        "1" => mask[k] = true,
-                        _ => {
-                            self.err(line, t.col, format!("crs bit `{}` must be 0 or 1", t.text));
-                            return None;
-                        }
-                    }
-                }
-                Instr::Crs { mask }
-            }
-            other => {
-                let Some(kinds) = signature(other) else {
-                    self.err(
-                        line,
-                        m.col,
-                        format!("unknown mnemonic `{other}`; allowed: {MNEMONICS}"),
-                    );
-                    return None;
-                };
-                let v = self.operands(line, m, ops, kinds)?;
-                match other {
-                    "nop" => Instr::Nop,
-                    "hlt" => Instr::Hlt,
-                    "halt" => Instr::Halt,
-                    "ld" => Instr::Ld {
-                        dst: v[0] as u16,
-                        addr_reg: v[1] as u16,
-                        width: v[2] as u8,
-                        vec: v[3] as u16,
-                    },
-                    "st" => Instr::St {
-                        addr_reg: v[0] as u16,
-                        src: v[1] as u16,
-                        counter: v[2] as u8,
-                        width: v[3] as u8,
-                        vec: v[4] as u16,
-                    },
-                    "cp" => Instr::Cp {
-                        dst: v[0] as u16,
-                        src: v[1] as u16,
-                        vec: v[2] as u16,
-                    },
-                    "set" => Instr::Set {
-                        dst: v[0] as u16,
-                        imm: v[1] as u16 as i16,
-                        vec: v[2] as u16,
-                    },
-                    "beq" => Instr::Beq {
-                        a: v[0] as u16,
-                        b: v[1] as u16,
-                        target: v[2] as u16,
-                    },
-                    "jmp" => Instr::Jmp {
-                        target: v[0] as u16,
-                    },
-                    "send" => Instr::Send {
-                        mem_addr: v[0] as u16,
-                        dest_tile: v[1] as u8,
-                        width: v[2] as u8,
-                        vec: v[3] as u16,
-                    },
-                    "receive" => Instr::Receive {
-                        mem_addr: v[0] as u16,
-                        src_tile: v[1] as u8,
-                        width: v[2] as u8,
-                        counter: v[3] as u8,
-                        vec: v[4] as u16,
-                    },
-                    _ => unreachable!("signature() covers exactly these"),
-                }
-            }
-        };
-        if let Err(msg) = ins.validate() {
-            self.err(line, m.col, msg);
+        let Some(form) = Form::by_mnemonic(m.text) else {
+            self.err(
+                line,
+                m.col,
+                format!(
+                    "unknown mnemonic `{}`; allowed: {}",
+                    m.text,
+                    all_mnemonics()
+                ),
+            );
             return None;
+        };
+        let mut values = [0; MAX_OPERANDS];
+        let mut ops = ops;
+        // The operation comes first and decides which operands follow (alu: r2 or not).
+        let mut after_operation = String::new();
+        if let Some((selector, set)) = form.selector() {
+            let Some((first, rest)) = ops.split_first() else {
+                self.err(
+                    line,
+                    m.col,
+                    format!(
+                        "`{0}` needs an operation name first, e.g. `{0} add, ...`",
+                        m.text
+                    ),
+                );
+                return None;
+            };
+            values[0] = self.operation(line, form, selector, set, *first)?;
+            after_operation = format!(" after the operation name `{}`", first.text);
+            ops = rest;
         }
-        Some(ins)
-    }
-
-    /// Evaluate and range-check operands against their kinds.
-    fn operands(&mut self, line: usize, m: Tok, ops: &[Tok], kinds: &[Kind]) -> Option<Vec<i64>> {
-        if ops.len() != kinds.len() {
-            let what = if kinds.is_empty() {
+        let expected: Vec<(usize, &Operand)> = form
+            .present(&values)
+            .filter(|(_, o)| !matches!(o.kind, Kind::Operation(_)))
+            .collect();
+        if ops.len() != expected.len() {
+            let what = if expected.is_empty() {
                 "no operands".to_string()
             } else {
-                format!("{} operands ({})", kinds.len(), operand_list(kinds))
+                let names: Vec<&str> = expected.iter().map(|(_, o)| o.name).collect();
+                format!("{} operands ({})", expected.len(), names.join(", "))
             };
             self.err(
                 line,
                 m.col,
-                format!("`{}` takes {what}, found {}", m.text, ops.len()),
+                format!(
+                    "`{}` takes {what}, found {}{after_operation}",
+                    m.text,
+                    ops.len()
+                ),
             );
             return None;
         }
-        let mut out = Vec::with_capacity(ops.len());
         let mut ok = true;
-        for (t, k) in ops.iter().zip(kinds) {
-            match self.eval(*t, line) {
-                Ok(v) => {
-                    let (lo, hi) = k.range();
-                    if !(lo..=hi).contains(&v) {
-                        self.err(
-                            line,
-                            t.col,
-                            format!("{} = {v} is out of range; allowed {lo}..={hi}", k.name()),
-                        );
-                        ok = false;
-                    }
-                    out.push(v);
-                }
+        for (&tok, (k, operand)) in ops.iter().zip(expected) {
+            match self.operand(line, form, operand, tok) {
+                Ok(v) => values[k] = v,
                 Err(e) => {
                     self.errors.push(e);
                     ok = false;
                 }
             }
         }
-        ok.then_some(out)
+        ok.then(|| form.instr(&values))
     }
 
-    fn alu_family(&mut self, line: usize, m: Tok, ops: &[Tok]) -> Option<Instr> {
-        let Some(first) = ops.first() else {
-            self.err(
-                line,
-                m.col,
-                format!(
-                    "`{}` needs an operation name first, e.g. `{} add, ...`",
-                    m.text, m.text
-                ),
-            );
-            return None;
-        };
-        use Kind::*;
-        if m.text == "alu_int" {
-            let Some(op) = IntOp::from_mnemonic(first.text) else {
-                self.err(
-                    line,
-                    first.col,
-                    format!(
-                        "unknown alu_int operation `{}`; allowed: {}",
-                        first.text,
-                        IntOp::allowed()
-                    ),
-                );
-                return None;
-            };
-            let v = self.operands(line, m, &ops[1..], &[Addr("d1"), Addr("r1"), Addr("r2")])?;
-            return Some(Instr::AluInt {
-                op,
-                dst: v[0] as u16,
-                a: v[1] as u16,
-                b: v[2] as u16,
-            });
-        }
-        let Some(op) = AluOp::from_mnemonic(first.text) else {
-            self.err(
-                line,
-                first.col,
-                format!(
-                    "unknown alu operation `{}`; allowed: {}",
-                    first.text,
-                    AluOp::allowed()
-                ),
-            );
-            return None;
-        };
-        if m.text == "alui" {
-            if !op.allowed_with_immediate() {
-                self.err(
-                    line,
-                    first.col,
-                    format!(
-                        "alui takes a binary operation, not `{}`; allowed: {}",
-                        op.mnemonic(),
-                        super::instr::binary_alu_ops()
-                    ),
-                );
-                return None;
-            }
-            let v = self.operands(line, m, &ops[1..], &[Addr("d1"), Addr("r1"), Imm, Vec])?;
-            return Some(Instr::Alui {
-                op,
-                dst: v[0] as u16,
-                a: v[1] as u16,
-                imm: v[2] as u16 as i16,
-                vec: v[3] as u16,
-            });
-        }
-        match op.arity() {
-            Arity::Unary | Arity::Reduction => {
-                let v = self.operands(line, m, &ops[1..], &[Addr("d1"), Addr("r1"), Vec]);
-                let v = self.with_op_hint(v, line, m, op)?;
-                Some(Instr::Alu {
-                    op,
-                    dst: v[0] as u16,
-                    a: v[1] as u16,
-                    b: 0,
-                    vec: v[2] as u16,
-                })
-            }
-            Arity::Binary | Arity::Broadcast => {
-                let v = self.operands(
-                    line,
-                    m,
-                    &ops[1..],
-                    &[Addr("d1"), Addr("r1"), Addr("r2"), Vec],
-                );
-                let v = self.with_op_hint(v, line, m, op)?;
-                Some(Instr::Alu {
-                    op,
-                    dst: v[0] as u16,
-                    a: v[1] as u16,
-                    b: v[2] as u16,
-                    vec: v[3] as u16,
-                })
-            }
-        }
-    }
-
-    /// Name the operation in an operand-count error, since the count depends on it.
-    fn with_op_hint(
+    /// The code of an operation name.
+    fn operation(
         &mut self,
-        v: Option<Vec<i64>>,
-        _line: usize,
-        m: Tok,
-        op: AluOp,
-    ) -> Option<Vec<i64>> {
-        if v.is_none() {
-            if let Some(last) = self.errors.last_mut() {
-                if last.column == m.col && last.message.contains("takes") {
-                    last.message = format!(
-                        "{} after the operation name `{}`",
-                        last.message,
-                        op.mnemonic()
-                    );
-                }
-            }
+        line: usize,
+        form: &Form,
+        selector: &Operand,
+        set: Operations,
+        t: Tok,
+    ) -> Option<i64> {
+        let Some(code) = set.code(t.text) else {
+            self.err(
+                line,
+                t.col,
+                format!(
+                    "unknown {} operation `{}`; allowed: {}",
+                    set.family(),
+                    t.text,
+                    set.allowed()
+                ),
+            );
+            return None;
+        };
+        if let Err(e) = form.check_operand(selector, code) {
+            self.err(line, t.col, e.to_string());
+            return None;
         }
-        v
+        Some(code)
+    }
+
+    /// Parse and range-check one operand; masks and bits are literal digits, everything
+    /// else an expression.
+    fn operand(
+        &self,
+        line: usize,
+        form: &Form,
+        operand: &Operand,
+        t: Tok,
+    ) -> Result<i64, AsmError> {
+        let mk = |message: String| AsmError {
+            file: self.file.to_string(),
+            line,
+            column: t.col,
+            message,
+        };
+        let digits = |n: usize| t.text.len() == n && t.text.chars().all(|c| c == '0' || c == '1');
+        let value = match operand.kind {
+            Kind::TrainMask if digits(3) => i64::from_str_radix(t.text, 2).expect("binary digits"),
+            Kind::TrainMask => {
+                return Err(mk(format!(
+                    "{} mask `{}` must be 3 bits abc (a = MVM, b = MTVM, c = OPA), e.g. 101",
+                    form.mnemonic, t.text
+                )))
+            }
+            Kind::Bit if digits(1) => i64::from(t.text == "1"),
+            Kind::Bit => {
+                return Err(mk(format!(
+                    "{} bit `{}` must be 0 or 1",
+                    form.mnemonic, t.text
+                )))
+            }
+            _ => self.eval(t, line)?,
+        };
+        form.check_operand(operand, value)
+            .map_err(|e| mk(e.to_string()))?;
+        Ok(value)
     }
 }

@@ -1,9 +1,10 @@
-//! The instruction set as a typed value. Core instructions run on a core's pipeline, tile
-//! instructions on the tile control unit; their opcodes are disjoint so one decoder
-//! serves both. Field limits are checked by [`Instr::validate`].
+//! The instruction set as a typed value, and the instruction table that defines it: one
+//! row per instruction gives the `Instr` variant, its opcode, mnemonic and operands (see
+//! `form.rs`). Core instructions run on a core's pipeline, tile instructions on the tile
+//! control unit; their opcodes are disjoint so one decoder serves both.
 
-use super::addr::{ADDRESS_SPACE_WORDS, DATA_MEM_BASE};
-use super::ops::{AluOp, Arity, IntOp};
+use super::form::{instruction_table, Field, Form, Unit};
+use super::ops::{AluOp, IntOp};
 use serde::{Deserialize, Serialize};
 
 /// Highest `vec` (10-bit field holding vec - 1).
@@ -43,274 +44,143 @@ impl TrainMask {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Instr {
+// The fields of the 64-bit word (docs/isa.md). Fields of different operands of one
+// instruction never overlap, but instructions reuse bits: imm/counter share the r2 bits,
+// the train/crs masks the vec/width bits.
+pub(super) const OPCODE: Field = Field::bits(59, 5);
+// Core format.
+const ALUOP: Field = Field::bits(54, 5);
+const D1: Field = Field::bits(42, 12);
+const R1: Field = Field::bits(30, 12);
+const R2: Field = Field::bits(18, 12);
+const IMM: Field = Field::bits(14, 16);
+const VEC: Field = Field::bits(4, 10).minus(1);
+const WIDTH: Field = Field::bits(0, 4).minus(1);
+const TRAIN_MCU0: Field = Field::bits(0, 3);
+const TRAIN_MCU1: Field = Field::bits(3, 3);
+const CRS_MCU0: Field = Field::bits(0, 1);
+const CRS_MCU1: Field = Field::bits(1, 1);
+// Tile format; bits 12:0 are reserved.
+const T_MEM: Field = Field::bits(43, 16);
+const T_TILE: Field = Field::bits(35, 8);
+const T_WIDTH: Field = Field::bits(31, 4).minus(1);
+const T_COUNTER: Field = Field::bits(23, 8);
+const T_VEC: Field = Field::bits(13, 10).minus(1);
+
+instruction_table! {
     // ---- core ----
-    Nop,
+    Nop = 0 "nop" Core,
     /// For each of `vec` iterations k: read `width` words of shared memory at
     /// mem[addr_reg] + k*width into dst + k*width (waits until the words are valid).
-    Ld {
-        dst: u16,
-        addr_reg: u16,
-        width: u8,
-        vec: u16,
+    Ld = 1 "ld" Core {
+        dst: u16 => "d1" Addr @ D1;
+        addr_reg: u16 => "r1" Addr @ R1;
+        width: u8 => "width" Width @ WIDTH;
+        vec: u16 => "vec" Vec @ VEC;
     },
     /// For each iteration k: write `width` words from src + k*width to shared memory at
     /// mem[addr_reg] + k*width, valid with `counter` future reads (waits until invalid).
-    St {
-        addr_reg: u16,
-        src: u16,
-        counter: u8,
-        width: u8,
-        vec: u16,
+    St = 2 "st" Core {
+        addr_reg: u16 => "d1" Addr @ D1;
+        src: u16 => "r1" Addr @ R1;
+        counter: u8 => "counter" Counter @ IMM;
+        width: u8 => "width" Width @ WIDTH;
+        vec: u16 => "vec" Vec @ VEC;
     },
     /// Copy `vec` words src.. to dst.. (e.g. XbarOut to XbarIn).
-    Cp {
-        dst: u16,
-        src: u16,
-        vec: u16,
+    Cp = 3 "cp" Core {
+        dst: u16 => "d1" Addr @ D1;
+        src: u16 => "r1" Addr @ R1;
+        vec: u16 => "vec" Vec @ VEC;
     },
     /// Write the immediate into `vec` words from dst (general registers only).
-    Set {
-        dst: u16,
-        imm: i16,
-        vec: u16,
+    Set = 4 "set" Core {
+        dst: u16 => "d1" Register @ D1;
+        imm: i16 => "imm" Imm @ IMM;
+        vec: u16 => "vec" Vec @ VEC;
     },
     /// Vector fixed-point operation; `b` is 0 for unary and reduction operations.
-    Alu {
-        op: AluOp,
-        dst: u16,
-        a: u16,
-        b: u16,
-        vec: u16,
+    Alu = 5 "alu" Core {
+        op: AluOp => "op" Operation(Alu) @ ALUOP;
+        dst: u16 => "d1" Addr @ D1;
+        a: u16 => "r1" Addr @ R1;
+        b: u16 => "r2" Addr @ R2 if OperationReadsR2;
+        vec: u16 => "vec" Vec @ VEC;
     },
     /// Vector operation with an immediate second operand (binary operations only).
-    Alui {
-        op: AluOp,
-        dst: u16,
-        a: u16,
-        imm: i16,
-        vec: u16,
+    Alui = 6 "alui" Core {
+        op: AluOp => "op" Operation(BinaryAlu) @ ALUOP;
+        dst: u16 => "d1" Addr @ D1;
+        a: u16 => "r1" Addr @ R1;
+        imm: i16 => "imm" Imm @ IMM;
+        vec: u16 => "vec" Vec @ VEC;
     },
     /// Scalar integer operation on single words.
-    AluInt {
-        op: IntOp,
-        dst: u16,
-        a: u16,
-        b: u16,
+    AluInt = 7 "alu_int" Core {
+        op: IntOp => "op" Operation(Int) @ ALUOP;
+        dst: u16 => "d1" Addr @ D1;
+        a: u16 => "r1" Addr @ R1;
+        b: u16 => "r2" Addr @ R2;
     },
     /// Branch to `target` when the words at a and b are equal.
-    Beq {
-        a: u16,
-        b: u16,
-        target: u16,
+    Beq = 8 "beq" Core {
+        a: u16 => "r1" Addr @ R1;
+        b: u16 => "r2" Addr @ R2;
+        target: u16 => "target" Target @ D1;
     },
-    Jmp {
-        target: u16,
+    Jmp = 9 "jmp" Core {
+        target: u16 => "target" Target @ D1;
     },
-    Hlt,
+    Hlt = 10 "hlt" Core,
     /// MVM/MTVM/OPA on each MCU (reference 3.7).
-    Train {
-        masks: [TrainMask; 2],
+    Train = 11 "train" Core {
+        masks: [TrainMask; 2] =>
+            "MCU 0 mask" TrainMask @ TRAIN_MCU0, "MCU 1 mask" TrainMask @ TRAIN_MCU1;
     },
     /// Carry resolution on each MCU whose bit is set.
-    Crs {
-        mask: [bool; 2],
+    Crs = 12 "crs" Core {
+        mask: [bool; 2] => "MCU 0 bit" Bit @ CRS_MCU0, "MCU 1 bit" Bit @ CRS_MCU1;
     },
     // ---- tile ----
     /// For each iteration k: read `width` words at mem_addr + k*width (waits until valid,
     /// counts one read) and send them as one packet to tile `dest_tile`.
-    Send {
-        mem_addr: u16,
-        dest_tile: u8,
-        width: u8,
-        vec: u16,
+    Send = 16 "send" Tile {
+        mem_addr: u16 => "mem_addr" MemAddr @ T_MEM;
+        dest_tile: u8 => "dest_tile" TileId @ T_TILE;
+        width: u8 => "width" Width @ T_WIDTH;
+        vec: u16 => "vec" Vec @ T_VEC;
     },
     /// For each iteration k: take the next packet from `src_tile` and write its `width`
     /// words at mem_addr + k*width (waits until invalid), valid with `counter` reads.
-    Receive {
-        mem_addr: u16,
-        src_tile: u8,
-        width: u8,
-        counter: u8,
-        vec: u16,
+    Receive = 17 "receive" Tile {
+        mem_addr: u16 => "mem_addr" MemAddr @ T_MEM;
+        src_tile: u8 => "src_tile" TileId @ T_TILE;
+        width: u8 => "width" Width @ T_WIDTH;
+        counter: u8 => "counter" Counter @ T_COUNTER;
+        vec: u16 => "vec" Vec @ T_VEC;
     },
     /// The tile control unit stops.
-    Halt,
+    Halt = 18 "halt" Tile,
 }
 
 impl Instr {
+    pub fn form(&self) -> &'static Form {
+        &FORMS[self.form_index()]
+    }
+
     pub fn mnemonic(&self) -> &'static str {
-        match self {
-            Instr::Nop => "nop",
-            Instr::Ld { .. } => "ld",
-            Instr::St { .. } => "st",
-            Instr::Cp { .. } => "cp",
-            Instr::Set { .. } => "set",
-            Instr::Alu { .. } => "alu",
-            Instr::Alui { .. } => "alui",
-            Instr::AluInt { .. } => "alu_int",
-            Instr::Beq { .. } => "beq",
-            Instr::Jmp { .. } => "jmp",
-            Instr::Hlt => "hlt",
-            Instr::Train { .. } => "train",
-            Instr::Crs { .. } => "crs",
-            Instr::Send { .. } => "send",
-            Instr::Receive { .. } => "receive",
-            Instr::Halt => "halt",
-        }
+        self.form().mnemonic
     }
 
     /// True for instructions of the tile control unit.
     pub fn is_tile(&self) -> bool {
-        matches!(
-            self,
-            Instr::Send { .. } | Instr::Receive { .. } | Instr::Halt
-        )
+        self.form().unit == Unit::Tile
     }
 
     /// Check every field against its limit; the message names the field and what is allowed.
     pub fn validate(&self) -> Result<(), String> {
-        let addr = |name: &str, v: u16| -> Result<(), String> {
-            if v >= ADDRESS_SPACE_WORDS {
-                Err(format!(
-                    "{name} = {v} is outside the data address space; allowed 0..={}",
-                    ADDRESS_SPACE_WORDS - 1
-                ))
-            } else {
-                Ok(())
-            }
-        };
-        let vec = |v: u16| -> Result<(), String> {
-            if !(1..=MAX_VEC).contains(&v) {
-                Err(format!("vec = {v}; allowed 1..={MAX_VEC}"))
-            } else {
-                Ok(())
-            }
-        };
-        let width = |v: u8| -> Result<(), String> {
-            if !(1..=MAX_WIDTH).contains(&v) {
-                Err(format!(
-                    "width = {v}; allowed 1..={MAX_WIDTH} (one 16-word access)"
-                ))
-            } else {
-                Ok(())
-            }
-        };
-        let target = |v: u16| -> Result<(), String> {
-            if v > MAX_TARGET {
-                Err(format!("target = {v}; allowed 0..={MAX_TARGET}"))
-            } else {
-                Ok(())
-            }
-        };
-        match *self {
-            Instr::Nop | Instr::Hlt | Instr::Halt | Instr::Train { .. } | Instr::Crs { .. } => {
-                Ok(())
-            }
-            Instr::Ld {
-                dst,
-                addr_reg,
-                width: w,
-                vec: v,
-            } => {
-                addr("d1", dst)?;
-                addr("r1", addr_reg)?;
-                width(w)?;
-                vec(v)
-            }
-            Instr::St {
-                addr_reg,
-                src,
-                width: w,
-                vec: v,
-                ..
-            } => {
-                addr("d1", addr_reg)?;
-                addr("r1", src)?;
-                width(w)?;
-                vec(v)
-            }
-            Instr::Cp { dst, src, vec: v } => {
-                addr("d1", dst)?;
-                addr("r1", src)?;
-                vec(v)
-            }
-            Instr::Set { dst, vec: v, .. } => {
-                addr("d1", dst)?;
-                if dst < DATA_MEM_BASE {
-                    return Err(format!(
-                        "set may not target XbarIn/XbarOut: d1 = {dst}; allowed {DATA_MEM_BASE}..={}",
-                        ADDRESS_SPACE_WORDS - 1
-                    ));
-                }
-                vec(v)
-            }
-            Instr::Alu {
-                op,
-                dst,
-                a,
-                b,
-                vec: v,
-            } => {
-                addr("d1", dst)?;
-                addr("r1", a)?;
-                match op.arity() {
-                    Arity::Unary | Arity::Reduction if b != 0 => Err(format!(
-                        "alu {} takes no r2 (must be 0), found {b}",
-                        op.mnemonic()
-                    )),
-                    _ => addr("r2", b),
-                }?;
-                vec(v)
-            }
-            Instr::Alui {
-                op, dst, a, vec: v, ..
-            } => {
-                if !op.allowed_with_immediate() {
-                    return Err(format!(
-                        "alui takes a binary operation, not `{}`; allowed: {}",
-                        op.mnemonic(),
-                        binary_alu_ops()
-                    ));
-                }
-                addr("d1", dst)?;
-                addr("r1", a)?;
-                vec(v)
-            }
-            Instr::AluInt { dst, a, b, .. } => {
-                addr("d1", dst)?;
-                addr("r1", a)?;
-                addr("r2", b)
-            }
-            Instr::Beq { a, b, target: t } => {
-                addr("r1", a)?;
-                addr("r2", b)?;
-                target(t)
-            }
-            Instr::Jmp { target: t } => target(t),
-            Instr::Send {
-                width: w, vec: v, ..
-            } => {
-                width(w)?;
-                vec(v)
-            }
-            Instr::Receive {
-                width: w, vec: v, ..
-            } => {
-                width(w)?;
-                vec(v)
-            }
-        }
+        self.form()
+            .check(&self.operand_values())
+            .map_err(|e| e.to_string())
     }
-}
-
-/// Mnemonics of the binary ALU operations (those `alui` accepts).
-pub fn binary_alu_ops() -> String {
-    AluOp::ALL
-        .iter()
-        .filter(|o| o.allowed_with_immediate())
-        .map(|o| o.mnemonic())
-        .collect::<Vec<_>>()
-        .join(", ")
 }

@@ -16,6 +16,13 @@ pub enum Arity {
     Reduction,
 }
 
+impl Arity {
+    /// Binary and broadcast operations read a second register operand.
+    pub fn reads_r2(self) -> bool {
+        matches!(self, Arity::Binary | Arity::Broadcast)
+    }
+}
+
 macro_rules! op_enum {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident = $code:literal, $text:literal, $arity:ident;)* }) => {
         $(#[$m])*

@@ -283,3 +283,169 @@ fn disassembly_of_a_bad_word_names_its_index() {
     let e = disassemble_words(&[0, 13 << 59]).unwrap_err();
     assert!(e.starts_with("word 1"), "{e}");
 }
+
+proptest! {
+    #[test]
+    fn an_instruction_counts_under_the_row_of_its_opcode_and_mnemonic(ins in any_instr()) {
+        let form = &FORMS[ins.form_index()];
+        prop_assert_eq!(u64::from(form.opcode), encode(&ins) >> 59);
+        let text = disassemble(&ins);
+        prop_assert_eq!(text.split(' ').next(), Some(form.mnemonic));
+    }
+}
+
+#[test]
+fn decode_errors_name_the_operand_and_what_is_allowed() {
+    let word = |m: &str| u64::from(Form::by_mnemonic(m).unwrap().opcode) << 59;
+    // st's counter sits in the 16-bit imm field but holds 0..=255.
+    let e = decode(word("st") | 300 << 14).unwrap_err().to_string();
+    assert!(
+        e.contains("counter = 300 is out of range; allowed 0..=255"),
+        "{e}"
+    );
+    let relu_with_r2 = word("alu") | u64::from(AluOp::Relu.code()) << 54 | 5 << 18;
+    let e = decode(relu_with_r2).unwrap_err().to_string();
+    assert!(
+        e.contains("alu relu takes no r2 (must be 0), found 5"),
+        "{e}"
+    );
+    let alui_relu = word("alui") | u64::from(AluOp::Relu.code()) << 54;
+    let e = decode(alui_relu).unwrap_err().to_string();
+    assert!(
+        e.contains("alui takes a binary operation, not `relu`"),
+        "{e}"
+    );
+    let e = decode(word("alu_int") | 20 << 54).unwrap_err();
+    assert!(
+        matches!(
+            &e,
+            DecodeError::UnknownOp {
+                kind: "alu_int",
+                code: 20,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    // crs uses mask bits 1:0 only; tile instructions leave 12:0 unused.
+    assert!(matches!(
+        decode(word("crs") | 4),
+        Err(DecodeError::ReservedBits {
+            mnemonic: "crs",
+            ..
+        })
+    ));
+    assert!(matches!(
+        decode(word("send") | 1 << 12),
+        Err(DecodeError::ReservedBits {
+            mnemonic: "send",
+            ..
+        })
+    ));
+    assert_eq!(
+        DecodeError::UnknownOpcode(13).to_string(),
+        "unknown opcode 13; allowed 0..=12 (core) and 16..=18 (tile)"
+    );
+}
+
+#[test]
+fn operand_errors_name_every_operand_and_point_at_it() {
+    let e = first_error("train 100\n");
+    assert!(
+        e.message
+            .contains("`train` takes 2 operands (MCU 0 mask, MCU 1 mask), found 1"),
+        "{e}"
+    );
+    let e = first_error("crs 1, 0, 1\n");
+    assert!(
+        e.message
+            .contains("`crs` takes 2 operands (MCU 0 bit, MCU 1 bit), found 3"),
+        "{e}"
+    );
+    let e = first_error("crs 2, 0\n");
+    assert_eq!(e.column, 5);
+    assert!(e.message.contains("crs bit `2` must be 0 or 1"), "{e}");
+    let e = first_error("alu_int add, 1536, 1537\n");
+    assert!(
+        e.message.contains(
+            "`alu_int` takes 3 operands (d1, r1, r2), found 2 after the operation name `add`"
+        ),
+        "{e}"
+    );
+    let e = first_error("alu\n");
+    assert!(e.message.contains("needs an operation name first"), "{e}");
+    let e = first_error("set 100, 1, 1\n");
+    assert_eq!(e.column, 5);
+    let e = first_error("receive 0, 1, 17, 1, 1\n");
+    assert_eq!(e.column, 15);
+    assert!(
+        e.message
+            .contains("width = 17 is out of range; allowed 1..=16"),
+        "{e}"
+    );
+    let e = first_error("halt 1\n");
+    assert!(
+        e.message.contains("`halt` takes no operands, found 1"),
+        "{e}"
+    );
+    // Every bad operand of a line is reported.
+    let all = assemble("ld 4000, 4001, 1, 1\n", "t.s").unwrap_err();
+    assert_eq!(all.0.len(), 2);
+    assert!(all.0[1].message.contains("r1 = 4001"), "{all}");
+}
+
+#[test]
+fn validate_names_the_field_and_its_range() {
+    let e = Instr::Cp {
+        dst: 1536,
+        src: 1536,
+        vec: 0,
+    }
+    .validate()
+    .unwrap_err();
+    assert_eq!(e, "vec = 0 is out of range; allowed 1..=1024");
+    let e = Instr::Alu {
+        op: AluOp::Redsum,
+        dst: 1536,
+        a: 1536,
+        b: 7,
+        vec: 4,
+    }
+    .validate()
+    .unwrap_err();
+    assert_eq!(e, "alu redsum takes no r2 (must be 0), found 7");
+    let e = Instr::Set {
+        dst: 700,
+        imm: 0,
+        vec: 1,
+    }
+    .validate()
+    .unwrap_err();
+    assert!(
+        e.contains("set may not target XbarIn/XbarOut: d1 = 700"),
+        "{e}"
+    );
+}
+
+#[test]
+fn disassembly_leaves_out_absent_operands_and_shows_names_and_masks() {
+    let redsum = Instr::Alu {
+        op: AluOp::Redsum,
+        dst: 1536,
+        a: 1600,
+        b: 0,
+        vec: 8,
+    };
+    assert_eq!(disassemble(&redsum), "alu redsum, 1536, 1600, 8");
+    let train = Instr::Train {
+        masks: [TrainMask::from_bits(5), TrainMask::from_bits(2)],
+    };
+    assert_eq!(disassemble(&train), "train 101, 010");
+    let set = Instr::Set {
+        dst: 1536,
+        imm: -1,
+        vec: 1,
+    };
+    assert_eq!(disassemble(&set), "set 1536, -1, 1");
+    assert_eq!(disassemble(&Instr::Halt), "halt");
+}
