@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::ops::Bound;
 use std::path::Path;
 
 /// A configuration error: which field (or line) is wrong and what is allowed.
@@ -20,6 +21,230 @@ pub enum ConfigError {
     },
     #[error("unknown preset `{0}`; allowed: panther, puma-8b-adc, small")]
     UnknownPreset(String),
+}
+
+/// A rule one section breaks: the field with its section (`array.rows`, `slicing.cell_bits[3]`,
+/// `arch.vfu_lanes`) and what is allowed. [`Config::validate`] adds the origin.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub(crate) fn new(field: &str, message: String) -> FieldError {
+        FieldError {
+            field: field.to_string(),
+            message,
+        }
+    }
+
+    fn at(self, origin: &str) -> ConfigError {
+        ConfigError::Invalid {
+            origin: origin.to_string(),
+            field: self.field,
+            message: self.message,
+        }
+    }
+}
+
+/// What a range can bound: the unsigned integers and the floats of the config.
+pub(crate) trait Number: Copy + PartialOrd + fmt::Display {
+    const ZERO: Self;
+    /// A side without a bound still refuses infinities (and NaN): "positive" means a number.
+    fn is_finite(self) -> bool {
+        true
+    }
+}
+
+impl Number for u32 {
+    const ZERO: u32 = 0;
+}
+
+impl Number for u64 {
+    const ZERO: u64 = 0;
+}
+
+impl Number for usize {
+    const ZERO: usize = 0;
+}
+
+impl Number for f64 {
+    const ZERO: f64 = 0.0;
+    fn is_finite(self) -> bool {
+        f64::is_finite(self)
+    }
+}
+
+/// One end of an allowed range; named when another field sets it, so that the message says
+/// where the number comes from (`word_bits (16)`).
+#[derive(Clone, Copy)]
+pub(crate) struct Limit<T> {
+    value: T,
+    name: Option<&'static str>,
+}
+
+impl<T> From<T> for Limit<T> {
+    fn from(value: T) -> Limit<T> {
+        Limit { value, name: None }
+    }
+}
+
+pub(crate) fn named<T>(name: &'static str, value: T) -> Limit<T> {
+    Limit {
+        value,
+        name: Some(name),
+    }
+}
+
+impl<T: fmt::Display> fmt::Display for Limit<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.name {
+            Some(name) => write!(f, "{name} ({})", self.value),
+            None => write!(f, "{}", self.value),
+        }
+    }
+}
+
+/// The values a numeric field may hold, as [`check`] tests and states them. Built from one
+/// side ([`within`], [`at_least`], [`above`], [`at_most`], [`below`], [`positive`],
+/// [`non_negative`]) and, when both are needed, the other (`at_least(0.0).below(1.0)`).
+pub(crate) struct Allowed<T> {
+    lo: Bound<Limit<T>>,
+    hi: Bound<Limit<T>>,
+    /// An allowed value outside the range, which the caller has already let through
+    /// (`"lossless"`); named so that the message lists it.
+    or: Option<&'static str>,
+    /// What the number is or why the range holds, for the message.
+    note: Option<&'static str>,
+}
+
+/// `lo..=hi`.
+pub(crate) fn within<T>(lo: impl Into<Limit<T>>, hi: impl Into<Limit<T>>) -> Allowed<T> {
+    at_least(lo).at_most(hi)
+}
+
+pub(crate) fn at_least<T>(lo: impl Into<Limit<T>>) -> Allowed<T> {
+    Allowed::from_bounds(Bound::Included(lo.into()), Bound::Unbounded)
+}
+
+pub(crate) fn above<T>(lo: impl Into<Limit<T>>) -> Allowed<T> {
+    Allowed::from_bounds(Bound::Excluded(lo.into()), Bound::Unbounded)
+}
+
+pub(crate) fn at_most<T>(hi: impl Into<Limit<T>>) -> Allowed<T> {
+    Allowed::from_bounds(Bound::Unbounded, Bound::Included(hi.into()))
+}
+
+pub(crate) fn below<T>(hi: impl Into<Limit<T>>) -> Allowed<T> {
+    Allowed::from_bounds(Bound::Unbounded, Bound::Excluded(hi.into()))
+}
+
+/// Above 0 and finite.
+pub(crate) fn positive<T: Number>() -> Allowed<T> {
+    above(T::ZERO)
+}
+
+/// At least 0 and finite.
+pub(crate) fn non_negative<T: Number>() -> Allowed<T> {
+    at_least(T::ZERO)
+}
+
+impl<T> Allowed<T> {
+    fn from_bounds(lo: Bound<Limit<T>>, hi: Bound<Limit<T>>) -> Allowed<T> {
+        Allowed {
+            lo,
+            hi,
+            or: None,
+            note: None,
+        }
+    }
+
+    pub(crate) fn at_most(self, hi: impl Into<Limit<T>>) -> Allowed<T> {
+        Allowed {
+            hi: Bound::Included(hi.into()),
+            ..self
+        }
+    }
+
+    pub(crate) fn below(self, hi: impl Into<Limit<T>>) -> Allowed<T> {
+        Allowed {
+            hi: Bound::Excluded(hi.into()),
+            ..self
+        }
+    }
+
+    pub(crate) fn or(self, alternative: &'static str) -> Allowed<T> {
+        Allowed {
+            or: Some(alternative),
+            ..self
+        }
+    }
+
+    pub(crate) fn note(self, note: &'static str) -> Allowed<T> {
+        Allowed {
+            note: Some(note),
+            ..self
+        }
+    }
+}
+
+impl<T: Number> Allowed<T> {
+    fn admits(&self, v: T) -> bool {
+        let above_lo = match self.lo {
+            Bound::Included(lo) => v >= lo.value,
+            Bound::Excluded(lo) => v > lo.value,
+            Bound::Unbounded => v.is_finite(),
+        };
+        let below_hi = match self.hi {
+            Bound::Included(hi) => v <= hi.value,
+            Bound::Excluded(hi) => v < hi.value,
+            Bound::Unbounded => v.is_finite(),
+        };
+        above_lo && below_hi
+    }
+}
+
+impl<T: Number> fmt::Display for Allowed<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use Bound::{Excluded, Included, Unbounded};
+        let zero = |l: &Limit<T>| l.name.is_none() && l.value == T::ZERO;
+        match (&self.lo, &self.hi) {
+            (Included(lo), Included(hi)) => write!(f, "{lo}..={hi}"),
+            (Included(lo), Excluded(hi)) => write!(f, "in [{lo}, {hi})"),
+            (Excluded(lo), Included(hi)) => write!(f, "in ({lo}, {hi}]"),
+            (Excluded(lo), Excluded(hi)) => write!(f, "in ({lo}, {hi})"),
+            (Included(lo), Unbounded) if zero(lo) => f.write_str("non-negative"),
+            (Excluded(lo), Unbounded) if zero(lo) => f.write_str("positive"),
+            (Included(lo), Unbounded) => write!(f, "at least {lo}"),
+            (Excluded(lo), Unbounded) => write!(f, "above {lo}"),
+            (Unbounded, Included(hi)) => write!(f, "at most {hi}"),
+            (Unbounded, Excluded(hi)) => write!(f, "below {hi}"),
+            (Unbounded, Unbounded) => f.write_str("finite"),
+        }?;
+        match self.or {
+            Some(alternative) => write!(f, " or {alternative}"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The one range rule of every section: `field` holds `value`, which must be `allowed`.
+/// The message states the range and the value: "must be 1..=1024, found 0". The sections
+/// keep their rules one a line (`#[rustfmt::skip]`), to read like the table of docs/config.md.
+pub(crate) fn check<T: Number>(
+    field: &str,
+    value: T,
+    allowed: Allowed<T>,
+) -> Result<(), FieldError> {
+    if allowed.admits(value) {
+        return Ok(());
+    }
+    let note = allowed.note.map(|n| format!(" ({n})")).unwrap_or_default();
+    Err(FieldError::new(
+        field,
+        format!("must be {allowed}, found {value}{note}"),
+    ))
 }
 
 /// MCU organisation (DESIGN.md "Variants").
@@ -107,6 +332,13 @@ pub struct ArrayConfig {
     pub cols: usize,
 }
 
+impl ArrayConfig {
+    pub fn validate(&self) -> Result<(), FieldError> {
+        check("array.rows", self.rows, within(1, 1024))?;
+        check("array.cols", self.cols, within(1, 1024))
+    }
+}
+
 /// Fixed-point formats of weights, inputs and outputs (two's complement).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -125,6 +357,24 @@ pub struct FormatConfig {
     pub opa_shift_bits: u32,
 }
 
+impl FormatConfig {
+    #[rustfmt::skip]
+    pub fn validate(&self) -> Result<(), FieldError> {
+        check("format.word_bits", self.word_bits, within(2, 16))?;
+        let word_bits = named("word_bits", self.word_bits);
+        check("format.frac_bits", self.frac_bits, below(word_bits))?;
+        check("format.input_bits", self.input_bits, within(2, 16))?;
+        let input_bits = named("input_bits", self.input_bits);
+        check("format.input_frac_bits", self.input_frac_bits, below(input_bits))?;
+        // Only now are the summands small enough not to overflow.
+        let frac_sum = named("input_frac_bits + frac_bits", self.input_frac_bits + self.frac_bits);
+        check("format.output_frac_bits", self.output_frac_bits, at_most(frac_sum))?;
+        check("format.output_frac_bits", self.output_frac_bits, below(word_bits))?;
+        let twice_input_bits = named("2 * input_bits", 2 * self.input_bits);
+        check("format.opa_shift_bits", self.opa_shift_bits, at_most(twice_input_bits))
+    }
+}
+
 /// Bit slicing of a weight across crossbars.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -137,6 +387,39 @@ pub struct SlicingConfig {
     pub cell_bits: Vec<u32>,
 }
 
+impl SlicingConfig {
+    #[rustfmt::skip]
+    pub fn validate(&self, format: &FormatConfig) -> Result<(), FieldError> {
+        check("slicing.nominal_bits", self.nominal_bits, within(1, 4))?;
+        // In u128 so that no slice count, however large, overflows or wraps to a match.
+        let total = self.slices as u128 * u128::from(self.nominal_bits);
+        if total != u128::from(format.word_bits) {
+            return Err(FieldError::new(
+                "slicing.slices",
+                format!(
+                    "slices * nominal_bits must equal format.word_bits ({}); found {} * {} = {total}",
+                    format.word_bits, self.slices, self.nominal_bits
+                ),
+            ));
+        }
+        if self.cell_bits.len() != self.slices {
+            return Err(FieldError::new(
+                "slicing.cell_bits",
+                format!(
+                    "must list one width per slice ({} entries), found {}",
+                    self.slices,
+                    self.cell_bits.len()
+                ),
+            ));
+        }
+        let nominal_bits = named("nominal_bits", self.nominal_bits);
+        for (k, &bits) in self.cell_bits.iter().enumerate() {
+            check(&format!("slicing.cell_bits[{k}]"), bits, within(nominal_bits, 8))?;
+        }
+        Ok(())
+    }
+}
+
 /// ADC and sensing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -145,6 +428,23 @@ pub struct AdcConfig {
     pub bits: AdcBits,
     /// Shared SAR ADCs per array behind the line multiplexer (RTL and latency model).
     pub shared_adcs: usize,
+}
+
+impl AdcConfig {
+    #[rustfmt::skip]
+    pub fn validate(&self, array: &ArrayConfig, slicing: &SlicingConfig) -> Result<(), FieldError> {
+        // A lossless ADC resolves any line sum, hence any one cell: only a set resolution can
+        // be too narrow for serial reads.
+        if let AdcBits::Bits(bits) = self.bits {
+            check("adc.bits", bits, within(1, 24).or("\"lossless\""))?;
+            let widest = slicing.cell_bits.iter().copied().max().unwrap_or(slicing.nominal_bits);
+            let widest = named("max(slicing.cell_bits)", widest);
+            let note = "so that a serial read resolves a cell";
+            check("adc.bits", bits, at_least(widest).note(note))?;
+        }
+        let lines = named("max(array.rows, array.cols)", array.rows.max(array.cols));
+        check("adc.shared_adcs", self.shared_adcs, within(1, lines))
+    }
 }
 
 /// Bit-sliced outer-product update.
@@ -157,6 +457,14 @@ pub struct OpaConfig {
     pub bit_step_groups: u32,
 }
 
+impl OpaConfig {
+    #[rustfmt::skip]
+    pub fn validate(&self, format: &FormatConfig) -> Result<(), FieldError> {
+        let input_bits = named("format.input_bits", format.input_bits);
+        check("opa.bit_step_groups", self.bit_step_groups, within(1, input_bits))
+    }
+}
+
 /// Device (ReRAM cell) behaviour. Every effect is off by default (ideal integer levels).
 /// Units: "levels" are the cell's nominal conductance steps. See docs/device.md.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -166,7 +474,8 @@ pub struct DeviceConfig {
     pub write_noise_sigma: f64,
     /// Device-to-device variation: each cell's conductance scale is 1 + N(0, d2d_sigma), fixed per cell.
     pub d2d_sigma: f64,
-    /// Nonlinear asymmetric saturating update (reference/panther.md 4.3); 0 = linear.
+    /// Nonlinear asymmetric saturating update, the write non-ideality of PANTHER's accuracy
+    /// experiments (docs/device.md, docs/references.md); 0 = linear.
     pub nonlinearity_alpha: f64,
     /// Read noise per cell read, std in levels; a sensed line current gets std `read_noise_sigma * sqrt(active cells)`.
     pub read_noise_sigma: f64,
@@ -198,6 +507,31 @@ impl DeviceConfig {
         *self == DeviceConfig::default()
     }
 
+    #[rustfmt::skip]
+    pub fn validate(&self) -> Result<(), FieldError> {
+        check("device.write_noise_sigma", self.write_noise_sigma, within(0.0, 10.0))?;
+        check("device.d2d_sigma", self.d2d_sigma, within(0.0, 1.0))?;
+        check("device.nonlinearity_alpha", self.nonlinearity_alpha, within(0.0, 20.0))?;
+        check("device.read_noise_sigma", self.read_noise_sigma, within(0.0, 10.0))?;
+        check("device.stuck_low_fraction", self.stuck_low_fraction, within(0.0, 1.0))?;
+        check("device.stuck_high_fraction", self.stuck_high_fraction, within(0.0, 1.0))?;
+        let (low, high) = (self.stuck_low_fraction, self.stuck_high_fraction);
+        if low + high > 1.0 {
+            let sum = low + high;
+            return Err(FieldError::new(
+                "device.stuck_high_fraction",
+                format!(
+                    "stuck_low_fraction + stuck_high_fraction must be at most 1, found {low} + {high} = {sum}"
+                ),
+            ));
+        }
+        // 0 is the infinite ratio (level 0 conducts nothing), not a ratio below 1.
+        if self.on_off_ratio != 0.0 {
+            check("device.on_off_ratio", self.on_off_ratio, above(1.0).or("0 (infinite)"))?;
+        }
+        Ok(())
+    }
+
     /// Every effect on, at moderate strengths (used by benchmarks and tests).
     pub fn all_effects() -> Self {
         DeviceConfig {
@@ -212,7 +546,9 @@ impl DeviceConfig {
     }
 }
 
-/// Timing constants (1 GHz core clock by default). reference/panther.md sections 2.7, 3.10, 8.
+/// Timing constants (1 GHz core clock by default). Defaults from the PUMA simulator's
+/// PANTHER constants (github.com/Aayush-Ankit/puma-simulator, branch `training`,
+/// `include/mlpPanther/constants_panther.py`); docs/config.md gives each one's source.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TimingConfig {
@@ -237,7 +573,23 @@ fn default_io_budget() -> f64 {
     0.2
 }
 
-/// Energy constants. reference/panther.md sections 2.7, 3.10, 4.4, 8.
+impl TimingConfig {
+    #[rustfmt::skip]
+    pub fn validate(&self) -> Result<(), FieldError> {
+        check("timing.clock_ns", self.clock_ns, positive())?;
+        check("timing.mvm_stage_ns", self.mvm_stage_ns, positive())?;
+        check("timing.opa_phase_ns", self.opa_phase_ns, positive())?;
+        check("timing.serial_read_row_ns", self.serial_read_row_ns, positive())?;
+        check("timing.serial_write_row_ns", self.serial_write_row_ns, positive())?;
+        let fraction = at_least(0.0).below(1.0).note("a fraction of the clock period");
+        check("timing.io_budget", self.io_budget, fraction)?;
+        check("timing.mvm_pipeline_stages", self.mvm_pipeline_stages, at_least(1))
+    }
+}
+
+/// Energy constants (pJ per event). Defaults from the PUMA simulator's PANTHER constants
+/// (`include/mlpPanther/constants_panther.py`, power x latency); docs/config.md gives each
+/// one's source.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EnergyConfig {
@@ -255,6 +607,21 @@ pub struct EnergyConfig {
     pub serial_write_row_pj: f64,
     /// One digital carry-propagation of one weight (CRS) or one merge add (V2).
     pub carry_resolve_pj: f64,
+}
+
+impl EnergyConfig {
+    #[rustfmt::skip]
+    pub fn validate(&self) -> Result<(), FieldError> {
+        check("energy.xbar_read_access_pj", self.xbar_read_access_pj, non_negative())?;
+        check("energy.xbar_opa_access_pj", self.xbar_opa_access_pj, non_negative())?;
+        check("energy.adc_conversion_pj", self.adc_conversion_pj, non_negative())?;
+        check("energy.dac_drive_pj", self.dac_drive_pj, non_negative())?;
+        check("energy.sample_hold_pj", self.sample_hold_pj, non_negative())?;
+        check("energy.shift_add_pj", self.shift_add_pj, non_negative())?;
+        check("energy.serial_read_row_pj", self.serial_read_row_pj, non_negative())?;
+        check("energy.serial_write_row_pj", self.serial_write_row_pj, non_negative())?;
+        check("energy.carry_resolve_pj", self.carry_resolve_pj, non_negative())
+    }
 }
 
 /// The whole configuration.
@@ -283,7 +650,8 @@ pub struct Config {
 /// Built-in design points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Preset {
-    /// The paper design point (reference/panther.md section 8), lossless ADC.
+    /// The design point of the PANTHER paper (Ankit et al., IEEE Trans. Computers 69(8),
+    /// 2020) as the PUMA simulator's PANTHER constants set it, with a lossless ADC.
     Panther,
     /// Same, with a clipping 8-bit ADC as in PUMA.
     Puma8bAdc,
@@ -404,233 +772,21 @@ impl Config {
 
     /// Check every invariant; the message names the field and what is allowed.
     pub fn validate(&self, origin: &str) -> Result<(), ConfigError> {
-        let bad = |field: &str, message: String| ConfigError::Invalid {
-            origin: origin.to_string(),
-            field: field.to_string(),
-            message,
-        };
-        let a = &self.array;
-        for (field, v) in [("array.rows", a.rows), ("array.cols", a.cols)] {
-            if !(1..=1024).contains(&v) {
-                return Err(bad(field, format!("must be 1..=1024, found {v}")));
-            }
-        }
-        let f = &self.format;
-        if !(2..=16).contains(&f.word_bits) {
-            return Err(bad(
-                "format.word_bits",
-                format!("must be 2..=16, found {}", f.word_bits),
-            ));
-        }
-        if f.frac_bits >= f.word_bits {
-            return Err(bad(
-                "format.frac_bits",
-                format!(
-                    "must be below word_bits ({}), found {}",
-                    f.word_bits, f.frac_bits
-                ),
-            ));
-        }
-        if !(2..=16).contains(&f.input_bits) {
-            return Err(bad(
-                "format.input_bits",
-                format!("must be 2..=16, found {}", f.input_bits),
-            ));
-        }
-        if f.input_frac_bits >= f.input_bits {
-            return Err(bad(
-                "format.input_frac_bits",
-                format!(
-                    "must be below input_bits ({}), found {}",
-                    f.input_bits, f.input_frac_bits
-                ),
-            ));
-        }
-        if f.output_frac_bits > f.input_frac_bits + f.frac_bits {
-            return Err(bad(
-                "format.output_frac_bits",
-                format!(
-                    "must be at most input_frac_bits + frac_bits ({}), found {}",
-                    f.input_frac_bits + f.frac_bits,
-                    f.output_frac_bits
-                ),
-            ));
-        }
-        if f.output_frac_bits >= f.word_bits {
-            return Err(bad(
-                "format.output_frac_bits",
-                format!(
-                    "must be below word_bits ({}), found {}",
-                    f.word_bits, f.output_frac_bits
-                ),
-            ));
-        }
-        if f.opa_shift_bits > f.input_bits + f.input_bits {
-            return Err(bad(
-                "format.opa_shift_bits",
-                format!(
-                    "must be at most 2 * input_bits ({}), found {}",
-                    2 * f.input_bits,
-                    f.opa_shift_bits
-                ),
-            ));
-        }
-        let s = &self.slicing;
-        if !(1..=4).contains(&s.nominal_bits) {
-            return Err(bad(
-                "slicing.nominal_bits",
-                format!("must be 1..=4, found {}", s.nominal_bits),
-            ));
-        }
-        if s.slices == 0 || s.slices as u32 * s.nominal_bits != f.word_bits {
-            return Err(bad(
-                "slicing.slices",
-                format!(
-                    "slices * nominal_bits must equal format.word_bits ({}); found {} * {} = {}",
-                    f.word_bits,
-                    s.slices,
-                    s.nominal_bits,
-                    s.slices as u32 * s.nominal_bits
-                ),
-            ));
-        }
-        if s.cell_bits.len() != s.slices {
-            return Err(bad(
-                "slicing.cell_bits",
-                format!(
-                    "must list one width per slice ({} entries), found {}",
-                    s.slices,
-                    s.cell_bits.len()
-                ),
-            ));
-        }
-        for (k, &b) in s.cell_bits.iter().enumerate() {
-            if b < s.nominal_bits || b > 8 {
-                return Err(bad(
-                    &format!("slicing.cell_bits[{k}]"),
-                    format!("must be nominal_bits ({})..=8, found {b}", s.nominal_bits),
-                ));
-            }
-        }
-        if let AdcBits::Bits(b) = self.adc.bits {
-            if !(1..=24).contains(&b) {
-                return Err(bad(
-                    "adc.bits",
-                    format!("must be 1..=24 or \"lossless\", found {b}"),
-                ));
-            }
-        }
-        let widest = s.cell_bits.iter().copied().max().unwrap_or(s.nominal_bits);
-        if self.adc_bits() < widest {
-            return Err(bad(
-                "adc.bits",
-                format!(
-                    "must be at least the widest cell ({widest} bits) so that serial reads resolve a cell, found {}",
-                    self.adc_bits()
-                ),
-            ));
-        }
-        let lines = a.rows.max(a.cols);
-        if self.adc.shared_adcs == 0 || self.adc.shared_adcs > lines {
-            return Err(bad(
-                "adc.shared_adcs",
-                format!(
-                    "must be 1..={lines} (the longest line count), found {}",
-                    self.adc.shared_adcs
-                ),
-            ));
-        }
-        if self.opa.bit_step_groups == 0 || self.opa.bit_step_groups > f.input_bits {
-            return Err(bad(
-                "opa.bit_step_groups",
-                format!(
-                    "must be 1..=input_bits ({}), found {}",
-                    f.input_bits, self.opa.bit_step_groups
-                ),
-            ));
-        }
-        let d = &self.device;
-        for (field, v, hi) in [
-            ("device.write_noise_sigma", d.write_noise_sigma, 10.0),
-            ("device.d2d_sigma", d.d2d_sigma, 1.0),
-            ("device.nonlinearity_alpha", d.nonlinearity_alpha, 20.0),
-            ("device.read_noise_sigma", d.read_noise_sigma, 10.0),
-            ("device.stuck_low_fraction", d.stuck_low_fraction, 1.0),
-            ("device.stuck_high_fraction", d.stuck_high_fraction, 1.0),
-        ] {
-            if !(v.is_finite() && (0.0..=hi).contains(&v)) {
-                return Err(bad(field, format!("must be in 0..={hi}, found {v}")));
-            }
-        }
-        if d.stuck_low_fraction + d.stuck_high_fraction > 1.0 {
-            return Err(bad(
-                "device.stuck_high_fraction",
-                "stuck_low_fraction + stuck_high_fraction must be at most 1".to_string(),
-            ));
-        }
-        if !(d.on_off_ratio == 0.0 || (d.on_off_ratio.is_finite() && d.on_off_ratio > 1.0)) {
-            return Err(bad(
-                "device.on_off_ratio",
-                format!("must be 0 (infinite) or above 1, found {}", d.on_off_ratio),
-            ));
-        }
-        let t = &self.timing;
-        for (field, v) in [
-            ("timing.clock_ns", t.clock_ns),
-            ("timing.mvm_stage_ns", t.mvm_stage_ns),
-            ("timing.opa_phase_ns", t.opa_phase_ns),
-            ("timing.serial_read_row_ns", t.serial_read_row_ns),
-            ("timing.serial_write_row_ns", t.serial_write_row_ns),
-        ] {
-            if !(v.is_finite() && v > 0.0) {
-                return Err(bad(
-                    field,
-                    format!("must be a positive number of ns, found {v}"),
-                ));
-            }
-        }
-        if !(t.io_budget.is_finite() && (0.0..1.0).contains(&t.io_budget)) {
-            return Err(bad(
-                "timing.io_budget",
-                format!(
-                    "must be a fraction of the clock period in [0, 1), found {}",
-                    t.io_budget
-                ),
-            ));
-        }
-        if t.mvm_pipeline_stages == 0 {
-            return Err(bad(
-                "timing.mvm_pipeline_stages",
-                "must be at least 1".to_string(),
-            ));
-        }
-        self.arch
-            .validate()
-            .map_err(|message| ConfigError::Invalid {
-                origin: origin.to_string(),
-                field: "arch".to_string(),
-                message,
-            })?;
-        let e = &self.energy;
-        for (field, v) in [
-            ("energy.xbar_read_access_pj", e.xbar_read_access_pj),
-            ("energy.xbar_opa_access_pj", e.xbar_opa_access_pj),
-            ("energy.adc_conversion_pj", e.adc_conversion_pj),
-            ("energy.dac_drive_pj", e.dac_drive_pj),
-            ("energy.sample_hold_pj", e.sample_hold_pj),
-            ("energy.shift_add_pj", e.shift_add_pj),
-            ("energy.serial_read_row_pj", e.serial_read_row_pj),
-            ("energy.serial_write_row_pj", e.serial_write_row_pj),
-            ("energy.carry_resolve_pj", e.carry_resolve_pj),
-        ] {
-            if !(v.is_finite() && v >= 0.0) {
-                return Err(bad(
-                    field,
-                    format!("must be a non-negative number of pJ, found {v}"),
-                ));
-            }
-        }
-        Ok(())
+        self.validate_sections().map_err(|e| e.at(origin))
+    }
+
+    /// Each section in turn; a section's rules may rely on the sections it takes being valid
+    /// (the slicing on the word width, the ADC on a non-empty cell list).
+    fn validate_sections(&self) -> Result<(), FieldError> {
+        self.array.validate()?;
+        self.format.validate()?;
+        self.slicing.validate(&self.format)?;
+        self.adc.validate(&self.array, &self.slicing)?;
+        self.opa.validate(&self.format)?;
+        self.device.validate()?;
+        self.timing.validate()?;
+        self.arch.validate()?;
+        self.energy.validate()
     }
 
     /// Effective ADC resolution in bits: lossless = enough for the largest possible line sum
@@ -727,6 +883,99 @@ mod tests {
         assert!(e.to_string().contains("line"), "{e}");
         let e = with(|t| set(t, "device", "on_off_ratio", toml::Value::Float(0.5))).unwrap_err();
         assert!(e.to_string().contains("device.on_off_ratio"), "{e}");
+    }
+
+    #[test]
+    fn messages_state_the_range_and_the_value() {
+        let invalid = |e: ConfigError| match e {
+            ConfigError::Invalid { field, message, .. } => format!("{field}: {message}"),
+            e => panic!("not a range error: {e}"),
+        };
+        let e = with(|t| set(t, "array", "rows", toml::Value::Integer(0))).unwrap_err();
+        assert_eq!(invalid(e), "array.rows: must be 1..=1024, found 0");
+        let e = with(|t| set(t, "format", "frac_bits", toml::Value::Integer(16))).unwrap_err();
+        assert_eq!(
+            invalid(e),
+            "format.frac_bits: must be below word_bits (16), found 16"
+        );
+        let e = with(|t| set(t, "timing", "io_budget", toml::Value::Float(1.0))).unwrap_err();
+        assert_eq!(
+            invalid(e),
+            "timing.io_budget: must be in [0, 1), found 1 (a fraction of the clock period)"
+        );
+        let e =
+            with(|t| set(t, "timing", "clock_ns", toml::Value::Float(f64::INFINITY))).unwrap_err();
+        assert_eq!(invalid(e), "timing.clock_ns: must be positive, found inf");
+        let e = with(|t| set(t, "arch", "vfu_lanes", toml::Value::Integer(0))).unwrap_err();
+        assert_eq!(invalid(e), "arch.vfu_lanes: must be 1..=64, found 0");
+        let e = with(|t| set(t, "adc", "bits", toml::Value::Integer(5))).unwrap_err();
+        assert_eq!(
+            invalid(e),
+            "adc.bits: must be at least max(slicing.cell_bits) (6), found 5 (so that a serial read resolves a cell)"
+        );
+    }
+
+    /// Every key of a serialised config with its section: `seed`, `array.rows`, `arch.vfu_lanes`.
+    fn key_paths(table: &toml::Table, prefix: &str) -> Vec<String> {
+        table
+            .iter()
+            .flat_map(|(key, value)| match value {
+                toml::Value::Table(t) => key_paths(t, &format!("{prefix}{key}.")),
+                _ => vec![format!("{prefix}{key}")],
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_float_field_names_itself_when_out_of_range() {
+        // Every float rule refuses -1, so a rule that names the wrong field shows up here.
+        let table = toml::Table::try_from(Preset::Panther.config()).unwrap();
+        for path in key_paths(&table, "") {
+            let Some((section, key)) = path.split_once('.') else {
+                continue;
+            };
+            if table[section][key].is_float() {
+                let e = with(|t| set(t, section, key, toml::Value::Float(-1.0))).unwrap_err();
+                assert!(
+                    matches!(&e, ConfigError::Invalid { field, .. } if *field == path),
+                    "{path}: {e}"
+                );
+            }
+        }
+    }
+
+    /// docs/config.md names each field in full, in backquotes (`` `array.rows` ``), so that a
+    /// new field cannot go undocumented.
+    #[test]
+    fn docs_name_every_field() {
+        let docs = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/config.md"));
+        let table = toml::Table::try_from(Preset::Panther.config()).unwrap();
+        let paths = key_paths(&table, "");
+        assert!(paths.iter().any(|p| p == "arch.vfu_lanes"), "{paths:?}");
+        let missing: Vec<_> = paths
+            .iter()
+            .filter(|p| !docs.contains(&format!("`{p}`")))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "docs/config.md does not name {missing:?}"
+        );
+    }
+
+    #[test]
+    fn huge_values_are_errors_not_overflows() {
+        for (section, key, v) in [
+            ("format", "frac_bits", u32::MAX as i64),
+            ("format", "opa_shift_bits", u32::MAX as i64),
+            ("slicing", "slices", i64::MAX),
+        ] {
+            let e = with(|t| set(t, section, key, toml::Value::Integer(v))).unwrap_err();
+            let field = format!("{section}.{key}");
+            assert!(
+                matches!(&e, ConfigError::Invalid { field: f, .. } if *f == field),
+                "{e}"
+            );
+        }
     }
 
     #[test]

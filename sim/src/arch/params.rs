@@ -1,8 +1,13 @@
 //! Constants of the machine around the MCUs: sizes, latencies (cycles) and dynamic
-//! energies (pJ) per event. Seeded from reference/panther.md 2.4, 2.5, 2.7 and 8
-//! (energy = power x latency at 1 GHz). The `[arch]` table of the config, which a bundle's
-//! own `[arch]` table may override field by field.
+//! energies (pJ) per event. Seeded from the PUMA simulator that evaluated PANTHER
+//! (github.com/Aayush-Ankit/puma-simulator, branch `training`): the organisation (cores per
+//! tile, VFU lanes, NoC concentration and injection rate) from `include/config.py`; memory
+//! sizes, latencies, powers and the NoC latency table from `include/constants.py` (energy =
+//! power x latency at 1 GHz). Field by field in docs/config.md; sources in docs/references.md.
+//! The `[arch]` table of the config, which a bundle's own `[arch]` table may override field
+//! by field.
 
+use crate::config::{above, check, non_negative, within, FieldError};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -86,7 +91,8 @@ impl ArchConfig {
     pub fn from_toml_str(text: &str, origin: &str) -> Result<ArchConfig, String> {
         let c: ArchConfig =
             toml::from_str(text).map_err(|e| format!("{origin}: {}", e.message().trim()))?;
-        c.validate().map_err(|m| format!("{origin}: {m}"))?;
+        c.validate()
+            .map_err(|e| format!("{origin}: {} {}", e.field, e.message))?;
         Ok(c)
     }
 
@@ -102,69 +108,43 @@ impl ArchConfig {
         )
     }
 
-    /// Check every field; the message names the field and what is allowed.
-    pub fn validate(&self) -> Result<(), String> {
-        let range = |name: &str, v: usize, lo: usize, hi: usize| {
-            if (lo..=hi).contains(&v) {
-                Ok(())
-            } else {
-                Err(format!("arch.{name} must be {lo}..={hi}, found {v}"))
-            }
+    /// Check every field; the error names the field (`arch.vfu_lanes`) and what is allowed.
+    #[rustfmt::skip]
+    pub fn validate(&self) -> Result<(), FieldError> {
+        check("arch.cores_per_tile", self.cores_per_tile, within(1, 64))?;
+        check("arch.vfu_lanes", self.vfu_lanes, within(1, 64))?;
+        check("arch.core_imem_entries", self.core_imem_entries, within(1, 4096))?;
+        check("arch.tile_imem_entries", self.tile_imem_entries, within(1, 1 << 16))?;
+        check("arch.edram_words", self.edram_words, within(16, 1 << 16))?;
+        check("arch.edram_access_cycles", self.edram_access_cycles, within(1, 1000))?;
+        let buffer = self.receive_buffer_packets_per_source;
+        check("arch.receive_buffer_packets_per_source", buffer, within(1, 1 << 16))?;
+        check("arch.noc_tiles_per_router", self.noc_tiles_per_router, within(1, 256))?;
+        check("arch.noc_mesh_width", self.noc_mesh_width, within(1, 256))?;
+        let Some(&(max_rate, _)) = self.noc_latency_table.last() else {
+            return Err(FieldError::new(
+                "arch.noc_latency_table",
+                "must list at least one (injection rate, cycles) pair".into(),
+            ));
         };
-        range("cores_per_tile", self.cores_per_tile, 1, 64)?;
-        range("vfu_lanes", self.vfu_lanes, 1, 64)?;
-        range("core_imem_entries", self.core_imem_entries, 1, 4096)?;
-        range("tile_imem_entries", self.tile_imem_entries, 1, 1 << 16)?;
-        range("edram_words", self.edram_words, 16, 1 << 16)?;
-        range(
-            "edram_access_cycles",
-            self.edram_access_cycles as usize,
-            1,
-            1000,
-        )?;
-        range(
-            "receive_buffer_packets_per_source",
-            self.receive_buffer_packets_per_source,
-            1,
-            1 << 16,
-        )?;
-        range("noc_tiles_per_router", self.noc_tiles_per_router, 1, 256)?;
-        range("noc_mesh_width", self.noc_mesh_width, 1, 256)?;
-        if self.noc_latency_table.is_empty() {
-            return Err(
-                "arch.noc_latency_table must list at least one (injection rate, cycles) pair"
-                    .into(),
-            );
-        }
         if self.noc_latency_table.windows(2).any(|w| w[0].0 >= w[1].0) {
-            return Err("arch.noc_latency_table injection rates must increase strictly".into());
-        }
-        let max_rate = self.noc_latency_table.last().expect("non-empty").0;
-        if !(self.noc_injection_rate > 0.0 && self.noc_injection_rate <= max_rate) {
-            return Err(format!(
-                "arch.noc_injection_rate must be in (0, {max_rate}] (the table's range), found {}",
-                self.noc_injection_rate
+            return Err(FieldError::new(
+                "arch.noc_latency_table",
+                "injection rates must increase strictly".into(),
             ));
         }
-        for (name, v) in [
-            ("imem_fetch_pj", self.imem_fetch_pj),
-            ("tile_imem_fetch_pj", self.tile_imem_fetch_pj),
-            ("dmem_word_access_pj", self.dmem_word_access_pj),
-            ("vfu_lane_op_pj", self.vfu_lane_op_pj),
-            ("vfu_transcendental_op_pj", self.vfu_transcendental_op_pj),
-            ("scalar_alu_op_pj", self.scalar_alu_op_pj),
-            ("edram_access_pj", self.edram_access_pj),
-            ("attribute_access_pj", self.attribute_access_pj),
-            ("receive_buffer_access_pj", self.receive_buffer_access_pj),
-            ("noc_router_traversal_pj", self.noc_router_traversal_pj),
-        ] {
-            if !(v.is_finite() && v >= 0.0) {
-                return Err(format!(
-                    "arch.{name} must be a non-negative number of pJ, found {v}"
-                ));
-            }
-        }
-        Ok(())
+        let table_rates = above(0.0).at_most(max_rate).note("the rates noc_latency_table covers");
+        check("arch.noc_injection_rate", self.noc_injection_rate, table_rates)?;
+        check("arch.imem_fetch_pj", self.imem_fetch_pj, non_negative())?;
+        check("arch.tile_imem_fetch_pj", self.tile_imem_fetch_pj, non_negative())?;
+        check("arch.dmem_word_access_pj", self.dmem_word_access_pj, non_negative())?;
+        check("arch.vfu_lane_op_pj", self.vfu_lane_op_pj, non_negative())?;
+        check("arch.vfu_transcendental_op_pj", self.vfu_transcendental_op_pj, non_negative())?;
+        check("arch.scalar_alu_op_pj", self.scalar_alu_op_pj, non_negative())?;
+        check("arch.edram_access_pj", self.edram_access_pj, non_negative())?;
+        check("arch.attribute_access_pj", self.attribute_access_pj, non_negative())?;
+        check("arch.receive_buffer_access_pj", self.receive_buffer_access_pj, non_negative())?;
+        check("arch.noc_router_traversal_pj", self.noc_router_traversal_pj, non_negative())
     }
 
     /// Table latency at the configured injection rate: the first entry at or above it.
