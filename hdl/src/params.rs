@@ -26,6 +26,8 @@ pub type Level = Bits<8>;
 pub type Pulse = Bits<4>;
 /// Accumulators: a raw MVM sum of 128 lines needs about 44 bits.
 pub type Wide = Bits<48>;
+/// Weight copy selector (at most 3 copies).
+pub type CopySel = Bits<2>;
 /// Event counters.
 pub type Count = Bits<32>;
 

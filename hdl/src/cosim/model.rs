@@ -7,6 +7,8 @@ use crate::crossbar::SampleKind;
 use crate::export::ports::{Dir, Port};
 use crate::export::CrossbarView;
 use crate::export::SvTop;
+use crate::params::{Level, Pulse};
+use rust_hdl::prelude::Synth;
 use std::collections::HashMap;
 use std::ffi::{c_void, CString};
 use std::path::Path;
@@ -92,8 +94,8 @@ extern "C" fn dpi_edge(
         (
             vector(row_drive, rows),
             vector(col_drive, cols),
-            vector(pulse_code, cols * 4),
-            vector(write_level, cols * 8),
+            vector(pulse_code, cols * Pulse::BITS),
+            vector(write_level, cols * Level::BITS),
         )
     };
     let e = EdgeInputs {
@@ -111,10 +113,10 @@ extern "C" fn dpi_edge(
         pulse: pulse != 0,
         pulse_negative: pulse_negative != 0,
         slice_sel: slice_sel as u32 as usize,
-        pulse_code: (0..cols).map(|j| field(pc, j, 4)).collect(),
+        pulse_code: (0..cols).map(|j| field(pc, j, Pulse::BITS)).collect(),
         commit: commit != 0,
         write: write != 0,
-        write_level: (0..cols).map(|j| field(wl, j, 8)).collect(),
+        write_level: (0..cols).map(|j| field(wl, j, Level::BITS)).collect(),
     };
     if let Some(clip) = x.model.clock_edge(&e) {
         x.last_clip = clip as u32;

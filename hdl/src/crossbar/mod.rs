@@ -38,7 +38,7 @@ impl SampleKind {
 pub struct Crossbar {
     pub clock: Signal<In, Clock>,
     /// Weight copy the strobes act on.
-    pub copy_sel: Signal<In, Bits<2>>,
+    pub copy_sel: Signal<In, CopySel>,
     /// 1-bit DAC outputs (MVM rows / OPA row gates / commit rows; MTVM columns).
     pub row_drive: Vec<Signal<In, Bit>>,
     pub col_drive: Vec<Signal<In, Bit>>,
@@ -145,7 +145,7 @@ impl Crossbar {
     pub fn stub(&self) -> String {
         let mut ports: Vec<(String, &str, usize)> = vec![
             ("clock".into(), "input", 1),
-            ("copy_sel".into(), "input", 2),
+            ("copy_sel".into(), "input", CopySel::BITS),
         ];
         let vec_ports = |name: &str, dir: &'static str, n: usize, w: usize| {
             (0..n)
@@ -155,7 +155,7 @@ impl Crossbar {
         ports.extend(vec_ports("row_drive", "input", self.row_drive.len(), 1));
         ports.extend(vec_ports("col_drive", "input", self.col_drive.len(), 1));
         ports.push(("sample".into(), "input", 1));
-        ports.push(("sample_kind".into(), "input", 2));
+        ports.push(("sample_kind".into(), "input", SampleKind::BITS));
         ports.push(("slice_mask".into(), "input", SliceMask::BITS));
         ports.push(("row_addr".into(), "input", LineIdx::BITS));
         ports.push(("conv_base".into(), "input", LineIdx::BITS));

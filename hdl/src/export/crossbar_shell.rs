@@ -6,10 +6,18 @@
 //! - `blackbox`: the empty declaration synthesis keeps out of timing.
 
 use super::CrossbarShape;
+use crate::crossbar::SampleKind;
+use crate::params::{Code, CopySel, Level, LineIdx, Pulse, SliceIdx, SliceMask};
+use rust_hdl::prelude::Synth;
 
 /// DPI function names; the Verilator shim implements them ([`crate::cosim::shim`]).
 pub const DPI_EDGE: &str = "panther_xbar_edge";
 pub const DPI_COMPARE: &str = "panther_xbar_compare";
+
+/// `name`, a port of `bits` bits, zero-extended to a DPI `int`.
+fn int(name: &str, bits: usize) -> String {
+    format!("{{{}'d0, {name}}}", 32 - bits)
+}
 
 fn pad32(n: usize) -> usize {
     n.div_ceil(32).max(1) * 32
@@ -47,8 +55,8 @@ pub fn dpi_shell(x: &CrossbarShape) -> String {
     let (rw, cw, pw, lw) = (
         pad32(x.rows),
         pad32(x.cols),
-        pad32(x.cols * 4),
-        pad32(x.cols * 8),
+        pad32(x.cols * Pulse::BITS),
+        pad32(x.cols * Level::BITS),
     );
     let mut s = format!(
         "// panther_crossbar: the analog crossbar as a DPI-C shell. Each import calls the Rust\n\
@@ -69,10 +77,10 @@ pub fn dpi_shell(x: &CrossbarShape) -> String {
          \x20   logic [31:0] clip_q = 32'd0;\n\
          \x20   always @(posedge clock) begin\n\
          \x20       clip_q <= {DPI_EDGE}(\n\
-         \x20           {{30'd0, copy_sel}}, {rows}, {cols},\n\
-         \x20           sample, {{30'd0, sample_kind}}, {{16'd0, slice_mask}}, {{22'd0, row_addr}},\n\
+         \x20           {copy_sel}, {rows}, {cols},\n\
+         \x20           sample, {sample_kind}, {slice_mask}, {row_addr},\n\
          \x20           update_begin, pulse, pulse_negative,\n\
-         \x20           {{28'd0, slice_sel}}, {codes}, commit,\n\
+         \x20           {slice_sel}, {codes}, commit,\n\
          \x20           write, {levels});\n\
          \x20       epoch <= epoch + 32'd1;\n\
          \x20   end\n\
@@ -84,13 +92,19 @@ pub fn dpi_shell(x: &CrossbarShape) -> String {
         lw1 = lw - 1,
         rows = packed("row_drive", x.rows, 1),
         cols = packed("col_drive", x.cols, 1),
-        codes = packed("pulse_code", x.cols, 4),
-        levels = packed("write_level", x.cols, 8),
+        codes = packed("pulse_code", x.cols, Pulse::BITS),
+        levels = packed("write_level", x.cols, Level::BITS),
+        copy_sel = int("copy_sel", CopySel::BITS),
+        sample_kind = int("sample_kind", SampleKind::BITS),
+        slice_mask = int("slice_mask", SliceMask::BITS),
+        row_addr = int("row_addr", LineIdx::BITS),
+        slice_sel = int("slice_sel", SliceIdx::BITS),
     );
+    let conv_base = int("conv_base", LineIdx::BITS);
     for l in 0..x.lanes {
-        s += &format!(
-            "    assign sar_cmp${l} = {DPI_COMPARE}(epoch, {l}, {{22'd0, conv_base}}, {{8'd0, sar_trial${l}}});\n"
-        );
+        let trial = int(&format!("sar_trial${l}"), Code::BITS);
+        s +=
+            &format!("    assign sar_cmp${l} = {DPI_COMPARE}(epoch, {l}, {conv_base}, {trial});\n");
     }
     s += "endmodule\n";
     s

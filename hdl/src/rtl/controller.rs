@@ -85,7 +85,7 @@ pub struct Controller {
     pub col_mode: Signal<Out, DriveMode>,
     pub sense_kind: Signal<Out, SampleKind>,
     pub line_count: Signal<Out, LineIdx>,
-    pub line_copy: Signal<Out, Bits<2>>,
+    pub line_copy: Signal<Out, CopySel>,
     pub bank_start: Signal<Out, Bit>,
     pub bank_done: Signal<In, Bit>,
     pub clip_clear: Signal<Out, Bit>,
@@ -110,8 +110,8 @@ pub struct Controller {
     last_step: Constant<StepIdx>,
     rows: Constant<LineIdx>,
     cols: Constant<LineIdx>,
-    mvm_copy: Constant<Bits<2>>,
-    mtvm_copy: Constant<Bits<2>>,
+    mvm_copy: Constant<CopySel>,
+    mtvm_copy: Constant<CopySel>,
 }
 
 impl Controller {
