@@ -328,7 +328,7 @@ fn run_takes_arch_constants_from_the_config_under_bundle_overrides() {
     let bad = tmp("bad-arch.toml");
     std::fs::write(&bad, text.replace("vfu_lanes = 4", "vfu_lanes = 0")).unwrap();
     let o = panther(&["config", "check", bad.to_str().unwrap()]);
-    fails_with(&o, &["arch.vfu_lanes must be"]);
+    fails_with(&o, &["field `arch.vfu_lanes`", "must be 1..=64, found 0"]);
 }
 
 #[test]
@@ -624,4 +624,27 @@ fn cosim_verilator_only() {
         &panther_line("cosim --top sar_bank --random 1 --verilator-only"),
         &["--verilator-only runs the mcu only"],
     );
+}
+
+/// `panther tops` lists the registry: a table, names one per line, JSON.
+#[test]
+fn tops_lists_the_registry() {
+    let names = panther_testbenches::tops::names();
+    let o = panther(&["tops", "--names"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let listed: Vec<String> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(String::from)
+        .collect();
+    assert_eq!(listed, names);
+    let o = panther(&["tops", "--json"]);
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rows = j.as_array().unwrap();
+    assert_eq!(rows.len(), names.len());
+    assert!(rows
+        .iter()
+        .any(|r| r["name"] == "opa_unit" && r["tested_in_mcu"] == true));
+    let o = panther(&["tops"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(names.iter().all(|n| text.contains(n)), "{text}");
 }

@@ -4,7 +4,9 @@
 //! [`crate::export::package::write_package`].
 
 use super::tools::Tool;
+use crate::design::Design;
 use crate::export::{CrossbarView, SvTop};
+use rust_hdl::prelude::{check_all, generate_verilog};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -68,6 +70,15 @@ pub fn yosys_check_netlist(name: &str, verilog: &str) -> Result<(), String> {
         .map_err(|e| format!("yosys rejected {name}: {e}"))?;
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
+}
+
+/// rust_hdl's own checks of a design (nothing open or undriven, no combinational loops,
+/// no writes to inputs), then the yosys check of its raw netlist (latches are only caught
+/// there).
+pub fn check_design<B: Design>(mut design: B) -> Result<(), String> {
+    design.connect_all();
+    check_all(&design).map_err(|e| format!("{}: rust_hdl check_all: {e:?}", B::NAME))?;
+    yosys_check_netlist(B::NAME, &generate_verilog(&design))
 }
 
 /// Cell counts of a generic yosys synthesis.

@@ -1,5 +1,5 @@
 //! Tile shared memory (eDRAM, 16-bit words) with its attribute store: a valid bit and a
-//! read counter per word (reference 2.4).
+//! read counter per word (docs/references.md §2).
 //! - a store (`st`, `receive`) waits until every target word is invalid, then writes the
 //!   words valid with count = the instruction's counter;
 //! - a read (`ld`, `send`) waits until every word is valid, then counts one read per word;

@@ -1,4 +1,4 @@
-//! The core's data address space (16-bit words), training layout (reference 2.6):
+//! The core's data address space (16-bit words), training layout (docs/references.md §2):
 //! XbarIn 0..768 and XbarOut 768..1536, one 128-word slot per (MCU p, op t) at
 //! (3p + t) * 128, t = 0 MVM, 1 MTVM, 2 OPA; general registers (data memory) from 1536.
 

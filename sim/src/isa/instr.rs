@@ -132,7 +132,7 @@ instruction_table! {
         target: u16 => "target" Target @ D1;
     },
     Hlt = 10 "hlt" Core,
-    /// MVM/MTVM/OPA on each MCU (reference 3.7).
+    /// MVM/MTVM/OPA on each MCU (docs/references.md §3).
     Train = 11 "train" Core {
         masks: [TrainMask; 2] =>
             "MCU 0 mask" TrainMask @ TRAIN_MCU0, "MCU 1 mask" TrainMask @ TRAIN_MCU1;

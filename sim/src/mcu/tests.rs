@@ -1,4 +1,4 @@
-//! Properties of the golden MCU (sim/TESTPLAN.md, section "Golden MCU").
+//! Properties of the golden MCU (docs/TESTPLAN.md, section "Golden MCU").
 //! References here are computed independently of the MCU's bit-serial path.
 #![allow(clippy::needless_range_loop)] // index arithmetic mirrors the formulas
 
@@ -436,7 +436,7 @@ fn full_size_mvm_and_costs_match_the_reference_tables() {
     let x: Vec<i64> = (0..128).map(|_| rng.range_i64(-32768, 32767)).collect();
     let y = m.mvm(&x).unwrap();
     assert_eq!(y.raw, exact_mvm(&w, &x, 128, 128));
-    // 16 steps x 8 slices accesses, 16 x 8 x 128 conversions, 1,800 ns (reference 3.10).
+    // 16 steps x 8 slices accesses, 16 x 8 x 128 conversions, 1,800 ns (docs/references.md §5, §6).
     assert_eq!(m.counters.xbar_read_accesses, 128);
     assert_eq!(m.counters.adc_conversions, 16 * 8 * 128);
     assert_eq!(m.counters.busy_ns, 1800.0);

@@ -16,6 +16,7 @@ pub mod sar_bank;
 pub mod shift_add;
 
 use crate::testbench::{run, Testbench, TestbenchRun, Vcd};
+use panther_hdl::eda::gates::check_design;
 use panther_hdl::export::SvTop;
 use panther_hdl::params::RtlParams;
 use panther_hdl::rtl;
@@ -31,6 +32,8 @@ pub struct Top {
     pub tested_in_mcu: bool,
     /// The block as an exported top, sized by the config.
     pub export: fn(&Config, &RtlParams) -> Result<SvTop, String>,
+    /// rust_hdl's checks and the yosys check of the block's raw netlist.
+    pub check: fn(&Config, &RtlParams) -> Result<(), String>,
     /// `cases` random cases of one design point drawn from `seed` (VCD of the first).
     pub testbench: fn(seed: u64, cases: u32, vcd: Vcd) -> TestbenchRun,
 }
@@ -42,9 +45,14 @@ impl Top {
             about,
             tested_in_mcu,
             export: SvTop::from_config::<B>,
+            check: check_as::<B>,
             testbench: run_as::<B, T>,
         }
     }
+}
+
+fn check_as<B: Design>(cfg: &Config, p: &RtlParams) -> Result<(), String> {
+    check_design(B::from_config(cfg, p))
 }
 
 fn run_as<B: Design, T: Testbench>(seed: u64, cases: u32, vcd: Vcd) -> TestbenchRun {
