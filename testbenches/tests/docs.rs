@@ -77,11 +77,17 @@ fn every_test_is_in_the_testplan() {
             continue;
         }
         let text = std::fs::read_to_string(&file).unwrap();
-        let mut rest = text.as_str();
-        while let Some(i) = rest.find("#[test]") {
-            rest = &rest[i + 7..];
-            let Some(f) = rest.find("fn ") else { break };
-            let name: String = rest[f + 3..]
+        let mut lines = text.lines();
+        while let Some(line) = lines.next() {
+            if line.trim() != "#[test]" {
+                continue;
+            }
+            // The function follows, after any further attributes.
+            let Some(sig) = lines.by_ref().find(|l| l.contains("fn ")) else {
+                break;
+            };
+            let after = &sig[sig.find("fn ").unwrap() + 3..];
+            let name: String = after
                 .chars()
                 .take_while(|c| c.is_alphanumeric() || *c == '_')
                 .collect();
@@ -124,8 +130,8 @@ fn no_project_file_cites_a_missing_file() {
                 bad.push(format!("{rel}: cites {forbidden}"));
             }
         }
-        for (i, _) in text.match_indices(|c: char| !path_char(c)) {
-            let start = i + 1;
+        for (i, sep) in text.match_indices(|c: char| !path_char(c)) {
+            let start = i + sep.len();
             let Some(root) = roots.iter().find(|r| text[start..].starts_with(**r)) else {
                 continue;
             };
