@@ -40,26 +40,43 @@ pub fn cache_root() -> PathBuf {
 
 const LIB: &str = "libpanther_model.so";
 
-fn flags() -> Vec<String> {
-    [
-        "--cc",
-        "--exe",
-        "--build",
-        "-O3",
-        "--trace",
-        "-Wno-fatal",
-        "-j",
-        "2",
-        "-CFLAGS",
-        "-fPIC",
-        "-LDFLAGS",
-        "-shared",
-        "-MAKEFLAGS",
-        "OPT_FAST=-O2",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect()
+/// What `verilator` is run with; the generated makefile then compiles and links.
+const VERILATOR_FLAGS: [&str; 9] = [
+    "--cc",
+    "--exe",
+    "-O3",
+    "--trace",
+    "-Wno-fatal",
+    "-CFLAGS",
+    "-fPIC",
+    "-LDFLAGS",
+    "-shared",
+];
+
+/// C++ optimisation of the model's evaluation code. Release builds of panther optimise for
+/// speed (benchmarks, long runs); debug builds (the tests) skip it, which builds a model in
+/// about a third of the time and simulates the same.
+fn opt_fast() -> &'static str {
+    if cfg!(debug_assertions) {
+        "-O0"
+    } else {
+        "-O2"
+    }
+}
+
+/// The Verilator runtime every model links. It depends only on the Verilator version and
+/// the flags, so it is compiled once and shared by every build in the cache.
+const RUNTIME: [&str; 4] = [
+    "verilated.o",
+    "verilated_dpi.o",
+    "verilated_threads.o",
+    "verilated_vcd_c.o",
+];
+
+fn runtime_dir(version: &str) -> PathBuf {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (version, VERILATOR_FLAGS).hash(&mut h);
+    cache_root().join(format!("runtime-{:016x}", h.finish()))
 }
 
 /// Build (or find in the cache) and load the Verilator model of `top` with its crossbar
@@ -74,7 +91,7 @@ pub fn model_lib(top: &SvTop, xbar: CrossbarView) -> Result<Arc<ModelLib>, Strin
         .version()
         .ok_or_else(|| Tool::Verilator.install_hint())?;
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    (&sources, &shim, &files, &version, flags()).hash(&mut h);
+    (&sources, &shim, &files, &version, VERILATOR_FLAGS, opt_fast()).hash(&mut h);
     let dir = cache_root().join(format!("{}-{:016x}", top.name, h.finish()));
     // One build at a time per process; different processes race safely through rename.
     let mut loaded = LOADED
@@ -87,7 +104,7 @@ pub fn model_lib(top: &SvTop, xbar: CrossbarView) -> Result<Arc<ModelLib>, Strin
     let mut build_seconds = 0.0;
     if !dir.join(LIB).exists() {
         let t = std::time::Instant::now();
-        build(&dir, top, &prefix, &sources, &files, &shim)?;
+        build(&dir, top, &prefix, &sources, &files, &shim, &runtime_dir(&version))?;
         build_seconds = t.elapsed().as_secs_f64();
     }
     // SAFETY: the library is our own model; loading runs only Verilator's static
@@ -110,6 +127,7 @@ fn build(
     sources: &[(String, String)],
     files: &[String],
     shim: &str,
+    runtime: &Path,
 ) -> Result<(), String> {
     let parent = dir.parent().unwrap_or(Path::new("."));
     let staging = parent.join(format!(
@@ -125,34 +143,35 @@ fn build(
             .map_err(|e| format!("cannot write {}: {e}", staging.join(name).display()))?;
     }
     std::fs::write(staging.join("shim.cpp"), shim).map_err(|e| e.to_string())?;
-    let mut args = flags();
-    args.extend(
-        [
-            "--prefix",
-            prefix,
-            "--top-module",
-            &top.name,
-            "-Mdir",
-            "obj",
-            "-o",
-            &format!("../{LIB}"),
-        ]
-        .iter()
-        .map(|s| s.to_string()),
-    );
-    args.extend(files.iter().cloned());
-    args.push("shim.cpp".into());
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let result = Tool::Verilator.run(&staging, &args);
-    if let Err(e) = result {
-        return Err(format!(
+    let lib = format!("../{LIB}");
+    let mut args: Vec<&str> = VERILATOR_FLAGS.to_vec();
+    args.extend(["--prefix", prefix, "--top-module", &top.name, "-Mdir", "obj", "-o", &lib]);
+    args.extend(files.iter().map(String::as_str));
+    args.push("shim.cpp");
+    let failed = |e: String| {
+        format!(
             "Verilator build of {} failed (sources kept in {}):\n{e}",
             top.name,
             staging.display()
-        ));
+        )
+    };
+    Tool::Verilator.run(&staging, &args).map_err(failed)?;
+    let obj = staging.join("obj");
+    // Copied objects are newer than the runtime's sources, so make keeps them.
+    let cached = RUNTIME.iter().all(|o| {
+        let from = runtime.join(o);
+        from.is_file() && std::fs::copy(&from, obj.join(o)).is_ok()
+    });
+    let mk = format!("{prefix}.mk");
+    let opt = format!("OPT_FAST={}", opt_fast());
+    Tool::Make
+        .run(&obj, &["-f", &mk, "-j", "2", &opt])
+        .map_err(failed)?;
+    if !cached {
+        share_runtime(&obj, runtime);
     }
     // Objects are not needed once the library is linked.
-    let _ = std::fs::remove_dir_all(staging.join("obj"));
+    let _ = std::fs::remove_dir_all(&obj);
     match std::fs::rename(&staging, dir) {
         Ok(()) => Ok(()),
         // Another process finished the same build first.
@@ -161,5 +180,19 @@ fn build(
             Ok(())
         }
         Err(e) => Err(format!("cannot move the build to {}: {e}", dir.display())),
+    }
+}
+
+/// Keep the runtime objects of a finished build for the builds after it (best effort: a
+/// build without them compiles its own).
+fn share_runtime(obj: &Path, runtime: &Path) {
+    let staging = runtime.with_extension(format!("tmp{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&staging);
+    let copied = std::fs::create_dir_all(&staging).is_ok()
+        && RUNTIME
+            .iter()
+            .all(|o| std::fs::copy(obj.join(o), staging.join(o)).is_ok());
+    if !(copied && std::fs::rename(&staging, runtime).is_ok()) {
+        let _ = std::fs::remove_dir_all(&staging);
     }
 }

@@ -1,5 +1,5 @@
-//! The external tools (Verilator, yosys, iverilog): found on PATH or failing with how to
-//! install them, never skipped.
+//! The external tools (Verilator, yosys, iverilog, OpenSTA, make): found on PATH or failing
+//! with how to install them, never skipped.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -13,10 +13,18 @@ pub enum Tool {
     Iverilog,
     /// OpenSTA (static timing of the exported SDC).
     Sta,
+    /// Builds Verilator's generated makefiles.
+    Make,
 }
 
 impl Tool {
-    pub const ALL: [Tool; 4] = [Tool::Verilator, Tool::Yosys, Tool::Iverilog, Tool::Sta];
+    pub const ALL: [Tool; 5] = [
+        Tool::Verilator,
+        Tool::Yosys,
+        Tool::Iverilog,
+        Tool::Sta,
+        Tool::Make,
+    ];
 
     pub fn command(self) -> &'static str {
         match self {
@@ -24,6 +32,7 @@ impl Tool {
             Tool::Yosys => "yosys",
             Tool::Iverilog => "iverilog",
             Tool::Sta => "sta",
+            Tool::Make => "make",
         }
     }
 
@@ -33,6 +42,7 @@ impl Tool {
             Tool::Yosys => "-V",
             Tool::Iverilog => "-V",
             Tool::Sta => "-version",
+            Tool::Make => "--version",
         }
     }
 
