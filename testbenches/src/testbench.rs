@@ -9,6 +9,7 @@ use panther_hdl::host::design_sim::DesignSim;
 use panther_hdl::Design;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
+use rust_hdl::prelude::{Clock, In, Signal};
 use serde::Serialize;
 use std::fmt::Debug;
 use std::io::Write;
@@ -97,10 +98,7 @@ pub fn run<T: Testbench>(top: &str, seed: u64, cases: u32, mut vcd: Vcd) -> Test
 /// co-simulation session is open, tracing into `vcd` when given.
 pub fn simulate<B: Design>(
     uut: B,
-    clock: fn(
-        &mut B,
-    )
-        -> &mut rust_hdl::prelude::Signal<rust_hdl::prelude::In, rust_hdl::prelude::Clock>,
+    clock: fn(&mut B) -> &mut Signal<In, Clock>,
     vcd: Vcd,
 ) -> DesignSim<B> {
     let mut sim = DesignSim::new(uut, clock);

@@ -91,9 +91,18 @@ pub fn model_lib(top: &SvTop, xbar: CrossbarView) -> Result<Arc<ModelLib>, Strin
         .version()
         .ok_or_else(|| Tool::Verilator.install_hint())?;
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    (&sources, &shim, &files, &version, VERILATOR_FLAGS, opt_fast()).hash(&mut h);
+    (
+        &sources,
+        &shim,
+        &files,
+        &version,
+        VERILATOR_FLAGS,
+        opt_fast(),
+    )
+        .hash(&mut h);
     let dir = cache_root().join(format!("{}-{:016x}", top.name, h.finish()));
-    // One build at a time per process; different processes race safely through rename.
+    // One build at a time per process; processes wait for each other's build of the
+    // same model (a file lock) instead of building it twice.
     let mut loaded = LOADED
         .get_or_init(Default::default)
         .lock()
@@ -102,9 +111,18 @@ pub fn model_lib(top: &SvTop, xbar: CrossbarView) -> Result<Arc<ModelLib>, Strin
         return Ok(m.clone());
     }
     let mut build_seconds = 0.0;
+    let _building = lock_file(&dir)?;
     if !dir.join(LIB).exists() {
         let t = std::time::Instant::now();
-        build(&dir, top, &prefix, &sources, &files, &shim, &runtime_dir(&version))?;
+        build(
+            &dir,
+            top,
+            &prefix,
+            &sources,
+            &files,
+            &shim,
+            &runtime_dir(&version),
+        )?;
         build_seconds = t.elapsed().as_secs_f64();
     }
     // SAFETY: the library is our own model; loading runs only Verilator's static
@@ -118,6 +136,21 @@ pub fn model_lib(top: &SvTop, xbar: CrossbarView) -> Result<Arc<ModelLib>, Strin
     });
     loaded.insert(dir, m.clone());
     Ok(m)
+}
+
+/// An exclusive lock on `<path>.lock` (held until dropped), for work that one process at a
+/// time does in the cache.
+fn lock_file(path: &Path) -> Result<std::fs::File, String> {
+    let lock = path.with_extension("lock");
+    if let Some(parent) = lock.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    }
+    let f = std::fs::File::create(&lock)
+        .map_err(|e| format!("cannot create {}: {e}", lock.display()))?;
+    f.lock()
+        .map_err(|e| format!("cannot lock {}: {e}", lock.display()))?;
+    Ok(f)
 }
 
 fn build(
@@ -145,7 +178,16 @@ fn build(
     std::fs::write(staging.join("shim.cpp"), shim).map_err(|e| e.to_string())?;
     let lib = format!("../{LIB}");
     let mut args: Vec<&str> = VERILATOR_FLAGS.to_vec();
-    args.extend(["--prefix", prefix, "--top-module", &top.name, "-Mdir", "obj", "-o", &lib]);
+    args.extend([
+        "--prefix",
+        prefix,
+        "--top-module",
+        &top.name,
+        "-Mdir",
+        "obj",
+        "-o",
+        &lib,
+    ]);
     args.extend(files.iter().map(String::as_str));
     args.push("shim.cpp");
     let failed = |e: String| {
@@ -157,17 +199,19 @@ fn build(
     };
     Tool::Verilator.run(&staging, &args).map_err(failed)?;
     let obj = staging.join("obj");
-    // Copied objects are newer than the runtime's sources, so make keeps them.
-    let cached = RUNTIME.iter().all(|o| {
-        let from = runtime.join(o);
-        from.is_file() && std::fs::copy(&from, obj.join(o)).is_ok()
-    });
+    // The first build compiles the runtime for all; builds that find none wait for it.
+    let compiling_runtime = if copy_runtime(runtime, &obj) {
+        None
+    } else {
+        let lock = lock_file(runtime)?;
+        (!copy_runtime(runtime, &obj)).then_some(lock)
+    };
     let mk = format!("{prefix}.mk");
     let opt = format!("OPT_FAST={}", opt_fast());
     Tool::Make
         .run(&obj, &["-f", &mk, "-j", "2", &opt])
         .map_err(failed)?;
-    if !cached {
+    if compiling_runtime.is_some() {
         share_runtime(&obj, runtime);
     }
     // Objects are not needed once the library is linked.
@@ -181,6 +225,15 @@ fn build(
         }
         Err(e) => Err(format!("cannot move the build to {}: {e}", dir.display())),
     }
+}
+
+/// Copy the shared runtime objects into a build's object folder; false when there are none
+/// yet. Copied objects are newer than the runtime's sources, so make keeps them.
+fn copy_runtime(runtime: &Path, obj: &Path) -> bool {
+    RUNTIME.iter().all(|o| {
+        let from = runtime.join(o);
+        from.is_file() && std::fs::copy(&from, obj.join(o)).is_ok()
+    })
 }
 
 /// Keep the runtime objects of a finished build for the builds after it (best effort: a
