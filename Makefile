@@ -19,7 +19,7 @@ check: fmt clippy ## The fast loop: fmt, clippy, golden-model, ISA, config and u
 # cores); plain cargo test runs them binary by binary.
 test: setup ## Every test: property tests, SV gates, Verilator co-simulation (installs the tools first)
 	@if $(CARGO) nextest --version >/dev/null 2>&1; then \
-		$(CARGO) nextest run --workspace --no-fail-fast && $(CARGO) test --workspace --doc; \
+		$(CARGO) nextest run --workspace --no-fail-fast --config-file .ci/nextest.toml && $(CARGO) test --workspace --doc; \
 	else \
 		echo "(cargo-nextest not found: running cargo test; cargo install cargo-nextest runs them faster)"; \
 		$(CARGO) test --workspace --no-fail-fast; \

@@ -2,7 +2,9 @@
 //! (after random initial weights, ending with a serial weight read): every result
 //! (outputs, raw sums, ADC clips, saturations, phases, per-slice clip counts, overflow
 //! terms) and the final weights bit-exact with an ideal device, identical with a seeded
-//! non-ideal device (same noise draws: one analog model, same per-array event order).
+//! non-ideal device (same noise draws: one analog model, same per-array event order), and
+//! every command in the cycles of the timing model. The `mcu` and `controller` tops'
+//! testbench is this check.
 
 use panther_sim::config::{Config, Variant};
 use panther_sim::opfile::{Op, OpFile, OpResult};
@@ -10,9 +12,10 @@ use panther_testbenches::tops::mcu::compare_on;
 use panther_testbenches::*;
 use proptest::prelude::*;
 
-/// Golden and RTL on one file: equal results (the golden ones are returned).
+/// Golden and RTL on one file: equal results (the golden ones are returned), and every
+/// MVM, MTVM, OPA and CRS in the cycles of the timing model (the controller's counter).
 fn same(cfg: &Config, file: &OpFile) -> Result<Vec<OpResult>, TestCaseError> {
-    compare_on(cfg, file, None, false)
+    compare_on(cfg, file, None, true)
         .map(|c| c.results)
         .map_err(TestCaseError::fail)
 }
