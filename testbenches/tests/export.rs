@@ -199,7 +199,7 @@ fn sdc_reads_cleanly_in_opensta() {
     let (top, dir) = export(
         "crossbar",
         &small_config(4, Variant::V1, 2, true),
-        "sta-xbar",
+        "sta-crossbar",
     );
     assert!(std::fs::read_to_string(dir.join("crossbar.sdc"))
         .unwrap()

@@ -90,8 +90,8 @@ pub fn run(a: &BenchCosimArgs) -> Result<()> {
     // Lock-step, recording every evaluation's inputs.
     let mut rtl = McuHost::new(&cfg, "bench")?;
     let top = SvTop::of_connected(&rtl.sim.uut).map_err(anyhow::Error::msg)?;
-    let xbar0 = rtl.crossbar().clone();
-    let mut ls = LockStep::new(&top, Some(xbar0.clone())).map_err(anyhow::Error::msg)?;
+    let crossbar0 = rtl.crossbar().clone();
+    let mut ls = LockStep::new(&top, Some(crossbar0.clone())).map_err(anyhow::Error::msg)?;
     let build_seconds = ls.build_seconds();
     let report = ls.report();
     let steps = ls.record();
@@ -107,7 +107,7 @@ pub fn run(a: &BenchCosimArgs) -> Result<()> {
     // Verilator alone on the same inputs.
     let mut best = f64::INFINITY;
     for _ in 0..a.replays.max(1) {
-        let mut m = VerilatedTop::new(&top, Some(xbar0.clone())).map_err(anyhow::Error::msg)?;
+        let mut m = VerilatedTop::new(&top, Some(crossbar0.clone())).map_err(anyhow::Error::msg)?;
         let (_, secs) = replay(&mut m, &steps);
         for (i, p) in top.ports.iter().enumerate() {
             if p.dir == Dir::Output && m.get(i) != want[i].as_slice() {

@@ -80,13 +80,13 @@ fn runtime_dir(version: &str) -> PathBuf {
 }
 
 /// Build (or find in the cache) and load the Verilator model of `top` with its crossbar
-/// as `xbar` (the DPI-C shell or the stand-in).
-pub fn model_lib(top: &SvTop, xbar: CrossbarView) -> Result<Arc<ModelLib>, String> {
+/// as `crossbar` (the DPI-C shell or the stand-in).
+pub fn model_lib(top: &SvTop, crossbar: CrossbarView) -> Result<Arc<ModelLib>, String> {
     static LOADED: OnceLock<Mutex<HashMap<PathBuf, Arc<ModelLib>>>> = OnceLock::new();
     let prefix = format!("V{}", top.name);
     let sources = top.sources();
-    let shim = shim_cpp(top, &prefix, xbar == CrossbarView::Dpi);
-    let files = top.files(xbar);
+    let shim = shim_cpp(top, &prefix, crossbar == CrossbarView::Dpi);
+    let files = top.files(crossbar);
     let version = Tool::Verilator
         .version()
         .ok_or_else(|| Tool::Verilator.install_hint())?;

@@ -176,8 +176,8 @@ pub struct LockStep {
 impl LockStep {
     /// Follow `uut` with the Verilator model of `top`; its crossbar (if any) starts as a
     /// copy of the design's own.
-    pub fn new(top: &SvTop, xbar: Option<CrossbarModel>) -> Result<LockStep, String> {
-        Self::following(VerilatedTop::new(top, xbar)?, top)
+    pub fn new(top: &SvTop, crossbar: Option<CrossbarModel>) -> Result<LockStep, String> {
+        Self::following(VerilatedTop::new(top, crossbar)?, top)
     }
 
     /// Follow with the model whose crossbar is the ideal-device stand-in.
@@ -291,8 +291,8 @@ pub fn attach<B: Design>(
     sim: &mut DesignSim<B>,
 ) -> Result<(Rc<RefCell<LockReport>>, LockStep), String> {
     let top = SvTop::of_connected(&sim.uut)?;
-    let xbar = sim.uut.crossbar().map(|x| x.model().clone());
-    let ls = LockStep::new(&top, xbar)?;
+    let crossbar = sim.uut.crossbar().map(|x| x.model().clone());
+    let ls = LockStep::new(&top, crossbar)?;
     Ok((ls.report(), ls))
 }
 

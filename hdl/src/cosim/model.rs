@@ -34,7 +34,7 @@ type EdgeFn = extern "C" fn(
 ) -> i32;
 type CompareFn = extern "C" fn(*mut c_void, i32, i32, i32) -> u8;
 
-/// Must match `PantherXbarCallbacks` in the shim.
+/// Must match `PantherCrossbarCallbacks` in the shim.
 #[repr(C)]
 struct Callbacks {
     edge: EdgeFn,
@@ -191,7 +191,7 @@ pub struct VerilatedTop {
     handle: *mut c_void,
     pub ports: Vec<Port>,
     index: HashMap<String, usize>,
-    xbar: Option<Box<DpiCrossbar>>,
+    crossbar: Option<Box<DpiCrossbar>>,
     buf: Vec<u32>,
     trace: Option<TraceWindow>,
 }
@@ -204,10 +204,10 @@ struct TraceWindow {
 }
 
 impl VerilatedTop {
-    /// Build (or reuse) the model of `top` and instantiate it; `xbar` is the crossbar its
+    /// Build (or reuse) the model of `top` and instantiate it; `crossbar` is the crossbar its
     /// DPI-C shell drives (a copy of the rust_hdl design's, so both start equal).
-    pub fn new(top: &SvTop, xbar: Option<CrossbarModel>) -> Result<VerilatedTop, String> {
-        Self::build(top, xbar, CrossbarView::Dpi)
+    pub fn new(top: &SvTop, crossbar: Option<CrossbarModel>) -> Result<VerilatedTop, String> {
+        Self::build(top, crossbar, CrossbarView::Dpi)
     }
 
     /// The model of `top` with the plain SystemVerilog ideal-device crossbar stand-in.
@@ -217,14 +217,14 @@ impl VerilatedTop {
 
     fn build(
         top: &SvTop,
-        xbar: Option<CrossbarModel>,
+        crossbar: Option<CrossbarModel>,
         sim: CrossbarView,
     ) -> Result<VerilatedTop, String> {
         let lib = model_lib(top, sim)?;
         let api = Api::load(&lib)?;
         // SAFETY: a fresh model; freed in Drop.
         let handle = unsafe { (api.new)() };
-        let mut xbar = top.crossbar.as_ref().zip(xbar).map(|(x, model)| {
+        let mut crossbar = top.crossbar.as_ref().zip(crossbar).map(|(x, model)| {
             Box::new(DpiCrossbar {
                 model,
                 rows: x.rows,
@@ -233,7 +233,7 @@ impl VerilatedTop {
                 last_clip: 0,
             })
         });
-        let ctx = xbar
+        let ctx = crossbar
             .as_mut()
             .map(|b| &mut **b as *mut DpiCrossbar as *mut c_void)
             .unwrap_or(std::ptr::null_mut());
@@ -252,7 +252,7 @@ impl VerilatedTop {
             handle,
             ports: top.ports.clone(),
             index,
-            xbar,
+            crossbar,
             buf: vec![0; words],
             trace: None,
         })
@@ -341,7 +341,7 @@ impl VerilatedTop {
 
     /// The crossbar model behind the DPI-C shell, if the top has one.
     pub fn crossbar(&self) -> Option<&CrossbarModel> {
-        self.xbar.as_ref().map(|x| &x.model)
+        self.crossbar.as_ref().map(|x| &x.model)
     }
 }
 

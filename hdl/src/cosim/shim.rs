@@ -20,7 +20,7 @@ pub fn shim_cpp(top: &SvTop, prefix: &str, dpi: bool) -> String {
     }
     s += &format!(
         r#"
-struct PantherXbarCallbacks {{
+struct PantherCrossbarCallbacks {{
     int32_t (*edge)(void* ctx, int32_t copy_sel, const uint32_t* row_drive,
                     const uint32_t* col_drive, uint8_t sample, int32_t sample_kind,
                     int32_t slice_mask, int32_t row_addr, uint8_t update_begin, uint8_t pulse,
@@ -29,15 +29,15 @@ struct PantherXbarCallbacks {{
     uint8_t (*compare)(void* ctx, int32_t lane, int32_t conv_base, int32_t trial);
 }};
 
-static PantherXbarCallbacks g_callbacks = {{nullptr, nullptr}};
+static PantherCrossbarCallbacks g_callbacks = {{nullptr, nullptr}};
 // The crossbar of the model being evaluated on this thread.
-static thread_local void* g_xbar = nullptr;
+static thread_local void* g_crossbar = nullptr;
 
 struct PantherModel {{
     VerilatedContext* context;
     {prefix}* top;
     VerilatedVcdC* vcd;
-    void* xbar;
+    void* crossbar;
 }};
 
 template <typename T> static void set_port(T& port, const uint32_t* v) {{
@@ -60,19 +60,19 @@ extern "C" {{
     );
     if dpi {
         s += r#"
-int panther_xbar_edge(int copy_sel, const svBitVecVal* row_drive, const svBitVecVal* col_drive,
+int panther_crossbar_edge(int copy_sel, const svBitVecVal* row_drive, const svBitVecVal* col_drive,
                       svBit sample, int sample_kind, int slice_mask, int row_addr,
                       svBit update_begin, svBit pulse, svBit pulse_negative, int slice_sel,
                       const svBitVecVal* pulse_code, svBit commit, svBit write,
                       const svBitVecVal* write_level) {
-    return g_callbacks.edge(g_xbar, copy_sel, row_drive, col_drive, sample, sample_kind,
+    return g_callbacks.edge(g_crossbar, copy_sel, row_drive, col_drive, sample, sample_kind,
                             slice_mask, row_addr, update_begin, pulse, pulse_negative,
                             slice_sel, pulse_code, commit, write, write_level);
 }
 
-svBit panther_xbar_compare(int epoch, int lane, int conv_base, int trial) {
+svBit panther_crossbar_compare(int epoch, int lane, int conv_base, int trial) {
     (void)epoch;  // only there to make the shell re-evaluate after an edge
-    return g_callbacks.compare(g_xbar, lane, conv_base, trial);
+    return g_callbacks.compare(g_crossbar, lane, conv_base, trial);
 }
 "#;
     }
@@ -84,13 +84,13 @@ void* panther_model_new() {{
     m->context->traceEverOn(true);
     m->top = new {prefix}{{m->context, "top"}};
     m->vcd = nullptr;
-    m->xbar = nullptr;
+    m->crossbar = nullptr;
     return m;
 }}
 
-void panther_model_bind(void* h, const PantherXbarCallbacks* callbacks, void* xbar) {{
+void panther_model_bind(void* h, const PantherCrossbarCallbacks* callbacks, void* crossbar) {{
     g_callbacks = *callbacks;
-    static_cast<PantherModel*>(h)->xbar = xbar;
+    static_cast<PantherModel*>(h)->crossbar = crossbar;
 }}
 
 void panther_model_free(void* h) {{
@@ -104,10 +104,10 @@ void panther_model_free(void* h) {{
 
 void panther_model_eval(void* h) {{
     PantherModel* m = static_cast<PantherModel*>(h);
-    void* outer = g_xbar;
-    g_xbar = m->xbar;
+    void* outer = g_crossbar;
+    g_crossbar = m->crossbar;
     m->top->eval();
-    g_xbar = outer;
+    g_crossbar = outer;
 }}
 
 int panther_model_trace_open(void* h, const char* path) {{

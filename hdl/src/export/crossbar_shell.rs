@@ -11,8 +11,8 @@ use crate::params::{Code, CopySel, Level, LineIdx, Pulse, SliceIdx, SliceMask};
 use rust_hdl::prelude::Synth;
 
 /// DPI function names; the Verilator shim implements them ([`crate::cosim::shim`]).
-pub const DPI_EDGE: &str = "panther_xbar_edge";
-pub const DPI_COMPARE: &str = "panther_xbar_compare";
+pub const DPI_EDGE: &str = "panther_crossbar_edge";
+pub const DPI_COMPARE: &str = "panther_crossbar_compare";
 
 /// `name`, a port of `bits` bits, zero-extended to a DPI `int`.
 fn int(name: &str, bits: usize) -> String {

@@ -8,7 +8,7 @@ use super::instr::{Instr, FORMS, OPCODE};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeError {
-    #[error("unknown opcode {0}; allowed {}", opcode_ranges())]
+    #[error("unknown opcode {0}; allowed {ranges}", ranges = opcode_ranges())]
     UnknownOpcode(u8),
     #[error("unknown {kind} operation code {code}; allowed: {allowed}")]
     UnknownOp {
