@@ -76,7 +76,7 @@ pub fn write_atomic(p: &Path, bytes: &[u8]) -> Result<()> {
     })
 }
 
-/// A plain text table with right-aligned numeric columns.
+/// A plain text table: numeric columns right-aligned, text columns left-aligned.
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     let n = header.len();
     let mut w: Vec<usize> = header.iter().map(|h| h.len()).collect();
@@ -85,19 +85,25 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
             w[k] = w[k].max(c.len());
         }
     }
+    let numeric = |s: &str| s.trim_start_matches(['-', '+']).starts_with(|c: char| c.is_ascii_digit());
+    let right: Vec<bool> = (0..n)
+        .map(|k| k > 0 && rows.iter().all(|r| r.get(k).is_none_or(|c| numeric(c))))
+        .collect();
     let line = |cells: Vec<&str>| {
         cells
             .iter()
             .enumerate()
             .map(|(k, c)| {
-                if k == 0 {
-                    format!("{c:<w$}", w = w[k])
-                } else {
+                if right[k] {
                     format!("{c:>w$}", w = w[k])
+                } else {
+                    format!("{c:<w$}", w = w[k])
                 }
             })
             .collect::<Vec<_>>()
             .join("  ")
+            .trim_end()
+            .to_string()
     };
     let mut s = line(header.to_vec());
     s.push('\n');
