@@ -85,7 +85,10 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
             w[k] = w[k].max(c.len());
         }
     }
-    let numeric = |s: &str| s.trim_start_matches(['-', '+']).starts_with(|c: char| c.is_ascii_digit());
+    let numeric = |s: &str| {
+        s.trim_start_matches(['-', '+'])
+            .starts_with(|c: char| c.is_ascii_digit())
+    };
     let right: Vec<bool> = (0..n)
         .map(|k| k > 0 && rows.iter().all(|r| r.get(k).is_none_or(|c| numeric(c))))
         .collect();

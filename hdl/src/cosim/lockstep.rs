@@ -9,7 +9,6 @@ use crate::design::Design;
 use crate::export::ports::{Dir, Port};
 use crate::export::SvTop;
 use crate::host::design_sim::{DesignSim, Shadow};
-use crate::host::wave::bits_of;
 use rust_hdl::core::atom::Atom;
 use rust_hdl::core::probe::Probe;
 use rust_hdl::core::synth::VCDValue;
@@ -63,35 +62,55 @@ pub struct LockReport {
 /// Inputs changed before one evaluation: (port, value).
 pub type Step = Vec<(usize, u64)>;
 
-/// Words of a probed value: bits LSB first in 32-bit words; enums by variant index.
-fn atom_words(a: &dyn Atom) -> Option<Vec<u32>> {
-    let bits = match a.vcd() {
-        VCDValue::String(s) => {
-            let TypeKind::Enum(names) = a.descriptor().kind else {
-                return None;
-            };
-            let i = names
-                .iter()
-                .position(|n| n.rsplit("::").next() == Some(s.as_str()))?;
-            return Some(vec![i as u32]);
+/// A probed value into `words` (bits LSB first in 32-bit words, the length the port has);
+/// an enum by its variant index, with its variant names looked up once (`variants`). This
+/// runs for every port in every settled state: no formatting, no allocation.
+fn read_atom(a: &dyn Atom, variants: &mut Option<Vec<String>>, words: &mut [u32]) {
+    words.iter_mut().for_each(|w| *w = 0);
+    let mut set = |i: usize| {
+        if let Some(w) = words.get_mut(i / 32) {
+            *w |= 1 << (i % 32);
         }
-        v => bits_of(&v)?,
     };
-    let n = bits.len();
-    let mut words = vec![0u32; n.div_ceil(32).max(1)];
-    for (i, c) in bits.chars().rev().enumerate() {
-        if c == '1' {
-            words[i / 32] |= 1 << (i % 32);
+    match a.vcd() {
+        VCDValue::Single(v) => {
+            if v == vcd_rust_hdl::Value::V1 {
+                set(0);
+            }
         }
+        // rust_hdl lists bits MSB first.
+        VCDValue::Vector(bits) => {
+            for (i, v) in bits.iter().rev().enumerate() {
+                if *v == vcd_rust_hdl::Value::V1 {
+                    set(i);
+                }
+            }
+        }
+        VCDValue::String(s) => {
+            let names = variants.get_or_insert_with(|| match a.descriptor().kind {
+                TypeKind::Enum(names) => names
+                    .iter()
+                    .map(|n| n.rsplit("::").next().unwrap_or(n).to_string())
+                    .collect(),
+                _ => Vec::new(),
+            });
+            if let Some(k) = names.iter().position(|n| *n == s) {
+                if let Some(w) = words.first_mut() {
+                    *w = k as u32;
+                }
+            }
+        }
+        VCDValue::Composite(_) => {}
     }
-    Some(words)
 }
 
-/// Reads the top-level ports of a design.
+/// Reads the top-level ports of a design. The atoms at depth 1 come in the same order in
+/// every walk, so their port indices are looked up by name in the first walk only.
 struct PortProbe<'a> {
     depth: usize,
-    index: &'a HashMap<String, usize>,
-    values: &'a mut [Vec<u32>],
+    /// Depth-1 atoms seen so far in this walk.
+    seen: usize,
+    reader: &'a mut PortReader,
 }
 
 impl Probe for PortProbe<'_> {
@@ -102,13 +121,17 @@ impl Probe for PortProbe<'_> {
         self.depth += 1;
     }
     fn visit_atom(&mut self, name: &str, a: &dyn Atom) {
-        if self.depth == 1 {
-            if let Some(&i) = self.index.get(name) {
-                if let Some(w) = atom_words(a) {
-                    self.values[i] = w;
-                }
-            }
+        if self.depth != 1 {
+            return;
         }
+        let r = &mut *self.reader;
+        if r.order.len() == self.seen {
+            r.order.push(r.index.get(name).copied());
+        }
+        if let Some(i) = r.order[self.seen] {
+            read_atom(a, &mut r.variants[i], &mut r.values[i]);
+        }
+        self.seen += 1;
     }
     fn visit_end_namespace(&mut self, _name: &str, _node: &dyn Block) {
         self.depth -= 1;
@@ -122,6 +145,10 @@ impl Probe for PortProbe<'_> {
 struct PortReader {
     /// rust_hdl port name -> port index.
     index: HashMap<String, usize>,
+    /// The port index of each depth-1 atom, in walk order (found in the first walk).
+    order: Vec<Option<usize>>,
+    /// Variant names of enum ports.
+    variants: Vec<Option<Vec<String>>>,
     /// Words LSB first, per port.
     values: Vec<Vec<u32>>,
 }
@@ -132,6 +159,8 @@ impl PortReader {
             index: (ports.iter().enumerate())
                 .map(|(i, p)| (p.rtl_name.clone(), i))
                 .collect(),
+            order: Vec::new(),
+            variants: vec![None; ports.len()],
             values: ports.iter().map(|p| vec![0; p.words()]).collect(),
         }
     }
@@ -141,8 +170,8 @@ impl PortReader {
             "uut",
             &mut PortProbe {
                 depth: 0,
-                index: &self.index,
-                values: &mut self.values,
+                seen: 0,
+                reader: self,
             },
         );
     }
