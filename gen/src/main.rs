@@ -40,6 +40,8 @@ enum Command {
     Disasm(cmd::asm::DisasmArgs),
     /// Run a program bundle on the architectural simulator; JSON report.
     Run(cmd::run::RunArgs),
+    /// Train a model file on a data set: the machine (`fast` engine) or float64.
+    Train(cmd::train::TrainArgs),
     /// Benchmarks (release build recommended).
     #[command(subcommand)]
     Bench(cmd::BenchCmd),
@@ -59,6 +61,7 @@ fn main() -> ExitCode {
         Command::Asm(a) => cmd::asm::run(a),
         Command::Disasm(a) => cmd::asm::run_disasm(a),
         Command::Run(a) => cmd::run::run(a),
+        Command::Train(a) => cmd::train::run(a),
         Command::Bench(b) => cmd::run_bench(b),
     };
     match r {

@@ -648,3 +648,89 @@ fn tops_lists_the_registry() {
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(names.iter().all(|n| text.contains(n)), "{text}");
 }
+
+/// `panther train` on iris: an epoch line per epoch, the JSON report with accuracy, energy
+/// and CRS; bad input names the file or field and writes nothing.
+#[test]
+fn train_iris_reports_epochs_and_rejects_bad_input() {
+    let model = repo("examples/models/iris-mlp.toml");
+    let json = tmp("iris.json");
+    for engine in ["fast", "float"] {
+        let o = panther(&[
+            "train",
+            "--model",
+            &model,
+            "--data",
+            "iris",
+            "--config",
+            "small",
+            "--engine",
+            engine,
+            "--epochs",
+            "3",
+            "--json",
+            json.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let text = String::from_utf8_lossy(&o.stdout);
+        let lines = text.lines().filter(|l| l.starts_with("epoch ")).count();
+        assert_eq!(lines, 3, "{text}");
+        let j: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+        let epochs = j["epochs"].as_array().unwrap();
+        assert_eq!(epochs.len(), 3);
+        let acc = epochs[2]["test_accuracy"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&acc));
+        assert_eq!(j["train_samples"], 120);
+        let energy = epochs[2]["total_energy_pj"].as_f64().unwrap();
+        assert_eq!(energy > 0.0, engine == "fast", "{engine}: {energy}");
+    }
+    let bad = tmp("bad-model.toml");
+    std::fs::write(
+        &bad,
+        std::fs::read_to_string(&model)
+            .unwrap()
+            .replace("crs_every = 8", "crs_every = 0"),
+    )
+    .unwrap();
+    fails_with(
+        &panther(&["train", "--model", bad.to_str().unwrap(), "--data", "iris"]),
+        &["bad-model.toml", "training.crs_every"],
+    );
+    fails_with(
+        &panther(&["train", "--model", &model, "--data", "digits"]),
+        &["input.size is 4", "64 features"],
+    );
+    fails_with(
+        &panther(&["train", "--model", &model, "--data", "iris", "--batch", "4"]),
+        &["training.batch", "V1"],
+    );
+    let ragged = tmp("ragged.csv");
+    std::fs::write(&ragged, "1,2,3,4,0\n1,2,3,1\n").unwrap();
+    fails_with(
+        &panther(&[
+            "train",
+            "--model",
+            &model,
+            "--data",
+            ragged.to_str().unwrap(),
+        ]),
+        &["ragged.csv", "line 2"],
+    );
+    let out = tmp("no-such-dir").join("x.json");
+    fails_with(
+        &panther(&[
+            "train",
+            "--model",
+            &model,
+            "--data",
+            "iris",
+            "--epochs",
+            "1",
+            "--json",
+            out.to_str().unwrap(),
+        ]),
+        &["cannot write", "x.json"],
+    );
+    assert!(!out.exists());
+}

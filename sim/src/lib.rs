@@ -10,7 +10,8 @@
 //! - [`mcu`]: the bit-sliced matrix compute unit (MVM, MTVM, OPA, CRS);
 //! - [`cost`]: event counters, energy and latency;
 //! - [`isa`]: the instruction set, its 64-bit encoding, assembler and disassembler;
-//! - [`opfile`]: JSON operation sequences evaluated on one MCU (golden vectors).
+//! - [`opfile`]: JSON operation sequences evaluated on one MCU (golden vectors);
+//! - [`train`]: networks trained on the modelled machine (model files, data, engines).
 
 pub mod arch;
 pub mod config;
@@ -22,6 +23,7 @@ pub mod isa;
 pub mod mcu;
 pub mod opfile;
 pub mod rng;
+pub mod train;
 
 pub use config::{Config, Preset, Variant};
 pub use mcu::Mcu;

@@ -13,6 +13,7 @@ pub mod report;
 pub mod run;
 pub mod sim;
 pub mod tops;
+pub mod train;
 pub mod verilog;
 
 #[derive(clap::Subcommand)]

@@ -1,0 +1,345 @@
+//! The model file: a network (input size, dense layers), its loss and its training
+//! settings, in TOML (docs/training.md, examples in `examples/models/`). Validated when
+//! loaded and again against the machine config and the data.
+
+use crate::config::{toml_error_line, Config, Variant};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// A model error: the file, the field (or line) and what is allowed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{origin}: {field}: {message}")]
+pub struct ModelError {
+    pub origin: String,
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Activation {
+    Sigmoid,
+    Tanh,
+    Relu,
+    #[default]
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Loss {
+    /// Softmax over the last layer's outputs, cross-entropy against the one-hot label.
+    SoftmaxCrossEntropy,
+    /// Half the squared error against the one-hot label.
+    Mse,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Init {
+    /// Uniform in +-sqrt(6 / (inputs + outputs)) (Glorot and Bengio, 2010); biases 0.
+    #[default]
+    XavierUniform,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Input {
+    /// Features per sample.
+    pub size: usize,
+}
+
+/// One layer. (Convolution layers, mapped as their unrolled matrix, come with the
+/// compiler.)
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Layer {
+    Dense {
+        out: usize,
+        #[serde(default)]
+        activation: Activation,
+        #[serde(default = "yes")]
+        bias: bool,
+    },
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Training {
+    /// Learning rate (the OPA's column input is -lr * delta).
+    pub lr: f64,
+    /// Samples per weight update: 1 for V1; for V2 and V3 the CRS period.
+    #[serde(default = "one")]
+    pub batch: usize,
+    pub epochs: usize,
+    /// A CRS every this many training samples.
+    pub crs_every: usize,
+    /// The MCU organisation; the config's when left out.
+    #[serde(default)]
+    pub variant: Option<Variant>,
+    /// Seed of the initial weights and the sample order.
+    #[serde(default = "one_u64")]
+    pub seed: u64,
+    #[serde(default)]
+    pub init: Init,
+}
+
+fn one() -> usize {
+    1
+}
+fn one_u64() -> u64 {
+    1
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Model {
+    pub name: String,
+    pub input: Input,
+    pub layers: Vec<Layer>,
+    pub loss: Loss,
+    pub training: Training,
+}
+
+/// The largest layer the model takes (inputs or outputs).
+pub const MAX_WIDTH: usize = 65_536;
+
+impl Model {
+    pub fn from_toml_str(text: &str, origin: &str) -> Result<Model, ModelError> {
+        let m: Model = toml::from_str(text).map_err(|e| ModelError {
+            origin: origin.to_string(),
+            field: toml_error_line(text, &e).map_or("model".into(), |l| format!("line {l}")),
+            message: e.message().trim().to_string(),
+        })?;
+        m.validate(origin)?;
+        Ok(m)
+    }
+
+    pub fn load(path: &Path) -> Result<Model, ModelError> {
+        let origin = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| ModelError {
+            origin: origin.clone(),
+            field: "file".into(),
+            message: format!("cannot read: {e}"),
+        })?;
+        Model::from_toml_str(&text, &origin)
+    }
+
+    /// Widths along the network: the input, then each layer's outputs.
+    pub fn widths(&self) -> Vec<usize> {
+        let mut w = vec![self.input.size];
+        w.extend(self.layers.iter().map(|l| match l {
+            Layer::Dense { out, .. } => *out,
+        }));
+        w
+    }
+
+    pub fn outputs(&self) -> usize {
+        *self.widths().last().expect("the input at least")
+    }
+
+    /// Rules that need nothing but the file.
+    pub fn validate(&self, origin: &str) -> Result<(), ModelError> {
+        let bad = |field: &str, message: String| ModelError {
+            origin: origin.to_string(),
+            field: field.to_string(),
+            message,
+        };
+        if !(1..=MAX_WIDTH).contains(&self.input.size) {
+            return Err(bad(
+                "input.size",
+                format!("must be 1..={MAX_WIDTH}, found {}", self.input.size),
+            ));
+        }
+        if self.layers.is_empty() {
+            return Err(bad("layers", "at least one layer is needed".into()));
+        }
+        for (k, l) in self.layers.iter().enumerate() {
+            let Layer::Dense { out, .. } = l;
+            if !(1..=MAX_WIDTH).contains(out) {
+                return Err(bad(
+                    &format!("layers[{k}].out"),
+                    format!("must be 1..={MAX_WIDTH}, found {out}"),
+                ));
+            }
+        }
+        let Layer::Dense { activation, .. } = self.layers.last().expect("checked above");
+        if self.loss == Loss::SoftmaxCrossEntropy && *activation != Activation::None {
+            return Err(bad(
+                &format!("layers[{}].activation", self.layers.len() - 1),
+                format!("the softmax of the loss is the last layer's activation: use `none`, found `{activation:?}`"),
+            ));
+        }
+        let t = &self.training;
+        if !(t.lr.is_finite() && t.lr > 0.0 && t.lr < 8.0) {
+            return Err(bad(
+                "training.lr",
+                format!("must be above 0 and below 8, found {}", t.lr),
+            ));
+        }
+        if t.epochs == 0 {
+            return Err(bad("training.epochs", "must be at least 1".into()));
+        }
+        if t.batch == 0 {
+            return Err(bad("training.batch", "must be at least 1".into()));
+        }
+        if t.crs_every == 0 {
+            return Err(bad(
+                "training.crs_every",
+                "must be at least 1 (samples between CRS)".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The config the model trains on: the model's variant replaces the config's.
+    pub fn config_for(&self, cfg: &Config) -> Config {
+        let mut c = cfg.clone();
+        if let Some(v) = self.training.variant {
+            c.variant = v;
+        }
+        c
+    }
+
+    /// Rules between the model and the machine it trains on.
+    pub fn validate_for(&self, cfg: &Config, origin: &str) -> Result<(), ModelError> {
+        let bad = |field: &str, message: String| ModelError {
+            origin: origin.to_string(),
+            field: field.to_string(),
+            message,
+        };
+        let f = &cfg.format;
+        // Activations flow from MVM outputs into the next layer's inputs and OPA column
+        // inputs: the three formats must agree, and the OPA align to the weight LSB.
+        if f.input_frac_bits != f.frac_bits || f.output_frac_bits != f.frac_bits {
+            return Err(bad(
+                "format",
+                format!(
+                    "training needs input_frac_bits = output_frac_bits = frac_bits, found {}, {}, {}",
+                    f.input_frac_bits, f.output_frac_bits, f.frac_bits
+                ),
+            ));
+        }
+        if f.opa_shift_bits != f.input_frac_bits {
+            return Err(bad(
+                "format.opa_shift_bits",
+                format!("training needs the OPA aligned to the weight LSB: {} (input_frac_bits), found {}", f.input_frac_bits, f.opa_shift_bits),
+            ));
+        }
+        let t = &self.training;
+        let lsb = (t.lr * (1u64 << cfg.format.input_frac_bits) as f64).round();
+        if lsb < 1.0 {
+            return Err(bad(
+                "training.lr",
+                format!(
+                    "{} rounds to 0 in the input words (Q.{}): use at least {}",
+                    t.lr,
+                    cfg.format.input_frac_bits,
+                    0.5 / (1u64 << cfg.format.input_frac_bits) as f64
+                ),
+            ));
+        }
+        match cfg.variant {
+            Variant::V1 if t.batch != 1 => Err(bad(
+                "training.batch",
+                format!("V1 updates the weights in place after every sample: batch must be 1, found {}", t.batch),
+            )),
+            Variant::V2 | Variant::V3 if t.crs_every != t.batch => Err(bad(
+                "training.crs_every",
+                format!(
+                    "{:?} makes a batch's updates visible at the CRS that ends it: crs_every must equal batch ({}), found {}",
+                    cfg.variant, t.batch, t.crs_every
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Preset;
+
+    const MLP: &str = r#"
+name = "mlp"
+input = { size = 4 }
+loss = "softmax_cross_entropy"
+[[layers]]
+type = "dense"
+out = 8
+activation = "sigmoid"
+[[layers]]
+type = "dense"
+out = 3
+[training]
+lr = 0.1
+epochs = 2
+crs_every = 16
+"#;
+
+    #[test]
+    fn a_model_file_parses_with_defaults() {
+        let m = Model::from_toml_str(MLP, "mlp.toml").unwrap();
+        assert_eq!(m.widths(), vec![4, 8, 3]);
+        assert_eq!(
+            (m.training.batch, m.training.seed, m.training.variant),
+            (1, 1, None)
+        );
+        let Layer::Dense {
+            bias, activation, ..
+        } = m.layers[1];
+        assert!(bias && activation == Activation::None);
+        m.validate_for(&Preset::Small.config(), "mlp.toml").unwrap();
+    }
+
+    #[test]
+    fn bad_models_name_the_field() {
+        let e = Model::from_toml_str(&MLP.replace("crs_every = 16", "crs_every = 0"), "m.toml")
+            .unwrap_err();
+        assert_eq!(e.field, "training.crs_every", "{e}");
+        let e = Model::from_toml_str(
+            &MLP.replace("out = 3", "out = 3\nactivation = \"relu\""),
+            "m.toml",
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "layers[1].activation", "{e}");
+        let e = Model::from_toml_str(
+            &MLP.replace("type = \"dense\"\nout = 8", "type = \"conv3d\"\nout = 8"),
+            "m.toml",
+        )
+        .unwrap_err();
+        assert!(
+            e.field.starts_with("line") && e.message.contains("conv3d"),
+            "{e}"
+        );
+        let e = Model::from_toml_str(&MLP.replace("lr = 0.1", "lr = 0.1\nlr2 = 1"), "m.toml")
+            .unwrap_err();
+        assert!(e.message.contains("unknown field `lr2`"), "{e}");
+        let m = Model::from_toml_str(&MLP.replace("lr = 0.1", "lr = 0.1\nbatch = 4"), "m.toml")
+            .unwrap();
+        let e = m
+            .validate_for(&Preset::Small.config(), "m.toml")
+            .unwrap_err();
+        assert!(
+            e.field == "training.batch" && e.message.contains("V1"),
+            "{e}"
+        );
+        let mut v2 = Preset::Small.config();
+        v2.variant = Variant::V2;
+        let e = m.validate_for(&v2, "m.toml").unwrap_err();
+        assert_eq!(e.field, "training.crs_every", "{e}");
+        let m = Model::from_toml_str(&MLP.replace("lr = 0.1", "lr = 0.0001"), "m.toml").unwrap();
+        let e = m
+            .validate_for(&Preset::Small.config(), "m.toml")
+            .unwrap_err();
+        assert!(
+            e.field == "training.lr" && e.message.contains("rounds to 0"),
+            "{e}"
+        );
+    }
+}
