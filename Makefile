@@ -3,7 +3,7 @@ CARGO ?= cargo
 OUT   ?= gen/out
 PANTHER_RELEASE = target/release/panther
 
-.PHONY: all build check test demo bench lint fmt clippy setup help golden-example wave verilog cosim synth tops
+.PHONY: all build check test demo demo-mcu bench lint fmt clippy setup help golden-example wave verilog cosim synth tops
 
 all: build ## Build everything (debug)
 
@@ -29,8 +29,11 @@ $(PANTHER_RELEASE): FORCE
 	$(CARGO) build --release -p panther-gen
 FORCE:
 
-demo: $(PANTHER_RELEASE) ## The main job: 128x128 bit-sliced MVM, MTVM, OPA, CRS with errors and costs
-	$(PANTHER_RELEASE) demo --config panther
+demo: $(PANTHER_RELEASE) ## The main job: train the digits MLP on the machine next to float64; plots in $(OUT)/demo
+	$(PANTHER_RELEASE) train --model examples/models/digits-mlp.toml --data digits --epochs 5 --out $(OUT)/demo
+
+demo-mcu: $(PANTHER_RELEASE) ## One 128x128 MCU: bit-sliced MVM, MTVM, OPA, CRS with errors and costs
+	$(PANTHER_RELEASE) demo mcu --config panther
 
 golden-example: $(PANTHER_RELEASE) ## Evaluate the example op file of docs/golden-json.md
 	$(PANTHER_RELEASE) golden --ops examples/ops/small-sequence.json --pretty

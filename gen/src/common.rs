@@ -85,9 +85,12 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
             w[k] = w[k].max(c.len());
         }
     }
+    // "-" and "" are the placeholders of a numeric column without a value.
     let numeric = |s: &str| {
-        s.trim_start_matches(['-', '+'])
-            .starts_with(|c: char| c.is_ascii_digit())
+        s == "-"
+            || s.is_empty()
+            || s.trim_start_matches(['-', '+'])
+                .starts_with(|c: char| c.is_ascii_digit())
     };
     let right: Vec<bool> = (0..n)
         .map(|k| k > 0 && rows.iter().all(|r| r.get(k).is_none_or(|c| numeric(c))))

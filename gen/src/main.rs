@@ -32,8 +32,10 @@ enum Command {
     /// Reports: `synth` (yosys cell counts) and `timing` (OpenSTA under the SDC) of a top.
     #[command(subcommand)]
     Report(cmd::report::ReportCmd),
-    /// The MCU demonstration: MVM, MTVM, OPA and CRS on random weights with errors and costs.
-    Demo(cmd::demo::DemoArgs),
+    /// Demonstrations: `mcu` (MVM, MTVM, OPA and CRS on random weights with errors and
+    /// costs). Training, the main job, is `panther train` (`make demo`).
+    #[command(subcommand)]
+    Demo(cmd::demo::DemoCmd),
     /// Assemble a program to 64-bit words.
     Asm(cmd::asm::AsmArgs),
     /// Print a program binary as assembly.
@@ -57,7 +59,7 @@ fn main() -> ExitCode {
         Command::Verilog(a) => cmd::verilog::run(a),
         Command::Cosim(a) => cmd::cosim::run(a),
         Command::Report(r) => cmd::report::run(r),
-        Command::Demo(a) => cmd::demo::run(a),
+        Command::Demo(cmd::demo::DemoCmd::Mcu(a)) => cmd::demo::run(a),
         Command::Asm(a) => cmd::asm::run(a),
         Command::Disasm(a) => cmd::asm::run_disasm(a),
         Command::Run(a) => cmd::run::run(a),

@@ -203,7 +203,7 @@ fn config_show_and_check_round_trip() {
 #[test]
 fn demo_runs_on_the_small_preset() {
     for v in ["V1", "V2", "V3"] {
-        let o = panther(&["demo", "--config", "small", "--variant", v]);
+        let o = panther(&["demo", "mcu", "--config", "small", "--variant", v]);
         assert!(o.status.success(), "{}", stderr(&o));
         let s = String::from_utf8_lossy(&o.stdout);
         assert!(s.contains(&format!("variant {v}")), "{s}");
@@ -733,4 +733,119 @@ fn train_iris_reports_epochs_and_rejects_bad_input() {
         &["cannot write", "x.json"],
     );
     assert!(!out.exists());
+}
+
+/// The `epochs` of a train report without wall times (which differ between runs).
+fn epochs_without_time(path: &std::path::Path) -> Vec<serde_json::Value> {
+    let j: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut e = j["epochs"].as_array().unwrap().clone();
+    for r in e.iter_mut() {
+        r.as_object_mut().unwrap().remove("seconds");
+    }
+    e
+}
+
+#[test]
+fn train_writes_csv_plots_checkpoints_and_resumes_after_ctrl_c() {
+    let model = repo("examples/models/iris-mlp.toml");
+    let dir = tmp("train-out");
+    let cp = tmp("train-cp");
+    let base = format!("train --model {model} --data iris --config small");
+    // Two epochs straight, with every output.
+    let o = panther_line(&format!(
+        "{base} --epochs 2 --out {} --json {}",
+        dir.display(),
+        tmp("straight.json").display()
+    ));
+    assert!(o.status.success(), "{}", stderr(&o));
+    for f in [
+        "report.json",
+        "epochs.csv",
+        "accuracy.svg",
+        "clips.svg",
+        "energy.svg",
+    ] {
+        let text = std::fs::read_to_string(dir.join(f)).unwrap();
+        assert!(text.len() > 100, "{f}: {text}");
+    }
+    let csv = std::fs::read_to_string(dir.join("epochs.csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 3, "{csv}");
+    assert!(lines[0].starts_with("epoch,samples,train_loss") && lines[0].contains("energy_pj_adc"));
+    assert!(lines[2].starts_with("2,120,"), "{csv}");
+    let svg = std::fs::read_to_string(dir.join("accuracy.svg")).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("float64"), "{svg}");
+    // One epoch with a checkpoint, then --resume to two: the same epochs.
+    let o = panther_line(&format!("{base} --epochs 1 --checkpoint {}", cp.display()));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let resumed = tmp("resumed.json");
+    let o = panther_line(&format!(
+        "{base} --epochs 2 --checkpoint {} --resume --json {}",
+        cp.display(),
+        resumed.display()
+    ));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("resumed at epoch 2, sample 0"));
+    assert_eq!(
+        epochs_without_time(&resumed),
+        epochs_without_time(&tmp("straight.json"))
+    );
+    // Ctrl-C mid-run: a complete checkpoint, a clear message, and a resume that ends
+    // like a run that was never stopped.
+    let cp2 = tmp("train-cp-int");
+    let long: Vec<String> = format!("{base} --epochs 500 --checkpoint {}", cp2.display())
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    let child = Command::new(env!("CARGO_BIN_EXE_panther"))
+        .args(&long)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let file = cp2.join("checkpoint.json");
+    let t0 = std::time::Instant::now();
+    while !file.exists() {
+        assert!(t0.elapsed().as_secs() < 120, "no checkpoint after 120 s");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let o = child.wait_with_output().unwrap();
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{e}");
+    assert!(
+        e.contains("interrupted after sample") && e.contains("--resume"),
+        "{e}"
+    );
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let epochs = saved["progress"]["epoch"].as_u64().unwrap() + 1;
+    let (a, b) = (tmp("after-int.json"), tmp("never-int.json"));
+    let o = panther_line(&format!(
+        "{base} --epochs {epochs} --checkpoint {} --resume --json {}",
+        cp2.display(),
+        a.display()
+    ));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = panther_line(&format!("{base} --epochs {epochs} --json {}", b.display()));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(epochs_without_time(&a), epochs_without_time(&b));
+    // A checkpoint of another model is refused, and so is a named set with --test-split.
+    fails_with(
+        &panther_line(&format!(
+            "{base} --epochs 2 --lr 0.2 --checkpoint {} --resume",
+            cp.display()
+        )),
+        &["checkpoint.json", "another model"],
+    );
+    fails_with(
+        &panther_line(&format!("{base} --test-split 0.3")),
+        &["--data iris", "fixed train/test split"],
+    );
 }

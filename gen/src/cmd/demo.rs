@@ -1,4 +1,4 @@
-//! `panther demo`: a 128x128 bit-sliced MVM, MTVM, OPA and CRS on random weights, with
+//! `panther demo mcu`: a 128x128 bit-sliced MVM, MTVM, OPA and CRS on random weights, with
 //! the error against float64 and the energy/latency of each operation.
 
 use crate::common::{table, ConfigArg};
@@ -9,6 +9,13 @@ use panther_sim::fixed;
 use panther_sim::rng::SeqRng;
 use panther_sim::Mcu;
 use serde_json::json;
+
+#[derive(clap::Subcommand)]
+pub enum DemoCmd {
+    /// One 128x128 MCU: bit-sliced MVM, MTVM, OPA and CRS on random weights, with the
+    /// error against float64 and the energy and latency of each operation.
+    Mcu(DemoArgs),
+}
 
 #[derive(clap::Args)]
 pub struct DemoArgs {

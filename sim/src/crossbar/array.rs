@@ -27,6 +27,22 @@ enum Cells {
     },
 }
 
+/// A saved array: levels of an ideal device or Q.12 conductances, and the noise event
+/// numbers.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ArrayState {
+    pub cells: CellState,
+    pub read_events: u64,
+    pub write_events: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CellState {
+    Levels(Vec<u8>),
+    Conductances(Vec<i32>),
+}
+
 /// Cell values without the device state: owned (the column-major cache) or borrowed
 /// (the view that a sensing access sums).
 #[derive(Debug, Clone)]
@@ -96,6 +112,45 @@ impl CellArray {
             generation: 0,
             transposed: None,
         }
+    }
+
+    /// Everything a later run needs to continue from here (checkpoints): the cells and the
+    /// event numbers of the noise draws. Per-cell traits follow from the key again.
+    pub fn state(&self) -> ArrayState {
+        ArrayState {
+            cells: match &self.cells {
+                Cells::Ideal(l) => CellState::Levels(l.clone()),
+                Cells::Analog { g, .. } => CellState::Conductances(g.clone()),
+            },
+            read_events: self.read_events,
+            write_events: self.write_events,
+        }
+    }
+
+    /// Continue from `state` (of an array of the same shape and device kind).
+    pub fn restore(&mut self, state: &ArrayState) -> Result<(), String> {
+        let n = self.rows * self.cols;
+        match (&mut self.cells, &state.cells) {
+            (Cells::Ideal(l), CellState::Levels(s)) if s.len() == n => {
+                if s.iter().any(|&v| v as u32 > self.max_level) {
+                    return Err(format!("a level above {}", self.max_level));
+                }
+                l.copy_from_slice(s)
+            }
+            (Cells::Analog { g, .. }, CellState::Conductances(s)) if s.len() == n => {
+                g.copy_from_slice(s)
+            }
+            _ => {
+                return Err(format!(
+                    "the saved array is not the {} array of {n} cells this config builds",
+                    if self.is_ideal() { "ideal" } else { "analog" }
+                ))
+            }
+        }
+        self.read_events = state.read_events;
+        self.write_events = state.write_events;
+        self.generation += 1;
+        Ok(())
     }
 
     /// Changes whenever a cell may have changed.

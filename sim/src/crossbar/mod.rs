@@ -11,7 +11,7 @@ mod array;
 
 pub use adc::{Adc, Conversion};
 pub(crate) use array::round_i64;
-pub use array::{CellArray, ClipStats};
+pub use array::{ArrayState, CellArray, CellState, ClipStats};
 
 /// Fraction bits of conductances and currents inside the analog block.
 pub const G_FRAC: u32 = 12;

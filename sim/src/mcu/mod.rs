@@ -6,10 +6,12 @@ mod crs;
 mod mvm;
 mod opa;
 pub mod slicing;
+mod state;
 
 pub use crs::{CopySlices, CrsOut, WeightsOut};
 pub use mvm::LineOut;
 pub use opa::{opa_digit, OpaOut, Phase, PHASES};
+pub use state::McuState;
 
 use crate::config::{Config, Variant};
 use crate::cost::Counters;

@@ -126,14 +126,14 @@ impl Split {
     pub fn load(spec: &str, test_fraction: f64) -> Result<Split, DataError> {
         match spec {
             "digits" => {
-                let all = load_csv(&repo_data("digits.csv.gz"))?;
+                let all = parse_csv(DIGITS, "digits (data/digits.csv.gz)")?;
                 Ok(Split {
                     train: all.select(|i| i < 1437),
                     test: all.select(|i| i >= 1437),
                 })
             }
             "iris" => {
-                let all = load_csv(&repo_data("iris.csv"))?;
+                let all = parse_csv(IRIS, "iris (data/iris.csv)")?;
                 Ok(Split {
                     train: all.select(|i| i % 5 != 4),
                     test: all.select(|i| i % 5 == 4),
@@ -166,12 +166,9 @@ impl Split {
     }
 }
 
-/// A file of the repository's `data/` folder.
-fn repo_data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../data")
-        .join(name)
-}
+// The small sets are built in, so that the binary trains them from any directory.
+const DIGITS: &[u8] = include_bytes!("../../../data/digits.csv.gz");
+const IRIS: &[u8] = include_bytes!("../../../data/iris.csv");
 
 fn find_idx(dir: &Path, stem: &str) -> Result<PathBuf, DataError> {
     for name in [format!("{stem}.gz"), stem.to_string()] {
@@ -190,11 +187,15 @@ fn find_idx(dir: &Path, stem: &str) -> Result<PathBuf, DataError> {
 fn read_bytes(path: &Path) -> Result<Vec<u8>, DataError> {
     let origin = path.display().to_string();
     let raw = std::fs::read(path).map_err(|e| err(&origin, format!("cannot read: {e}")))?;
+    gunzip(raw, &origin)
+}
+
+fn gunzip(raw: Vec<u8>, origin: &str) -> Result<Vec<u8>, DataError> {
     if raw.starts_with(&[0x1f, 0x8b]) {
         let mut out = Vec::new();
         flate2::read::GzDecoder::new(&raw[..])
             .read_to_end(&mut out)
-            .map_err(|e| err(&origin, format!("not a valid gzip file: {e}")))?;
+            .map_err(|e| err(origin, format!("not a valid gzip file: {e}")))?;
         Ok(out)
     } else {
         Ok(raw)
@@ -223,9 +224,13 @@ pub fn load_path(path: &Path) -> Result<Dataset, DataError> {
 /// Features and a label per row, the label last; a first line that does not parse as
 /// numbers is a header. Labels are whole numbers from 0.
 pub fn load_csv(path: &Path) -> Result<Dataset, DataError> {
-    let origin = path.display().to_string();
-    let bytes = read_bytes(path)?;
-    let text = String::from_utf8(bytes).map_err(|_| err(&origin, "not UTF-8 text"))?;
+    parse_csv(&read_bytes(path)?, &path.display().to_string())
+}
+
+/// [`load_csv`] of bytes (gzipped or not); `origin` names them in errors.
+pub fn parse_csv(bytes: &[u8], origin: &str) -> Result<Dataset, DataError> {
+    let bytes = gunzip(bytes.to_vec(), origin)?;
+    let text = String::from_utf8(bytes).map_err(|_| err(origin, "not UTF-8 text"))?;
     let mut features = Vec::new();
     let mut labels = Vec::new();
     let mut width = None;
@@ -245,13 +250,13 @@ pub fn load_csv(path: &Path) -> Result<Dataset, DataError> {
                 .find(|c| c.parse::<f64>().is_err())
                 .unwrap_or(&"");
             return Err(err(
-                &origin,
+                origin,
                 format!("line {}: `{bad}` is not a number", k + 1),
             ));
         };
         if values.len() < 2 {
             return Err(err(
-                &origin,
+                origin,
                 format!(
                     "line {}: a row needs at least one feature and a label",
                     k + 1
@@ -262,7 +267,7 @@ pub fn load_csv(path: &Path) -> Result<Dataset, DataError> {
             None => width = Some(values.len()),
             Some(w) if w != values.len() => {
                 return Err(err(
-                    &origin,
+                    origin,
                     format!(
                         "line {}: {} columns, the rows above have {w}",
                         k + 1,
@@ -276,7 +281,7 @@ pub fn load_csv(path: &Path) -> Result<Dataset, DataError> {
         let whole = label >= 0.0 && label.fract() == 0.0 && label < 1e6;
         if !(whole && values.iter().all(|v| v.is_finite())) {
             return Err(err(
-                &origin,
+                origin,
                 format!(
                     "line {}: the label (last column) must be a whole number from 0, found {label}",
                     k + 1
@@ -287,11 +292,11 @@ pub fn load_csv(path: &Path) -> Result<Dataset, DataError> {
         features.push(values[..values.len() - 1].to_vec());
     }
     if labels.is_empty() {
-        return Err(err(&origin, "no rows"));
+        return Err(err(origin, "no rows"));
     }
     let classes = labels.iter().max().map_or(0, |m| m + 1);
     Ok(Dataset {
-        name: origin,
+        name: origin.to_string(),
         features,
         labels,
         classes,

@@ -9,10 +9,10 @@ use crate::config::Config;
 use crate::cost::Counters;
 use crate::fixed;
 use crate::isa::{AluOp, Arity};
-use crate::mcu::{Mcu, McuError};
+use crate::mcu::{Mcu, McuError, McuState};
 
 /// What a step's operations did, beyond the MCUs' own counters.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Activity {
     /// VFU element operations: arithmetic and logic lanes, and the function unit.
     pub vfu_lane_ops: u64,
@@ -26,6 +26,13 @@ pub struct Activity {
     /// Weights a CRS clamped to the word range.
     pub crs_saturations: u64,
     pub crs: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FastState {
+    pub mcus: Vec<McuState>,
+    pub buffers: Vec<Vec<i16>>,
+    pub activity: Activity,
 }
 
 pub struct FastNet {
@@ -67,6 +74,37 @@ impl FastNet {
                 ..Activity::default()
             },
         })
+    }
+
+    /// Every MCU, the buffers and the activity so far (checkpoints).
+    pub fn state(&self) -> FastState {
+        FastState {
+            mcus: self.mcus.iter().map(|m| m.state()).collect(),
+            buffers: self.bufs.clone(),
+            activity: self.activity.clone(),
+        }
+    }
+
+    pub fn restore(&mut self, s: &FastState) -> Result<(), String> {
+        if s.mcus.len() != self.mcus.len() {
+            return Err(format!(
+                "{} MCUs saved, the network maps onto {}",
+                s.mcus.len(),
+                self.mcus.len()
+            ));
+        }
+        for (k, (m, st)) in self.mcus.iter_mut().zip(&s.mcus).enumerate() {
+            m.restore(st).map_err(|e| format!("MCU {k}: {e}"))?;
+        }
+        let lens = |b: &[Vec<i16>]| b.iter().map(Vec::len).collect::<Vec<_>>();
+        if lens(&s.buffers) != lens(&self.bufs)
+            || s.activity.clip_events.len() != self.activity.clip_events.len()
+        {
+            return Err("the saved buffers do not fit the network's plan".into());
+        }
+        self.bufs = s.buffers.clone();
+        self.activity = s.activity.clone();
+        Ok(())
     }
 
     /// The words of a slice.

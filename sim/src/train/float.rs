@@ -4,6 +4,12 @@
 
 use super::model::{Activation, Layer, Loss, Model};
 
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FloatState {
+    pub weights: Vec<Vec<Vec<f64>>>,
+    pub pending: Vec<Vec<Vec<f64>>>,
+}
+
 pub struct FloatNet {
     /// Per layer: rows = inputs then the bias row (when the layer has one), columns = outputs.
     pub weights: Vec<Vec<Vec<f64>>>,
@@ -154,6 +160,26 @@ impl FloatNet {
             self.apply();
         }
         (loss, correct)
+    }
+
+    /// The weights and the updates not yet applied (checkpoints).
+    pub fn state(&self) -> FloatState {
+        FloatState {
+            weights: self.weights.clone(),
+            pending: self.pending.clone(),
+        }
+    }
+
+    pub fn restore(&mut self, s: &FloatState) -> Result<(), String> {
+        let shape = |w: &Vec<Vec<Vec<f64>>>| -> Vec<(usize, usize)> {
+            w.iter().map(|l| (l.len(), l[0].len())).collect()
+        };
+        if shape(&s.weights) != shape(&self.weights) || shape(&s.pending) != shape(&self.pending) {
+            return Err("the saved float weights have other layer shapes".into());
+        }
+        self.weights = s.weights.clone();
+        self.pending = s.pending.clone();
+        Ok(())
     }
 
     /// Apply the pending updates (the CRS of V2 and V3).

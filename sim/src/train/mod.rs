@@ -1,9 +1,11 @@
 //! Training networks on the modelled machine: the model file ([`model`]), data sets
 //! ([`data`]), the mapping of a network onto MCUs and its training step as machine
 //! operations ([`plan`]), the `fast` engine that runs them on golden MCUs ([`fast`]), the
-//! float64 reference ([`float`]) and training runs with their reports ([`run`]).
+//! float64 reference ([`float`]), training runs with their reports ([`run`]) and
+//! checkpoints ([`checkpoint`]).
 //! docs/training.md describes the whole.
 
+pub mod checkpoint;
 pub mod data;
 pub mod fast;
 pub mod float;
@@ -11,9 +13,10 @@ pub mod model;
 pub mod plan;
 pub mod run;
 
+pub use checkpoint::{Checkpoint, DataId};
 pub use data::{Dataset, Split};
 pub use model::Model;
-pub use run::{train, Engine, EpochReport};
+pub use run::{train, Engine, EpochReport, Session};
 
 #[cfg(test)]
 mod tests;

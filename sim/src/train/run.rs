@@ -1,19 +1,21 @@
 //! Training runs: initial weights, sample order, the CRS schedule, and a report per epoch
-//! (accuracy, loss, energy by component, MCU time, CRS, clips), for either engine.
+//! (accuracy, loss, energy by component, MCU time, CRS, clips), for either engine. A
+//! [`Session`] advances one sample at a time, so a caller can show progress, stop between
+//! steps and save a checkpoint ([`super::checkpoint`]) from which it continues exactly.
 
-use super::data::Split;
-use super::fast::FastNet;
-use super::float::FloatNet;
-use super::model::{Init, Model};
+use super::data::{Dataset, Split};
+use super::fast::{Activity, FastNet, FastState};
+use super::float::{FloatNet, FloatState};
+use super::model::{Init, Layer, Model};
 use super::plan::Plan;
 use crate::config::{Config, Variant};
 use crate::cost::{CostReport, Counters};
 use crate::fixed;
 use crate::rng::SeqRng;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Engine {
     /// The plan on golden MCUs (every bit, slice and conversion) and the VFU's arithmetic.
@@ -22,25 +24,41 @@ pub enum Engine {
     Float,
 }
 
-impl std::str::FromStr for Engine {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Engine, String> {
-        match s {
-            "fast" => Ok(Engine::Fast),
-            "float" => Ok(Engine::Float),
-            _ => Err(format!("unknown engine `{s}`; allowed: fast, float")),
+impl Engine {
+    pub const ALL: [Engine; 2] = [Engine::Fast, Engine::Float];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Fast => "fast",
+            Engine::Float => "float",
         }
     }
 }
 
+impl std::str::FromStr for Engine {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Engine, String> {
+        Engine::ALL
+            .into_iter()
+            .find(|e| e.name() == s)
+            .ok_or_else(|| {
+                let names: Vec<_> = Engine::ALL.iter().map(|e| e.name()).collect();
+                format!("unknown engine `{s}`; allowed: {}", names.join(", "))
+            })
+    }
+}
+
 /// One epoch's figures.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EpochReport {
     pub epoch: usize,
     pub samples: usize,
     pub train_loss: f64,
     pub train_accuracy: f64,
     pub test_accuracy: f64,
+    /// The float64 reference trained alongside on the same samples (when asked for).
+    pub float_train_loss: Option<f64>,
+    pub float_test_accuracy: Option<f64>,
     /// Energy of the epoch's training samples by component (pJ), and in total.
     pub energy_pj: BTreeMap<String, f64>,
     pub total_energy_pj: f64,
@@ -53,11 +71,12 @@ pub struct EpochReport {
     pub saturations: u64,
     pub adc_clips: u64,
     pub crs_saturations: u64,
+    /// Wall time of the epoch (training and test), summed over resumed parts.
     pub seconds: f64,
 }
 
 /// The initial weights of every layer (rows = inputs then the bias row, columns =
-/// outputs), as fixed-point words: both engines start from them.
+/// outputs), as fixed-point words: every engine starts from them.
 pub fn initial_weights(model: &Model, cfg: &Config) -> Vec<Vec<Vec<i64>>> {
     let mut rng = SeqRng::new(model.training.seed);
     let widths = model.widths();
@@ -67,7 +86,7 @@ pub fn initial_weights(model: &Model, cfg: &Config) -> Vec<Vec<Vec<i64>>> {
         .iter()
         .enumerate()
         .map(|(l, layer)| {
-            let super::model::Layer::Dense { out, bias, .. } = *layer;
+            let Layer::Dense { out, bias, .. } = *layer;
             let (fan_in, fan_out) = (widths[l], out);
             let a = match model.training.init {
                 Init::XavierUniform => (6.0 / (fan_in + fan_out) as f64).sqrt(),
@@ -109,6 +128,14 @@ pub fn order(n: usize, seed: u64, epoch: usize) -> Vec<usize> {
 pub enum Trainer {
     Fast(Box<FastNet>),
     Float(Box<FloatNet>),
+}
+
+/// A trainer's state (checkpoints).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TrainerState {
+    Fast(FastState),
+    Float(FloatState),
 }
 
 impl Trainer {
@@ -168,7 +195,7 @@ impl Trainer {
     }
 
     /// Fraction of `data` classified right (on the machine: its MVMs, read noise included).
-    pub fn accuracy(&mut self, data: &super::data::Dataset) -> Result<f64, String> {
+    pub fn accuracy(&mut self, data: &Dataset) -> Result<f64, String> {
         let mut right = 0;
         for (x, &y) in data.features.iter().zip(&data.labels) {
             right += (self.predict(x)? == y) as usize;
@@ -183,73 +210,190 @@ impl Trainer {
         }
     }
 
-    fn activity(&self) -> super::fast::Activity {
+    fn activity(&self) -> Activity {
         match self {
             Trainer::Fast(n) => n.activity.clone(),
-            Trainer::Float(_) => super::fast::Activity::default(),
+            Trainer::Float(_) => Activity::default(),
+        }
+    }
+
+    pub fn state(&self) -> TrainerState {
+        match self {
+            Trainer::Fast(n) => TrainerState::Fast(n.state()),
+            Trainer::Float(n) => TrainerState::Float(n.state()),
+        }
+    }
+
+    pub fn restore(&mut self, s: &TrainerState) -> Result<(), String> {
+        match (self, s) {
+            (Trainer::Fast(n), TrainerState::Fast(s)) => n.restore(s),
+            (Trainer::Float(n), TrainerState::Float(s)) => n.restore(s),
+            _ => Err("the saved state is of another engine".into()),
         }
     }
 }
 
-/// Train `model` on `data` for its epochs; `each` sees every epoch's report as it ends.
-/// Samples run in a seeded order; a CRS follows every `crs_every` samples.
-pub fn train(
-    model: &Model,
-    cfg: &Config,
-    data: &Split,
-    engine: Engine,
-    mut each: impl FnMut(&EpochReport),
-) -> Result<Vec<EpochReport>, String> {
-    let mut t = Trainer::new(engine, model, cfg)?;
-    let crs_every = model.training.crs_every;
-    let mut reports = Vec::new();
-    let mut since_crs = 0;
-    for epoch in 0..model.training.epochs {
-        let start = std::time::Instant::now();
-        let (c0, a0) = (t.counters(), t.activity());
-        let mut loss = 0.0;
-        let mut right = 0;
-        for &i in &order(data.train.len(), model.training.seed, epoch) {
-            let (l, ok) = t.train_sample(&data.train.features[i], data.train.labels[i])?;
-            loss += l;
-            right += ok as usize;
-            since_crs += 1;
-            if since_crs == crs_every {
-                t.crs();
-                since_crs = 0;
-            }
-        }
-        let c = t.counters().since(&c0);
-        let a = t.activity();
-        let cost = CostReport::from_counters(&c, cfg);
-        let mut energy = match engine {
-            Engine::Fast => cost.energy_pj,
-            Engine::Float => BTreeMap::new(),
+/// Sums over the part of an epoch trained so far.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EpochSoFar {
+    /// Samples of the epoch already trained (positions in its order).
+    pub done: usize,
+    pub loss: f64,
+    pub right: usize,
+    pub float_loss: f64,
+    /// The machine's counters and activity when the epoch began.
+    pub counters: Counters,
+    pub activity: Activity,
+    pub seconds: f64,
+}
+
+/// Where a training run stands: everything a checkpoint saves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    /// Epochs completed.
+    pub epoch: usize,
+    pub so_far: EpochSoFar,
+    /// Samples since the last CRS.
+    pub since_crs: usize,
+    pub reports: Vec<EpochReport>,
+}
+
+/// A training run in progress: the engine's network, the float reference beside it (when
+/// asked for) and the progress.
+pub struct Session {
+    pub model: Model,
+    pub cfg: Config,
+    pub engine: Engine,
+    machine: Trainer,
+    reference: Option<Trainer>,
+    pub progress: Progress,
+    /// The current epoch's sample order.
+    order: Vec<usize>,
+}
+
+impl Session {
+    /// A new run; `reference` trains the float64 reference alongside (ignored for the
+    /// float engine, which is the reference).
+    pub fn new(
+        model: &Model,
+        cfg: &Config,
+        engine: Engine,
+        reference: bool,
+    ) -> Result<Session, String> {
+        let machine = Trainer::new(engine, model, cfg)?;
+        let reference = if reference && engine != Engine::Float {
+            Some(Trainer::new(Engine::Float, model, cfg)?)
+        } else {
+            None
         };
-        let vfu = (a.vfu_lane_ops - a0.vfu_lane_ops) as f64 * cfg.arch.vfu_lane_op_pj
-            + (a.vfu_transcendental_ops - a0.vfu_transcendental_ops) as f64
-                * cfg.arch.vfu_transcendental_op_pj;
+        Ok(Session {
+            model: model.clone(),
+            cfg: cfg.clone(),
+            engine,
+            progress: Progress {
+                epoch: 0,
+                so_far: EpochSoFar {
+                    counters: machine.counters(),
+                    activity: machine.activity(),
+                    ..EpochSoFar::default()
+                },
+                since_crs: 0,
+                reports: Vec::new(),
+            },
+            machine,
+            reference,
+            order: Vec::new(),
+        })
+    }
+
+    pub fn has_reference(&self) -> bool {
+        self.reference.is_some()
+    }
+
+    /// True when every epoch of the model has run.
+    pub fn finished(&self) -> bool {
+        self.progress.epoch >= self.model.training.epochs
+    }
+
+    /// Train the next sample; at the end of an epoch, test and return its report.
+    pub fn step(&mut self, data: &Split) -> Result<Option<EpochReport>, String> {
+        if self.finished() {
+            return Ok(None);
+        }
+        let start = std::time::Instant::now();
+        let n = data.train.len();
+        if n == 0 {
+            return Err("no training samples".into());
+        }
+        if self.order.len() != n {
+            self.order = order(n, self.model.training.seed, self.progress.epoch);
+        }
+        let p = &mut self.progress;
+        let i = self.order[p.so_far.done];
+        let (x, y) = (&data.train.features[i], data.train.labels[i]);
+        let (loss, ok) = self.machine.train_sample(x, y)?;
+        p.so_far.loss += loss;
+        p.so_far.right += ok as usize;
+        if let Some(r) = &mut self.reference {
+            p.so_far.float_loss += r.train_sample(x, y)?.0;
+        }
+        p.since_crs += 1;
+        if p.since_crs == self.model.training.crs_every {
+            self.machine.crs();
+            if let Some(r) = &mut self.reference {
+                r.crs();
+            }
+            p.since_crs = 0;
+        }
+        p.so_far.done += 1;
+        p.so_far.seconds += start.elapsed().as_secs_f64();
+        if p.so_far.done < n {
+            return Ok(None);
+        }
+        let report = self.end_epoch(data)?;
+        Ok(Some(report))
+    }
+
+    fn end_epoch(&mut self, data: &Split) -> Result<EpochReport, String> {
+        let start = std::time::Instant::now();
+        let test_accuracy = self.machine.accuracy(&data.test)?;
+        let float_test_accuracy = match &mut self.reference {
+            Some(r) => Some(r.accuracy(&data.test)?),
+            None => None,
+        };
+        let (cfg, engine) = (&self.cfg, self.engine);
+        let s = std::mem::take(&mut self.progress.so_far);
+        let (c, a) = (self.machine.counters(), self.machine.activity());
+        let a0 = &s.activity;
+        let cost = CostReport::from_counters(&c.since(&s.counters), cfg);
+        let mut energy = BTreeMap::new();
         if engine == Engine::Fast {
+            energy = cost.energy_pj;
+            let vfu = (a.vfu_lane_ops - a0.vfu_lane_ops) as f64 * cfg.arch.vfu_lane_op_pj
+                + (a.vfu_transcendental_ops - a0.vfu_transcendental_ops) as f64
+                    * cfg.arch.vfu_transcendental_op_pj;
             energy.insert("vfu".into(), vfu);
         }
-        let n = data.train.len().max(1);
-        let test_accuracy = t.accuracy(&data.test)?;
+        let diff = |x: &[u64], y: &[u64]| -> Vec<u64> {
+            x.iter()
+                .zip(y.iter().chain(std::iter::repeat(&0)))
+                .map(|(x, y)| x - y)
+                .collect()
+        };
+        let n = data.train.len().max(1) as f64;
         let r = EpochReport {
-            epoch: epoch + 1,
+            epoch: self.progress.epoch + 1,
             samples: data.train.len(),
-            train_loss: loss / n as f64,
-            train_accuracy: right as f64 / n as f64,
+            train_loss: s.loss / n,
+            train_accuracy: s.right as f64 / n,
             test_accuracy,
+            float_train_loss: self.reference.as_ref().map(|_| s.float_loss / n),
+            float_test_accuracy,
             total_energy_pj: energy.values().sum(),
             energy_pj: energy,
             mcu_busy_ns: cost.latency_ns,
             crs: a.crs - a0.crs,
-            clip_events: a
-                .clip_events
-                .iter()
-                .zip(a0.clip_events.iter().chain(std::iter::repeat(&0)))
-                .map(|(x, y)| x - y)
-                .collect(),
+            clip_events: diff(&a.clip_events, &a0.clip_events),
             clipped_levels: a
                 .clipped_levels
                 .iter()
@@ -259,10 +403,58 @@ pub fn train(
             saturations: a.saturations - a0.saturations,
             adc_clips: a.adc_clips - a0.adc_clips,
             crs_saturations: a.crs_saturations - a0.crs_saturations,
-            seconds: start.elapsed().as_secs_f64(),
+            seconds: s.seconds + start.elapsed().as_secs_f64(),
         };
-        each(&r);
-        reports.push(r);
+        let p = &mut self.progress;
+        p.epoch += 1;
+        p.so_far.counters = c;
+        p.so_far.activity = a;
+        p.reports.push(r.clone());
+        self.order.clear();
+        Ok(r)
     }
-    Ok(reports)
+
+    /// The engines' states (checkpoints).
+    pub fn states(&self) -> (TrainerState, Option<TrainerState>) {
+        (
+            self.machine.state(),
+            self.reference.as_ref().map(Trainer::state),
+        )
+    }
+
+    /// Continue from saved states and progress.
+    pub fn restore(
+        &mut self,
+        machine: &TrainerState,
+        reference: Option<&TrainerState>,
+        progress: &Progress,
+    ) -> Result<(), String> {
+        self.machine.restore(machine)?;
+        match (&mut self.reference, reference) {
+            (Some(r), Some(s)) => r.restore(s)?,
+            (None, None) => {}
+            (Some(_), None) => return Err("it was trained without the float reference".into()),
+            (None, Some(_)) => return Err("it was trained with the float reference".into()),
+        }
+        self.progress = progress.clone();
+        self.order.clear();
+        Ok(())
+    }
+}
+
+/// Train `model` on `data` for its epochs; `each` sees every epoch's report as it ends.
+pub fn train(
+    model: &Model,
+    cfg: &Config,
+    data: &Split,
+    engine: Engine,
+    mut each: impl FnMut(&EpochReport),
+) -> Result<Vec<EpochReport>, String> {
+    let mut s = Session::new(model, cfg, engine, false)?;
+    while !s.finished() {
+        if let Some(r) = s.step(data)? {
+            each(&r);
+        }
+    }
+    Ok(s.progress.reports)
 }

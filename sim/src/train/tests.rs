@@ -1,7 +1,7 @@
 //! Training works: iris on the machine reaches a floor, and the float reference with it.
 
 use super::*;
-use crate::config::Preset;
+use crate::config::{Preset, Variant};
 
 fn iris_model(epochs: usize) -> Model {
     Model::from_toml_str(
@@ -48,4 +48,82 @@ fn iris_trains_on_the_machine_and_in_float() {
     );
     assert!(f.total_energy_pj > 0.0 && f.energy_pj["crossbar_opa"] > 0.0 && f.mcu_busy_ns > 0.0);
     assert_eq!(f.crs, 120 / 8);
+}
+
+/// A run stopped mid-epoch, saved, reloaded from JSON and resumed ends with the same
+/// reports (wall time aside) and machine state as an uninterrupted run: V1 and V2, ideal
+/// and with every device effect.
+#[test]
+fn a_resumed_run_continues_bit_identically() {
+    for (variant, device) in [
+        (Variant::V1, crate::config::DeviceConfig::default()),
+        (Variant::V2, crate::config::DeviceConfig::all_effects()),
+    ] {
+        let mut cfg = Preset::Small.config();
+        cfg.variant = variant;
+        cfg.device = device;
+        let mut model = iris_model(2);
+        if variant == Variant::V2 {
+            model.training.batch = 8;
+        }
+        model.validate_for(&cfg, "iris.toml").unwrap();
+        let mut data = Split::load("iris", 0.2).unwrap().scaled();
+        data.train = data.train.take(30);
+        data.test = data.test.take(10);
+        let id = DataId::of("iris", &data);
+        let mut whole = Session::new(&model, &cfg, Engine::Fast, true).unwrap();
+        while !whole.finished() {
+            whole.step(&data).unwrap();
+        }
+        let mut first = Session::new(&model, &cfg, Engine::Fast, true).unwrap();
+        for _ in 0..43 {
+            first.step(&data).unwrap();
+        }
+        let saved = Checkpoint::of(&first, id.clone()).to_json();
+        drop(first);
+        let cp = Checkpoint::from_json(&saved, "cp.json").unwrap();
+        let mut rest = cp
+            .resume(&model, &cfg, Engine::Fast, true, &id, "cp.json")
+            .unwrap();
+        assert_eq!(rest.progress.epoch, 1);
+        while !rest.finished() {
+            rest.step(&data).unwrap();
+        }
+        let strip = |s: &Session| {
+            let mut r = s.progress.reports.clone();
+            r.iter_mut().for_each(|e| e.seconds = 0.0);
+            r
+        };
+        assert_eq!(strip(&rest), strip(&whole), "{variant:?}");
+        assert!(
+            rest.states() == whole.states(),
+            "{variant:?}: states differ"
+        );
+        // Another config, model or data set is refused with a reason.
+        let mut other = cfg.clone();
+        other.seed += 1;
+        let e = cp
+            .resume(&model, &other, Engine::Fast, true, &id, "cp.json")
+            .err()
+            .unwrap();
+        assert!(e.contains("another config"), "{e}");
+        let mut m2 = model.clone();
+        m2.training.lr *= 2.0;
+        let e = cp
+            .resume(&m2, &cfg, Engine::Fast, true, &id, "cp.json")
+            .err()
+            .unwrap();
+        assert!(e.contains("another model"), "{e}");
+        let mut id2 = id.clone();
+        id2.digest ^= 1;
+        let e = cp
+            .resume(&model, &cfg, Engine::Fast, true, &id2, "cp.json")
+            .err()
+            .unwrap();
+        assert!(e.contains("other data"), "{e}");
+    }
+    let e = Checkpoint::from_json("{\"format\": \"x\"}", "cp.json").unwrap_err();
+    assert!(e.contains("format `x`"), "{e}");
+    let e = Checkpoint::from_json("[1, 2", "cp.json").unwrap_err();
+    assert!(e.contains("cp.json: not a checkpoint"), "{e}");
 }
