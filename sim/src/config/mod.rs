@@ -1,7 +1,8 @@
 //! The one typed configuration that drives every view of the design.
 //!
 //! Read from TOML, validated when loaded ([`Config::from_toml_str`], [`Config::load`]).
-//! Every field has a unit in its name where it has a unit. Presets: [`Preset`].
+//! Every field has a unit in its name where it has a unit. Presets: [`Preset`] (design points)
+//! and [`DevicePreset`] (the `[device]` table).
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -20,12 +21,16 @@ pub enum ConfigError {
     },
     #[error("unknown preset `{0}`; allowed: panther, puma-8b-adc, small")]
     UnknownPreset(String),
+    #[error("unknown preset `{0}`; allowed: {names}", names = DevicePreset::names())]
+    UnknownDevicePreset(String),
 }
 
 mod check;
+mod device_preset;
 
 pub use check::FieldError;
 pub(crate) use check::*;
+pub use device_preset::DevicePreset;
 
 /// MCU organisation (docs/arithmetic.md section 5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hash)]
@@ -247,8 +252,12 @@ impl OpaConfig {
 
 /// Device (ReRAM cell) behaviour. Every effect is off by default (ideal integer levels).
 /// Units: "levels" are the cell's nominal conductance steps. See docs/device.md.
+///
+/// In TOML the table may name a [`DevicePreset`] (`preset = "reram"`); the fields it gives
+/// override the preset's one by one (`DeviceTable`). Serialised, the table holds the
+/// effective values only.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(from = "DeviceTable")]
 pub struct DeviceConfig {
     /// Cycle-to-cycle write noise: an update of n levels gets Gaussian noise of std `write_noise_sigma * sqrt(|n|)` levels.
     pub write_noise_sigma: f64,
@@ -277,6 +286,47 @@ impl Default for DeviceConfig {
             stuck_low_fraction: 0.0,
             stuck_high_fraction: 0.0,
             on_off_ratio: 0.0,
+        }
+    }
+}
+
+/// The `[device]` table as written: an optional preset, then any fields, each overriding the
+/// preset's value (or the ideal 0 without a preset).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeviceTable {
+    #[serde(default, deserialize_with = "device_preset_by_name")]
+    preset: Option<DevicePreset>,
+    write_noise_sigma: Option<f64>,
+    d2d_sigma: Option<f64>,
+    nonlinearity_alpha: Option<f64>,
+    read_noise_sigma: Option<f64>,
+    stuck_low_fraction: Option<f64>,
+    stuck_high_fraction: Option<f64>,
+    on_off_ratio: Option<f64>,
+}
+
+/// `preset = "NAME"`; an unknown name is an error at its line that names the field.
+fn device_preset_by_name<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<DevicePreset>, D::Error> {
+    let name = String::deserialize(d)?;
+    DevicePreset::from_name(&name)
+        .map(Some)
+        .map_err(|e| serde::de::Error::custom(format!("device.preset: {e}")))
+}
+
+impl From<DeviceTable> for DeviceConfig {
+    fn from(t: DeviceTable) -> DeviceConfig {
+        let base = t.preset.unwrap_or(DevicePreset::Ideal).config();
+        DeviceConfig {
+            write_noise_sigma: t.write_noise_sigma.unwrap_or(base.write_noise_sigma),
+            d2d_sigma: t.d2d_sigma.unwrap_or(base.d2d_sigma),
+            nonlinearity_alpha: t.nonlinearity_alpha.unwrap_or(base.nonlinearity_alpha),
+            read_noise_sigma: t.read_noise_sigma.unwrap_or(base.read_noise_sigma),
+            stuck_low_fraction: t.stuck_low_fraction.unwrap_or(base.stuck_low_fraction),
+            stuck_high_fraction: t.stuck_high_fraction.unwrap_or(base.stuck_high_fraction),
+            on_off_ratio: t.on_off_ratio.unwrap_or(base.on_off_ratio),
         }
     }
 }
@@ -312,17 +362,9 @@ impl DeviceConfig {
         Ok(())
     }
 
-    /// Every effect on, at moderate strengths (used by benchmarks and tests).
+    /// Every effect on (used by benchmarks and tests): [`DevicePreset::AllEffects`].
     pub fn all_effects() -> Self {
-        DeviceConfig {
-            write_noise_sigma: 0.05,
-            d2d_sigma: 0.02,
-            nonlinearity_alpha: 0.5,
-            read_noise_sigma: 0.02,
-            stuck_low_fraction: 0.001,
-            stuck_high_fraction: 0.001,
-            on_off_ratio: 100.0,
-        }
+        DevicePreset::AllEffects.config()
     }
 }
 
@@ -740,6 +782,76 @@ mod tests {
             missing.is_empty(),
             "docs/config.md does not name {missing:?}"
         );
+    }
+
+    /// `[device]` with `preset = "reram"` and one field: the field overrides, the preset gives
+    /// the rest; without a preset the fields not given are 0.
+    #[test]
+    fn device_preset_in_toml_with_a_field_overridden() {
+        let device = |entries: &[(&str, toml::Value)]| {
+            with(|t| {
+                let table: toml::Table = entries
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.clone()))
+                    .collect();
+                t.insert("device".into(), toml::Value::Table(table));
+            })
+        };
+        let c = device(&[
+            ("preset", toml::Value::String("reram".into())),
+            ("read_noise_sigma", toml::Value::Float(0.01)),
+        ])
+        .unwrap();
+        let want = DeviceConfig {
+            read_noise_sigma: 0.01,
+            ..DevicePreset::Reram.config()
+        };
+        assert_eq!(c.device, want);
+        assert_ne!(
+            want,
+            DevicePreset::Reram.config(),
+            "the override took effect"
+        );
+        // The effective values round-trip; the preset name is not kept.
+        assert!(!c.to_toml().contains("preset"));
+        assert_eq!(Config::from_toml_str(&c.to_toml(), "again").unwrap(), c);
+        // The preset alone, and a field alone (over the ideal device).
+        let c = device(&[("preset", toml::Value::String("all-effects".into()))]).unwrap();
+        assert_eq!(c.device, DeviceConfig::all_effects());
+        let c = device(&[("d2d_sigma", toml::Value::Float(0.01))]).unwrap();
+        let want = DeviceConfig {
+            d2d_sigma: 0.01,
+            ..DeviceConfig::default()
+        };
+        assert_eq!(c.device, want);
+        // An override is validated like any field.
+        let e = device(&[
+            ("preset", toml::Value::String("reram".into())),
+            ("d2d_sigma", toml::Value::Float(2.0)),
+        ])
+        .unwrap_err();
+        assert!(
+            matches!(&e, ConfigError::Invalid { field, .. } if field == "device.d2d_sigma"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn unknown_device_preset_in_toml_names_the_field_and_the_allowed_names() {
+        let e = with(|t| {
+            set(t, "device", "preset", toml::Value::String("hfox".into()));
+        })
+        .unwrap_err();
+        let s = e.to_string();
+        assert!(
+            s.contains("device.preset: unknown preset `hfox`; allowed: ideal, all-effects, reram"),
+            "{s}"
+        );
+        assert!(s.starts_with("test.toml: line"), "{s}");
+        let e = with(|t| set(t, "device", "preset", toml::Value::Integer(3))).unwrap_err();
+        assert!(e.to_string().contains("test.toml: line"), "{e}");
+        let e = with(|t| set(t, "device", "presets", toml::Value::Integer(3))).unwrap_err();
+        assert!(e.to_string().contains("unknown field `presets`"), "{e}");
     }
 
     #[test]
