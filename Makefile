@@ -42,6 +42,7 @@ bench: $(PANTHER_RELEASE) setup ## Benchmarks (release build); JSON copies in $(
 	mkdir -p $(OUT)/bench
 	$(PANTHER_RELEASE) bench mcu --json $(OUT)/bench/mcu.json
 	$(PANTHER_RELEASE) bench arch | tee $(OUT)/bench/arch.json
+	$(PANTHER_RELEASE) bench train --json $(OUT)/bench/train.json
 	$(PANTHER_RELEASE) bench rtl --json $(OUT)/bench/rtl.json
 	$(PANTHER_RELEASE) bench cosim --json $(OUT)/bench/cosim.json
 

@@ -6,23 +6,38 @@ use panther_testbenches::tops::{self, Top};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// `--config` takes a TOML file or a preset name.
+/// `--config` takes a TOML file or a preset name; `--device` replaces its `[device]` table
+/// by a named device preset.
 #[derive(clap::Args, Debug, Clone)]
 pub struct ConfigArg {
     /// A TOML config file, or a preset name (panther, puma-8b-adc, small).
     #[arg(long, short = 'c', value_name = "FILE|PRESET")]
     pub config: Option<String>,
+    /// A device preset replacing the config's [device] table (ideal, all-effects, reram,
+    /// reram-update; docs/device.md).
+    #[arg(long, value_name = "PRESET")]
+    pub device: Option<panther_sim::config::DevicePreset>,
 }
 
 impl ConfigArg {
-    /// The chosen config, or None when `--config` was not given.
+    /// The chosen config, or None when neither `--config` nor `--device` was given.
     pub fn load_opt(&self) -> Result<Option<Config>> {
-        self.config.as_deref().map(load_config).transpose()
+        if self.config.is_none() && self.device.is_none() {
+            return Ok(None);
+        }
+        self.load().map(Some)
     }
 
     /// The chosen config, `panther` by default.
     pub fn load(&self) -> Result<Config> {
-        Ok(self.load_opt()?.unwrap_or_else(|| Preset::Panther.config()))
+        let mut cfg = match &self.config {
+            Some(c) => load_config(c)?,
+            None => Preset::Panther.config(),
+        };
+        if let Some(d) = self.device {
+            cfg.device = d.config();
+        }
+        Ok(cfg)
     }
 }
 

@@ -849,3 +849,31 @@ fn train_writes_csv_plots_checkpoints_and_resumes_after_ctrl_c() {
         &["--data iris", "fixed train/test split"],
     );
 }
+
+#[test]
+fn bench_train_reports_epoch_seconds_per_engine_and_device() {
+    let json = tmp("bench-train.json");
+    let o = panther_line(&format!(
+        "bench train --config small --device ideal --runs 1 --json {}",
+        json.display()
+    ));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let results = j["results"].as_array().unwrap();
+    let engines: Vec<(&str, &str)> = results
+        .iter()
+        .map(|r| (r["engine"].as_str().unwrap(), r["device"].as_str().unwrap()))
+        .collect();
+    assert_eq!(engines, [("float", "n/a"), ("fast", "ideal")]);
+    for r in results {
+        assert!(r["epoch_seconds"].as_f64().unwrap() > 0.0, "{r}");
+        assert_eq!(r["network"], "digits 64-36-10");
+        assert_eq!(r["epoch_samples"], 1437);
+    }
+    assert_eq!(results[1]["target_seconds"], 0.4);
+    fails_with(
+        &panther_line("bench train --data mnist"),
+        &["--data mnist", "allowed: digits, fashion-mnist"],
+    );
+}

@@ -3,7 +3,6 @@
 
 use crate::common::{emit, table, ConfigArg};
 use anyhow::Result;
-use panther_sim::config::DeviceConfig;
 use panther_sim::rng::SeqRng;
 use panther_sim::Mcu;
 use serde::Serialize;
@@ -21,9 +20,6 @@ pub struct BenchMcuArgs {
     /// Only these operations (comma-separated: mvm, mtvm, opa, crs); default all.
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
-    /// Only this device setting: ideal or all-effects.
-    #[arg(long)]
-    pub device: Option<String>,
     /// Also write the JSON to this file.
     #[arg(long)]
     pub json: Option<PathBuf>,
@@ -97,16 +93,11 @@ pub fn run(a: &BenchMcuArgs) -> Result<()> {
     });
 
     let mut results = Vec::new();
-    for (dev_name, dev) in [
-        ("ideal", DeviceConfig::default()),
-        ("all-effects", DeviceConfig::all_effects()),
-    ] {
+    for preset in super::bench_devices(&a.config) {
+        let dev_name = preset.name();
         let mut cfg = base.clone();
-        cfg.device = dev;
-        let ideal = dev_name == "ideal";
-        if a.device.as_deref().is_some_and(|d| d != dev_name) {
-            continue;
-        }
+        cfg.device = preset.config();
+        let ideal = cfg.device.is_ideal();
         let want = |op: &str| a.only.is_empty() || a.only.iter().any(|o| o == op);
         let mut m = Mcu::new(&cfg, 0);
         m.write_weights(&w)?;
