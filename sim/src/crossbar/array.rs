@@ -71,6 +71,8 @@ pub struct CellArray {
     write_events: u64,
     /// Bumped by every change of a cell, so that callers can cache values derived from levels.
     generation: u64,
+    /// The generation at which each row last changed (caches rebuild only those rows).
+    row_changed: Vec<u64>,
     /// The cells column-major, with the generation they were copied at (sensing rows).
     transposed: Option<(u64, OwnedMatrix)>,
 }
@@ -110,6 +112,7 @@ impl CellArray {
             read_events: 0,
             write_events: 0,
             generation: 0,
+            row_changed: vec![0; rows],
             transposed: None,
         }
     }
@@ -150,12 +153,25 @@ impl CellArray {
         self.read_events = state.read_events;
         self.write_events = state.write_events;
         self.generation += 1;
+        self.row_changed.fill(self.generation);
         Ok(())
     }
 
     /// Changes whenever a cell may have changed.
     pub fn generation(&self) -> u64 {
         self.generation
+    }
+
+    /// True when a cell of row `i` may have changed after generation `since`.
+    pub fn row_changed_since(&self, i: usize, since: u64) -> bool {
+        self.row_changed[i] > since
+    }
+
+    /// Count a serial read of every row whose levels the caller already knows exactly (an
+    /// ideal array read by an ADC that resolves every level), keeping event numbers aligned.
+    pub fn skip_serial_read(&mut self) {
+        debug_assert!(self.is_ideal());
+        self.read_events += self.rows as u64;
     }
 
     /// Levels of an ideal array, row-major (None for a non-ideal device).
@@ -339,12 +355,18 @@ impl CellArray {
         let (rows, cols) = (self.rows, self.cols);
         let max = self.max_level;
         if let Cells::Ideal(l) = &mut self.cells {
-            for (c, &v) in l.iter_mut().zip(levels) {
-                debug_assert!(v <= max);
-                *c = v.min(max) as u8;
+            self.generation += 1;
+            // Rows written with the levels they hold do not change (caches keep them).
+            for (i, (row, new)) in l.chunks_mut(cols).zip(levels.chunks(cols)).enumerate() {
+                if row.iter().zip(new).any(|(&c, &v)| c as u32 != v) {
+                    for (c, &v) in row.iter_mut().zip(new) {
+                        debug_assert!(v <= max);
+                        *c = v.min(max) as u8;
+                    }
+                    self.row_changed[i] = self.generation;
+                }
             }
             self.write_events += rows as u64;
-            self.generation += 1;
             return;
         }
         for i in 0..rows {
@@ -359,6 +381,7 @@ impl CellArray {
         let event = self.write_events;
         self.write_events += 1;
         self.generation += 1;
+        self.row_changed[i] = self.generation;
         match &mut self.cells {
             Cells::Ideal(l) => {
                 for (c, &v) in l[i * cols..][..cols].iter_mut().zip(levels) {
@@ -398,6 +421,7 @@ impl CellArray {
         let max = self.max_level as i16;
         let mut st = ClipStats::default();
         self.generation += 1;
+        self.row_changed[i] = self.generation;
         match &mut self.cells {
             Cells::Ideal(l) => {
                 let (mut lost, mut events) = (0u64, 0u64);

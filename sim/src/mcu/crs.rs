@@ -42,6 +42,18 @@ fn read_values(
     levels: &mut Vec<u32>,
     mut keep: Option<&mut Vec<Vec<u32>>>,
 ) -> Vec<i64> {
+    let exact = |a: &crate::crossbar::CellArray| a.is_ideal() && adc.max_code >= a.max_level();
+    if keep.is_none() && copy.arrays.iter().all(exact) {
+        // Each code is the cell's level: the cached values are what the read gives.
+        let v: Vec<i64> = copy
+            .ideal_values()
+            .expect("an ideal copy")
+            .iter()
+            .map(|&w| w as i64)
+            .collect();
+        copy.arrays.iter_mut().for_each(|a| a.skip_serial_read());
+        return v;
+    }
     let n = copy.arrays[0].rows() * copy.arrays[0].cols();
     levels.resize(n, 0);
     let mut v = vec![-copy.layout.correction(); n];

@@ -78,16 +78,42 @@ impl WeightCopy {
     /// [`Self::values_from_levels`] as i32, rebuilt only when a cell has changed since the
     /// last call (the exact MVM/MTVM shortcut reads it every operation).
     pub fn ideal_values(&mut self) -> Option<&[i32]> {
-        let fresh = matches!(&self.value_cache,
-            Some((g, _)) if g.iter().copied().eq(self.arrays.iter().map(|a| a.generation())));
-        if !fresh {
-            let v = self
-                .values_from_levels()?
-                .into_iter()
-                .map(|x| x as i32)
-                .collect();
-            let gens = self.arrays.iter().map(|a| a.generation()).collect();
-            self.value_cache = Some((gens, v));
+        let gens: Vec<u64> = self.arrays.iter().map(|a| a.generation()).collect();
+        let (rows, cols) = (self.arrays[0].rows(), self.arrays[0].cols());
+        match &mut self.value_cache {
+            Some((g, _)) if *g == gens => {}
+            Some((g, v)) => {
+                // Rebuild the rows that changed in any slice since the cache was built.
+                let correction = self.layout.correction() as i32;
+                let mut levels = Vec::with_capacity(self.arrays.len());
+                for a in &self.arrays {
+                    levels.push(a.levels()?);
+                }
+                for i in 0..rows {
+                    let dirty = (self.arrays.iter().zip(g.iter()))
+                        .any(|(a, &since)| a.row_changed_since(i, since));
+                    if !dirty {
+                        continue;
+                    }
+                    let row = &mut v[i * cols..][..cols];
+                    row.fill(-correction);
+                    for (k, l) in levels.iter().enumerate() {
+                        let shift = self.layout.nominal_bits as usize * k;
+                        for (w, &c) in row.iter_mut().zip(&l[i * cols..][..cols]) {
+                            *w += (c as i32) << shift;
+                        }
+                    }
+                }
+                *g = gens;
+            }
+            None => {
+                let v = self
+                    .values_from_levels()?
+                    .into_iter()
+                    .map(|x| x as i32)
+                    .collect();
+                self.value_cache = Some((gens, v));
+            }
         }
         self.value_cache.as_ref().map(|(_, v)| &v[..])
     }
