@@ -60,6 +60,8 @@ pub struct RtlParams {
     /// Right shift from the raw MVM sum to the output word.
     pub out_shift: u32,
     pub opa_shift: u32,
+    /// Added to the aligned term before the shift (`opa.rounding`; 0 when truncating).
+    pub opa_round_half: u64,
     pub variant: Variant,
     pub skip_empty_phases: bool,
     /// Layout of the accumulating copy (V1's only copy).
@@ -114,6 +116,7 @@ impl RtlParams {
             nominal_bits: s.nominal_bits,
             out_shift,
             opa_shift: f.opa_shift_bits,
+            opa_round_half: cfg.opa.rounding.half(f.opa_shift_bits),
             variant: cfg.variant,
             skip_empty_phases: cfg.opa.skip_empty_phases,
             acc: SliceLayout::new(f.word_bits, s.nominal_bits, &s.cell_bits),

@@ -1,5 +1,5 @@
 //! One column of the OPA update unit: the pulse code of input bit t and slice m, the m-th
-//! digit of the aligned term ((|d| << t) >> opa_shift), on columns whose sign is the
+//! digit of the aligned term ((|d| << t) + round_half) >> opa_shift, on columns whose sign is the
 //! phase's column sign, and whether the term overflows the word.
 
 use crate::design::Design;
@@ -25,6 +25,7 @@ pub struct OpaColumn {
     pub live: Signal<Out, Bit>,
     live_flag: DFF<Bit>,
     opa_shift: Constant<Bits<6>>,
+    round_half: Constant<Bits<32>>,
     word_mask: Constant<Bits<32>>,
     digit_mask: Constant<Pulse>,
     aligned: Signal<Local, Bits<32>>,
@@ -49,6 +50,7 @@ impl OpaColumn {
             live: Default::default(),
             live_flag: Default::default(),
             opa_shift: Constant::new((p.opa_shift as u64).into()),
+            round_half: Constant::new(p.opa_round_half.into()),
             word_mask: Constant::new(((1u64 << p.word_bits) - 1).into()),
             digit_mask: Constant::new(((1u64 << p.nominal_bits) - 1).into()),
             aligned: Default::default(),
@@ -70,8 +72,9 @@ impl Logic for OpaColumn {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clock, live_flag);
-        self.aligned.next =
-            (bit_cast::<32, 16>(self.magnitude.val()) << self.step.val()) >> self.opa_shift.val();
+        self.aligned.next = ((bit_cast::<32, 16>(self.magnitude.val()) << self.step.val())
+            + self.round_half.val())
+            >> self.opa_shift.val();
         self.masked.next = self.aligned.val() & self.word_mask.val();
         self.overflow.next = (self.aligned.val() & !self.word_mask.val()).any();
         self.term.next = self.masked.val().get_bits::<16>(0);

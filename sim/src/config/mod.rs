@@ -240,6 +240,30 @@ pub struct OpaConfig {
     pub skip_empty_phases: bool,
     /// Number of serialised groups of input bit steps (1: all 16 steps of a phase in one 20 ns pulse window, as the PANTHER simulator times it; 16: fully serial).
     pub bit_step_groups: u32,
+    /// How each bit step's aligned term drops the bits below the weight LSB: `truncate` (default) or `nearest` (half an LSB is added first).
+    #[serde(default)]
+    pub rounding: OpaRounding,
+}
+
+/// The rounding of the OPA's aligned terms (docs/arithmetic.md section 4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum OpaRounding {
+    /// Drop the bits below the weight LSB: small updates shrink towards 0.
+    #[default]
+    Truncate,
+    /// Add half the weight LSB before dropping them (one carry-in of the column's shifter).
+    Nearest,
+}
+
+impl OpaRounding {
+    /// What is added to `|d| << t` before the right shift by `shift`.
+    pub fn half(self, shift: u32) -> u64 {
+        match self {
+            OpaRounding::Nearest if shift > 0 => 1u64 << (shift - 1),
+            _ => 0,
+        }
+    }
 }
 
 impl OpaConfig {
@@ -527,6 +551,7 @@ impl Preset {
             },
             opa: OpaConfig {
                 skip_empty_phases: true,
+                rounding: OpaRounding::Truncate,
                 bit_step_groups: 1,
             },
             device: DeviceConfig::default(),

@@ -10,7 +10,7 @@ mod state;
 
 pub use crs::{CopySlices, CrsOut, WeightsOut};
 pub use mvm::LineOut;
-pub use opa::{opa_digit, OpaOut, Phase, PHASES};
+pub use opa::{aligned_term, opa_digit, OpaOut, Phase, PHASES};
 pub use state::McuState;
 
 use crate::config::{Config, Variant};

@@ -53,10 +53,24 @@ pub struct OpaOut {
     pub overflow_terms: u64,
 }
 
+/// The aligned term of bit step t before the word mask: `((mag << t) + half) >> shift`,
+/// `half` from [`crate::config::OpaRounding::half`] (0 when truncating).
+#[inline]
+pub fn aligned_term(mag: u64, t: u32, shift: u32, half: u64) -> u64 {
+    ((mag << t) + half) >> shift
+}
+
 /// Pulse code of slice m at bit step t for a column magnitude `mag` (digit of the aligned term).
 #[inline]
-pub fn opa_digit(mag: u64, t: u32, m: usize, shift: u32, word_bits: u32, nominal_bits: u32) -> u32 {
-    let term = ((mag << t) >> shift) & ((1u64 << word_bits) - 1);
+pub fn opa_digit(
+    mag: u64,
+    t: u32,
+    m: usize,
+    (shift, half): (u32, u64),
+    word_bits: u32,
+    nominal_bits: u32,
+) -> u32 {
+    let term = aligned_term(mag, t, shift, half) & ((1u64 << word_bits) - 1);
     ((term >> (nominal_bits as usize * m)) & ((1u64 << nominal_bits) - 1)) as u32
 }
 
@@ -77,13 +91,14 @@ impl Mcu {
         let mut codes = vec![0u8; bits as usize * slices * cols];
         let mut col_live = vec![false; cols];
         let mut overflow_terms = 0u64;
+        let half = self.cfg.opa.rounding.half(f.opa_shift_bits);
         for (j, &dj) in d.iter().enumerate() {
             let mag = dj.unsigned_abs();
             for t in 0..bits {
-                let shifted = (mag << t) >> f.opa_shift_bits;
+                let shifted = aligned_term(mag, t, f.opa_shift_bits, half);
                 overflow_terms += (shifted >> f.word_bits != 0) as u64;
                 for m in 0..slices {
-                    let c = opa_digit(mag, t, m, f.opa_shift_bits, f.word_bits, nb) as u8;
+                    let c = opa_digit(mag, t, m, (f.opa_shift_bits, half), f.word_bits, nb) as u8;
                     codes[(t as usize * slices + m) * cols + j] = c;
                     col_live[j] |= c != 0;
                 }

@@ -49,12 +49,19 @@ fn exact_mtvm(w: &[i64], d: &[i64], rows: usize, cols: usize) -> Vec<i64> {
 }
 
 /// The documented aligned product (docs/arithmetic.md), written from its definition.
-fn aligned_product(x: i64, d: i64, shift: u32, word_bits: u32) -> i64 {
+/// The OPA's weight change (docs/arithmetic.md section 4); `nearest` adds half an LSB to
+/// each bit step's term before the shift.
+fn aligned_product(x: i64, d: i64, shift: u32, word_bits: u32, nearest: bool) -> i64 {
     let (ax, ad) = (x.unsigned_abs(), d.unsigned_abs());
+    let half = if nearest && shift > 0 {
+        1u64 << (shift - 1)
+    } else {
+        0
+    };
     let mut s: i64 = 0;
     for t in 0..16 {
         if (ax >> t) & 1 == 1 {
-            s += (((ad << t) >> shift) & ((1 << word_bits) - 1)) as i64;
+            s += ((((ad << t) + half) >> shift) & ((1 << word_bits) - 1)) as i64;
         }
     }
     if (x < 0) != (d < 0) {
@@ -179,9 +186,10 @@ proptest! {
 
     /// Property 4a: OPA without clipping changes each weight by exactly the aligned product.
     #[test]
-    fn opa_adds_the_aligned_product((rows, cols, w) in shaped(), v in variant(), seed in any::<u64>(), shift in 8u32..=14) {
+    fn opa_adds_the_aligned_product((rows, cols, w) in shaped(), v in variant(), seed in any::<u64>(), shift in 8u32..=14, nearest in any::<bool>()) {
         let mut c = cfg(rows, cols, v, AdcBits::Lossless);
         c.format.opa_shift_bits = shift;
+        c.opa.rounding = if nearest { crate::config::OpaRounding::Nearest } else { crate::config::OpaRounding::Truncate };
         let mut m = Mcu::new(&c, 0);
         m.write_weights(&w).unwrap();
         let opa = m.roles().opa;
@@ -195,7 +203,7 @@ proptest! {
         let after = m.peek_values(opa).unwrap();
         for i in 0..rows { for j in 0..cols {
             let k = i * cols + j;
-            prop_assert_eq!(after[k] - before[k], aligned_product(x[i], d[j], shift, 16), "cell ({}, {})", i, j);
+            prop_assert_eq!(after[k] - before[k], aligned_product(x[i], d[j], shift, 16, nearest), "cell ({}, {})", i, j);
         }}
     }
 
@@ -227,7 +235,7 @@ proptest! {
                     let mut inc = 0i64;
                     for t in 0..16 {
                         if (x[i].unsigned_abs() >> t) & 1 == 1 {
-                            inc += opa_digit(d[j].unsigned_abs(), t, k, 0, 16, 2) as i64;
+                            inc += opa_digit(d[j].unsigned_abs(), t, k, (0, 0), 16, 2) as i64;
                         }
                     }
                     if (x[i] < 0) != (d[j] < 0) { inc = -inc; }

@@ -5,8 +5,8 @@ use crate::testbench::{simulate, Outcome, Testbench, Vcd};
 use crate::{small_config, word};
 use panther_hdl::params::RtlParams;
 use panther_hdl::rtl::opa_column::OpaColumn;
-use panther_sim::config::Variant;
-use panther_sim::mcu::opa_digit;
+use panther_sim::config::{OpaRounding, Variant};
+use panther_sim::mcu::{aligned_term, opa_digit};
 use proptest::prelude::*;
 
 #[derive(Debug, Clone)]
@@ -20,15 +20,19 @@ pub struct OpaColumnCase {
 pub struct OpaColumnTestbench;
 
 impl Testbench for OpaColumnTestbench {
-    /// The OPA alignment (`format.opa_shift_bits`).
-    type Design = u32;
+    /// The OPA alignment (`format.opa_shift_bits`) and its rounding (`opa.rounding`).
+    type Design = (u32, OpaRounding);
     type Case = OpaColumnCase;
 
-    fn design() -> BoxedStrategy<u32> {
-        (0u32..=24).boxed()
+    fn design() -> BoxedStrategy<(u32, OpaRounding)> {
+        (
+            0u32..=24,
+            prop_oneof![Just(OpaRounding::Truncate), Just(OpaRounding::Nearest)],
+        )
+            .boxed()
     }
 
-    fn case(_: &u32) -> BoxedStrategy<OpaColumnCase> {
+    fn case(_: &(u32, OpaRounding)) -> BoxedStrategy<OpaColumnCase> {
         (word(16), 0u32..16, 0usize..8, any::<bool>())
             .prop_map(|(d, t, m, phase_negative)| OpaColumnCase {
                 d,
@@ -39,9 +43,11 @@ impl Testbench for OpaColumnTestbench {
             .boxed()
     }
 
-    fn check(&shift: &u32, c: &OpaColumnCase, vcd: Vcd) -> Outcome {
+    fn check(&(shift, rounding): &(u32, OpaRounding), c: &OpaColumnCase, vcd: Vcd) -> Outcome {
         let mut cfg = small_config(8, Variant::V1, 4, true);
         cfg.format.opa_shift_bits = shift;
+        cfg.opa.rounding = rounding;
+        let half = rounding.half(shift);
         let p = RtlParams::from_config(&cfg, "test").map_err(|e| e.to_string())?;
         let mut b = simulate(OpaColumn::new(&p), |l| &mut l.clock, vcd);
         let mag = c.d.unsigned_abs();
@@ -51,7 +57,7 @@ impl Testbench for OpaColumnTestbench {
         b.uut.slice_shift.next = ((p.nominal_bits as usize * c.m) as u64).into();
         b.uut.phase_negative.next = c.phase_negative;
         b.cycle();
-        let digit = opa_digit(mag, c.t, c.m, shift, p.word_bits, p.nominal_bits);
+        let digit = opa_digit(mag, c.t, c.m, (shift, half), p.word_bits, p.nominal_bits);
         let want = if (c.d < 0) == c.phase_negative {
             digit
         } else {
@@ -60,7 +66,7 @@ impl Testbench for OpaColumnTestbench {
         ensure_eq!(b.uut.code.val().to_u32(), want, "pulse code");
         ensure_eq!(
             b.uut.overflow.val(),
-            ((mag << c.t) >> shift) >> p.word_bits != 0,
+            aligned_term(mag, c.t, shift, half) >> p.word_bits != 0,
             "overflow"
         );
         Ok(b.cycles)

@@ -95,7 +95,7 @@ impl Testbench for OpaUnitTestbench {
                         dj.unsigned_abs(),
                         t,
                         m,
-                        p.opa_shift,
+                        (p.opa_shift, p.opa_round_half),
                         p.word_bits,
                         p.nominal_bits,
                     );
