@@ -73,6 +73,9 @@ pub struct CellArray {
     generation: u64,
     /// The generation at which each row last changed (caches rebuild only those rows).
     row_changed: Vec<u64>,
+    /// Rows updated (OPA) or restored since their last serial write: only these can differ
+    /// from the encoding a serial write gives their values.
+    row_dirty: Vec<bool>,
     /// The cells column-major, with the generation they were copied at (sensing rows).
     transposed: Option<(u64, OwnedMatrix)>,
 }
@@ -113,6 +116,8 @@ impl CellArray {
             write_events: 0,
             generation: 0,
             row_changed: vec![0; rows],
+            // The initial erase holds level 0, not the encoding of a value.
+            row_dirty: vec![true; rows],
             transposed: None,
         }
     }
@@ -154,12 +159,39 @@ impl CellArray {
         self.write_events = state.write_events;
         self.generation += 1;
         self.row_changed.fill(self.generation);
+        self.row_dirty.fill(true);
         Ok(())
     }
 
     /// Changes whenever a cell may have changed.
     pub fn generation(&self) -> u64 {
         self.generation
+    }
+
+    /// True when row `i` holds what its last serial write put there (no update since).
+    pub fn row_written(&self, i: usize) -> bool {
+        !self.row_dirty[i]
+    }
+
+    /// A serial write of every row of an ideal array in which the rows that `keep` marks
+    /// keep their levels (the caller knows they would be written unchanged): the same event
+    /// numbers and end state as [`Self::write_all`], without touching those rows.
+    pub fn write_all_but(&mut self, levels: &[u32], keep: &[bool]) {
+        let (rows, cols) = (self.rows, self.cols);
+        let max = self.max_level;
+        let Cells::Ideal(l) = &mut self.cells else {
+            panic!("write_all_but is for ideal arrays");
+        };
+        self.generation += 1;
+        for i in (0..rows).filter(|&i| !keep[i]) {
+            for (c, &v) in l[i * cols..][..cols].iter_mut().zip(&levels[i * cols..][..cols]) {
+                debug_assert!(v <= max);
+                *c = v.min(max) as u8;
+            }
+            self.row_changed[i] = self.generation;
+        }
+        self.row_dirty.fill(false);
+        self.write_events += rows as u64;
     }
 
     /// True when a cell of row `i` may have changed after generation `since`.
@@ -366,6 +398,7 @@ impl CellArray {
                     self.row_changed[i] = self.generation;
                 }
             }
+            self.row_dirty.fill(false);
             self.write_events += rows as u64;
             return;
         }
@@ -382,6 +415,7 @@ impl CellArray {
         self.write_events += 1;
         self.generation += 1;
         self.row_changed[i] = self.generation;
+        self.row_dirty[i] = false;
         match &mut self.cells {
             Cells::Ideal(l) => {
                 for (c, &v) in l[i * cols..][..cols].iter_mut().zip(levels) {
@@ -422,6 +456,7 @@ impl CellArray {
         let mut st = ClipStats::default();
         self.generation += 1;
         self.row_changed[i] = self.generation;
+        self.row_dirty[i] = true;
         match &mut self.cells {
             Cells::Ideal(l) => {
                 let (mut lost, mut events) = (0u64, 0u64);

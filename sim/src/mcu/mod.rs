@@ -58,9 +58,43 @@ impl WeightCopy {
     /// slice row by row. `levels` is scratch space of rows x cols.
     pub fn write_values(&mut self, values: &[i64], levels: &mut Vec<u32>) {
         levels.resize(values.len(), 0);
+        let (rows, cols) = (self.arrays[0].rows(), self.arrays[0].cols());
+        // Ideal rows not updated since their last write that get the values they hold would
+        // be written with the levels they have: they are left as they are (CRS of rows
+        // that no OPA touched). The result is the same as writing every row.
+        let keep: Option<Vec<bool>> = if self.arrays.iter().all(|a| a.is_ideal()) {
+            let clean: Vec<bool> = (0..rows)
+                .map(|i| self.arrays.iter().all(|a| a.row_written(i)))
+                .collect();
+            let held = self.ideal_values().expect("an ideal copy");
+            Some(
+                (0..rows)
+                    .map(|i| {
+                        clean[i]
+                            && held[i * cols..][..cols]
+                                .iter()
+                                .zip(&values[i * cols..][..cols])
+                                .all(|(&h, &v)| h as i64 == v)
+                    })
+                    .collect(),
+            )
+        } else {
+            None
+        };
         for k in 0..self.layout.slices() {
-            self.layout.slice_levels(k, values, levels);
-            self.arrays[k].write_all(levels);
+            match &keep {
+                Some(keep) => {
+                    for i in (0..rows).filter(|&i| !keep[i]) {
+                        let r = i * cols..(i + 1) * cols;
+                        self.layout.slice_levels(k, &values[r.clone()], &mut levels[r]);
+                    }
+                    self.arrays[k].write_all_but(levels, keep);
+                }
+                None => {
+                    self.layout.slice_levels(k, values, levels);
+                    self.arrays[k].write_all(levels);
+                }
+            }
         }
     }
 

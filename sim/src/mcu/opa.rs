@@ -86,20 +86,23 @@ impl Mcu {
         let slices = copy.layout.slices();
         let nb = copy.layout.nominal_bits;
 
-        // Pulse codes per (t, slice, column), laid out [t][m * cols + j].
+        // Columns after the last nonzero d carry no pulses: the work below covers the `cw`
+        // columns up to it (the live part of a layer smaller than the array).
+        let cw = d.iter().rposition(|&v| v != 0).map_or(0, |p| p + 1);
+        // Pulse codes per (t, slice, column), laid out [t][m * cw + j].
         // A slice's code sum over all bit steps stays below 256 (16 steps x at most 15).
-        let mut codes = vec![0u8; bits as usize * slices * cols];
+        let mut codes = vec![0u8; bits as usize * slices * cw];
         let mut col_live = vec![false; cols];
         let mut overflow_terms = 0u64;
         let half = self.cfg.opa.rounding.half(f.opa_shift_bits);
-        for (j, &dj) in d.iter().enumerate() {
+        for (j, &dj) in d[..cw].iter().enumerate() {
             let mag = dj.unsigned_abs();
             for t in 0..bits {
                 let shifted = aligned_term(mag, t, f.opa_shift_bits, half);
                 overflow_terms += (shifted >> f.word_bits != 0) as u64;
                 for m in 0..slices {
                     let c = opa_digit(mag, t, m, (f.opa_shift_bits, half), f.word_bits, nb) as u8;
-                    codes[(t as usize * slices + m) * cols + j] = c;
+                    codes[(t as usize * slices + m) * cw + j] = c;
                     col_live[j] |= c != 0;
                 }
             }
@@ -123,7 +126,7 @@ impl Mcu {
         // Code sums per row via nibble tables: table[q][v] holds, for every (slice, column),
         // the sum of the codes of the bit steps 4q..4q+3 that are set in v. A row's sums are
         // then four table rows added, whatever the popcount of |x_i|.
-        let width = slices * cols;
+        let width = slices * cw;
         let nibbles = (bits as usize).div_ceil(4);
         let mut table = vec![0u8; nibbles * 16 * width];
         for q in 0..nibbles {
@@ -145,7 +148,7 @@ impl Mcu {
         let slice_live: Vec<bool> = (0..slices)
             .map(|m| {
                 (0..bits as usize).any(|t| {
-                    codes[t * width + m * cols..][..cols]
+                    codes[t * width + m * cw..][..cw]
                         .iter()
                         .any(|&c| c != 0)
                 })
@@ -153,7 +156,7 @@ impl Mcu {
             .collect();
         let mut n = vec![0i16; cols];
         // Sign of a cell's update: 0 keeps the sum, -1 negates it (two's complement trick).
-        let col_negative: Vec<i16> = d.iter().map(|&v| -((v < 0) as i16)).collect();
+        let col_negative: Vec<i16> = d[..cw].iter().map(|&v| -((v < 0) as i16)).collect();
         for (i, &xi) in x.iter().enumerate() {
             if xi == 0 {
                 continue;
@@ -166,14 +169,15 @@ impl Mcu {
             }
             let row_negative = -((xi < 0) as i16);
             for m in (0..slices).filter(|&m| slice_live[m]) {
-                let r = m * cols..(m + 1) * cols;
-                n.iter_mut().for_each(|v| *v = 0);
+                let r = m * cw..(m + 1) * cw;
+                // n[cw..] stays 0: those cells are not updated.
+                n[..cw].iter_mut().for_each(|v| *v = 0);
                 for tr in &rows_of[..nibbles] {
                     for (v, &s) in n.iter_mut().zip(&tr[r.clone()]) {
                         *v += s as i16;
                     }
                 }
-                for (v, &cn) in n.iter_mut().zip(&col_negative) {
+                for (v, &cn) in n[..cw].iter_mut().zip(&col_negative) {
                     let neg = cn ^ row_negative;
                     *v = (*v ^ neg) - neg;
                 }
