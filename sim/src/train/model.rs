@@ -282,6 +282,24 @@ epochs = 2
 crs_every = 16
 "#;
 
+    /// Every model file of `examples/models/` loads and fits the `panther` preset.
+    #[test]
+    fn every_example_model_loads_and_fits_the_panther_preset() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/models");
+        let mut n = 0;
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let path = e.unwrap().path();
+            if path.extension().is_some_and(|x| x == "toml") {
+                let m = Model::load(&path).unwrap_or_else(|e| panic!("{e}"));
+                let cfg = m.config_for(&Preset::Panther.config());
+                m.validate_for(&cfg, &path.display().to_string())
+                    .unwrap_or_else(|e| panic!("{e}"));
+                n += 1;
+            }
+        }
+        assert!(n >= 3, "{n} model files in {}", dir.display());
+    }
+
     #[test]
     fn a_model_file_parses_with_defaults() {
         let m = Model::from_toml_str(MLP, "mlp.toml").unwrap();
