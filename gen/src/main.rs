@@ -42,7 +42,10 @@ enum Command {
     Disasm(cmd::asm::DisasmArgs),
     /// Run a program bundle on the architectural simulator; JSON report.
     Run(cmd::run::RunArgs),
-    /// Train a model file on a data set: the machine (`fast` engine) or float64.
+    /// Compile a model file to ISA programs: listings, a bundle for one training step,
+    /// the mapping report.
+    Compile(cmd::compile::CompileArgs),
+    /// Train a model file on a data set: the machine (`arch` or `fast` engine) or float64.
     Train(cmd::train::TrainArgs),
     /// Benchmarks (release build recommended).
     #[command(subcommand)]
@@ -63,6 +66,7 @@ fn main() -> ExitCode {
         Command::Asm(a) => cmd::asm::run(a),
         Command::Disasm(a) => cmd::asm::run_disasm(a),
         Command::Run(a) => cmd::run::run(a),
+        Command::Compile(a) => cmd::compile::run(a),
         Command::Train(a) => cmd::train::run(a),
         Command::Bench(b) => cmd::run_bench(b),
     };

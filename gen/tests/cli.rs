@@ -865,6 +865,7 @@ fn bench_train_reports_epoch_seconds_per_engine_and_device() {
         .iter()
         .map(|r| (r["engine"].as_str().unwrap(), r["device"].as_str().unwrap()))
         .collect();
+    // The digits MLP takes 18 MCUs of the small preset: no arch row (one core so far).
     assert_eq!(engines, [("float", "n/a"), ("fast", "ideal")]);
     for r in results {
         assert!(r["epoch_seconds"].as_f64().unwrap() > 0.0, "{r}");
@@ -875,5 +876,51 @@ fn bench_train_reports_epoch_seconds_per_engine_and_device() {
     fails_with(
         &panther_line("bench train --data mnist"),
         &["--data mnist", "allowed: digits, fashion-mnist"],
+    );
+}
+
+#[test]
+fn compile_writes_listings_a_runnable_bundle_and_the_mapping() {
+    let out = tmp("compiled");
+    let model = repo("examples/models/iris-mlp.toml");
+    let o = panther_line(&format!(
+        "compile {model} --config small --data iris -o {}",
+        out.display()
+    ));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("2 MCUs") && text.contains("t0.c0.m1"),
+        "{text}"
+    );
+    let step = std::fs::read_to_string(out.join("step.s")).unwrap();
+    assert!(
+        step.contains("; OPA layer 1 row block 0 col block 0: rows"),
+        "{step}"
+    );
+    let mapping: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("mapping.json")).unwrap()).unwrap();
+    assert_eq!(mapping.as_array().unwrap().len(), 2);
+    // The bundle runs one training step on the architectural simulator.
+    let o = panther(&["run", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(r["mcu_ops"]["opa"], 2, "{r}");
+    assert_eq!(r["mcu_ops"]["mvm"], 2, "{r}");
+    // Larger than a core, and arch with checkpoints: clear errors.
+    let digits = repo("examples/models/digits-mlp.toml");
+    fails_with(
+        &panther_line(&format!(
+            "compile {digits} --config small -o {}",
+            tmp("too-big").display()
+        )),
+        &["takes 18 MCUs", "one core"],
+    );
+    fails_with(
+        &panther_line(&format!(
+            "train --model {model} --data iris --engine arch --checkpoint {}",
+            tmp("arch-cp").display()
+        )),
+        &["--checkpoint", "arch engine"],
     );
 }

@@ -129,14 +129,27 @@ pub fn run(a: &BenchTrainArgs) -> Result<()> {
             meets_target: target.map(|t| secs <= t),
         };
         results.push(row(Engine::Float, "n/a".into(), float, None));
+        let compiles = panther_sim::train::compile::compile(
+            &panther_sim::train::plan::Plan::new(&model, &cfg),
+            &cfg,
+        );
         for preset in super::bench_devices(&a.config) {
             let mut c = cfg.clone();
             c.device = preset.config();
             let secs = scale * epoch_seconds(&model, &c, Engine::Fast, &data, a.runs)?;
-            // The targets, for the digits MLP (1437 samples, batch 1).
+            // The targets, for the digits MLP (1437 samples, batch 1).
             let target =
                 (data_name == "digits").then_some(if c.device.is_ideal() { 0.4 } else { 1.0 });
             results.push(row(Engine::Fast, preset.name().into(), secs, target));
+            match &compiles {
+                // The arch engine: at most 10x the fast engine on the same device.
+                Ok(_) => {
+                    let arch = scale * epoch_seconds(&model, &c, Engine::Arch, &data, a.runs)?;
+                    let name = preset.name().into();
+                    results.push(row(Engine::Arch, name, arch, Some(10.0 * secs)));
+                }
+                Err(e) => eprintln!("{network}: no arch engine measurement: {e}"),
+            }
         }
     }
     let rows: Vec<Vec<String>> = results
@@ -149,7 +162,9 @@ pub fn run(a: &BenchTrainArgs) -> Result<()> {
                 format!("{:.3}", r.epoch_seconds),
                 format!("{:.1}", r.ratio_to_float),
                 match (r.target_seconds, r.meets_target) {
-                    (Some(t), Some(ok)) => format!("<= {t} {}", if ok { "ok" } else { "MISSED" }),
+                    (Some(t), Some(ok)) => {
+                        format!("<= {t:.3} {}", if ok { "ok" } else { "MISSED" })
+                    }
                     _ => "-".into(),
                 },
                 if r.measured_samples < r.epoch_samples {

@@ -6,6 +6,7 @@ pub mod bench_cosim;
 pub mod bench_mcu;
 pub mod bench_rtl;
 pub mod bench_train;
+pub mod compile;
 pub mod config;
 pub mod cosim;
 pub mod demo;

@@ -159,6 +159,18 @@ impl Core {
         }
     }
 
+    /// Start `program` from its first instruction, keeping the data memory, the MCUs and
+    /// the statistics (a runtime running one program after another on the same machine).
+    pub fn restart(&mut self, program: Vec<Instr>) {
+        self.program = program;
+        self.pc = 0;
+        self.fetch = None;
+        self.decode = None;
+        self.exec = None;
+        self.halted = false;
+        self.activity = Activity::Busy;
+    }
+
     /// The ld/st waiting for the eDRAM this cycle, if any.
     pub fn mem_request(&self) -> Option<MemOp> {
         self.exec

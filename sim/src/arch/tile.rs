@@ -124,6 +124,22 @@ impl Tile {
         }
     }
 
+    /// Start new programs on the tile's control unit and cores (`cores[c]` for core c),
+    /// keeping memories, MCUs and statistics.
+    pub fn restart(&mut self, tile_program: Vec<Instr>, cores: Vec<Vec<Instr>>) {
+        self.tcu.program = tile_program;
+        self.tcu.pc = 0;
+        self.tcu.phase = TcuPhase::Fetch;
+        self.tcu.iter = 0;
+        self.tcu.halted = false;
+        self.tcu.activity = Activity::Busy;
+        self.tcu.pending_words.clear();
+        self.halted = false;
+        for (c, p) in self.cores.iter_mut().zip(cores) {
+            c.restart(p);
+        }
+    }
+
     fn attr_ok(&self, kind: MemKind, addr: usize, width: usize) -> bool {
         match kind {
             MemKind::Load => self.memory.all_valid(addr, width),

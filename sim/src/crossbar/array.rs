@@ -184,7 +184,10 @@ impl CellArray {
         };
         self.generation += 1;
         for i in (0..rows).filter(|&i| !keep[i]) {
-            for (c, &v) in l[i * cols..][..cols].iter_mut().zip(&levels[i * cols..][..cols]) {
+            for (c, &v) in l[i * cols..][..cols]
+                .iter_mut()
+                .zip(&levels[i * cols..][..cols])
+            {
                 debug_assert!(v <= max);
                 *c = v.min(max) as u8;
             }

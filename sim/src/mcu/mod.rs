@@ -86,7 +86,8 @@ impl WeightCopy {
                 Some(keep) => {
                     for i in (0..rows).filter(|&i| !keep[i]) {
                         let r = i * cols..(i + 1) * cols;
-                        self.layout.slice_levels(k, &values[r.clone()], &mut levels[r]);
+                        self.layout
+                            .slice_levels(k, &values[r.clone()], &mut levels[r]);
                     }
                     self.arrays[k].write_all_but(levels, keep);
                 }

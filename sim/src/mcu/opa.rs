@@ -147,11 +147,8 @@ impl Mcu {
         }
         let slice_live: Vec<bool> = (0..slices)
             .map(|m| {
-                (0..bits as usize).any(|t| {
-                    codes[t * width + m * cw..][..cw]
-                        .iter()
-                        .any(|&c| c != 0)
-                })
+                (0..bits as usize)
+                    .any(|t| codes[t * width + m * cw..][..cw].iter().any(|&c| c != 0))
             })
             .collect();
         let mut n = vec![0i16; cols];

@@ -58,9 +58,9 @@ pub struct Checkpoint {
 }
 
 impl Checkpoint {
-    pub fn of(s: &Session, data: DataId) -> Checkpoint {
-        let (machine, reference) = s.states();
-        Checkpoint {
+    pub fn of(s: &Session, data: DataId) -> Result<Checkpoint, String> {
+        let (machine, reference) = s.states()?;
+        Ok(Checkpoint {
             format: FORMAT.into(),
             model: s.model.clone(),
             config: s.cfg.to_toml(),
@@ -69,7 +69,7 @@ impl Checkpoint {
             progress: s.progress.clone(),
             machine,
             reference,
-        }
+        })
     }
 
     pub fn to_json(&self) -> String {

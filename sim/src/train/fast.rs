@@ -154,16 +154,7 @@ impl FastNet {
             .iter()
             .map(|&w| w as f64 / one)
             .collect();
-        let loss = match self.plan.loss {
-            super::model::Loss::SoftmaxCrossEntropy => -(p[label].max(1.0 / one)).ln(),
-            super::model::Loss::Mse => {
-                p.iter()
-                    .enumerate()
-                    .map(|(j, v)| (v - (j == label) as u8 as f64).powi(2))
-                    .sum::<f64>()
-                    / 2.0
-            }
-        };
+        let loss = loss(self.plan.loss, &p, label, one);
         Ok((loss, predicted == label))
     }
 
@@ -257,6 +248,21 @@ impl FastNet {
             .map(|k| vfu::alu_elem(op, av[k], second(k, &self.bufs), self.frac))
             .collect();
         self.write(dst.sub(0, n), &out);
+    }
+}
+
+/// A sample's loss from the prediction words (as values): softmax cross-entropy (the
+/// probability floored at one LSB) or half the squared error.
+pub fn loss(kind: super::model::Loss, p: &[f64], label: usize, one: f64) -> f64 {
+    match kind {
+        super::model::Loss::SoftmaxCrossEntropy => -(p[label].max(1.0 / one)).ln(),
+        super::model::Loss::Mse => {
+            p.iter()
+                .enumerate()
+                .map(|(j, v)| (v - (j == label) as u8 as f64).powi(2))
+                .sum::<f64>()
+                / 2.0
+        }
     }
 }
 

@@ -5,7 +5,9 @@
 //! checkpoints ([`checkpoint`]).
 //! docs/training.md describes the whole.
 
+pub mod arch;
 pub mod checkpoint;
+pub mod compile;
 pub mod data;
 pub mod fast;
 pub mod float;

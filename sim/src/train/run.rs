@@ -3,6 +3,7 @@
 //! [`Session`] advances one sample at a time, so a caller can show progress, stop between
 //! steps and save a checkpoint ([`super::checkpoint`]) from which it continues exactly.
 
+use super::arch::ArchNet;
 use super::data::{Dataset, Split};
 use super::fast::{Activity, FastNet, FastState};
 use super::float::{FloatNet, FloatState};
@@ -22,15 +23,18 @@ pub enum Engine {
     Fast,
     /// float64, same initial weights and sample order.
     Float,
+    /// The compiled programs on the architectural simulator (cores, VFU, memories).
+    Arch,
 }
 
 impl Engine {
-    pub const ALL: [Engine; 2] = [Engine::Fast, Engine::Float];
+    pub const ALL: [Engine; 3] = [Engine::Arch, Engine::Fast, Engine::Float];
 
     pub fn name(self) -> &'static str {
         match self {
             Engine::Fast => "fast",
             Engine::Float => "float",
+            Engine::Arch => "arch",
         }
     }
 }
@@ -64,6 +68,10 @@ pub struct EpochReport {
     pub total_energy_pj: f64,
     /// Time the MCUs were busy on the training samples (ns, the cost model).
     pub mcu_busy_ns: f64,
+    /// The `arch` engine: simulated time of the epoch's training programs (ns, the
+    /// architectural simulator's cycles), whose energy is then the whole machine's.
+    #[serde(default)]
+    pub simulated_ns: Option<f64>,
     pub crs: u64,
     /// Per slice (LSB first): cells whose OPA update hit the cell range, levels lost.
     pub clip_events: Vec<u64>,
@@ -128,6 +136,7 @@ pub fn order(n: usize, seed: u64, epoch: usize) -> Vec<usize> {
 pub enum Trainer {
     Fast(Box<FastNet>),
     Float(Box<FloatNet>),
+    Arch(Box<ArchNet>),
 }
 
 /// A trainer's state (checkpoints).
@@ -148,6 +157,7 @@ impl Trainer {
                     FastNet::new(plan, cfg, &w).map_err(|e| e.to_string())?,
                 ))
             }
+            Engine::Arch => Trainer::Arch(Box::new(ArchNet::new(Plan::new(model, cfg), cfg, &w)?)),
             Engine::Float => {
                 let frac = cfg.format.frac_bits;
                 let wf = w
@@ -174,14 +184,20 @@ impl Trainer {
                 n.train_sample(label).map_err(|e| e.to_string())
             }
             Trainer::Float(n) => Ok(n.train_sample(x, label)),
+            Trainer::Arch(n) => {
+                n.load(x, label);
+                n.train_sample(label)
+            }
         }
     }
 
-    fn crs(&mut self) {
+    fn crs(&mut self) -> Result<(), String> {
         match self {
             Trainer::Fast(n) => n.crs(),
             Trainer::Float(n) => n.apply(),
+            Trainer::Arch(n) => n.crs()?,
         }
+        Ok(())
     }
 
     fn predict(&mut self, x: &[f64]) -> Result<usize, String> {
@@ -191,6 +207,10 @@ impl Trainer {
                 n.predict().map_err(|e| e.to_string())
             }
             Trainer::Float(n) => Ok(n.predict(x)),
+            Trainer::Arch(n) => {
+                n.load(x, 0);
+                n.predict()
+            }
         }
     }
 
@@ -207,6 +227,18 @@ impl Trainer {
         match self {
             Trainer::Fast(n) => n.counters(),
             Trainer::Float(_) => Counters::default(),
+            Trainer::Arch(n) => n.counters(),
+        }
+    }
+
+    /// The architectural simulator's energy by component and simulated time so far.
+    fn machine_report(&self) -> Option<(BTreeMap<String, f64>, f64)> {
+        match self {
+            Trainer::Arch(n) => {
+                let r = n.report();
+                Some((r.energy_pj, r.simulated_ns))
+            }
+            _ => None,
         }
     }
 
@@ -214,13 +246,19 @@ impl Trainer {
         match self {
             Trainer::Fast(n) => n.activity.clone(),
             Trainer::Float(_) => Activity::default(),
+            Trainer::Arch(n) => Activity {
+                crs: n.crs_runs,
+                ..Activity::default()
+            },
         }
     }
 
-    pub fn state(&self) -> TrainerState {
+    /// The state a checkpoint saves (the `arch` engine has none yet).
+    pub fn state(&self) -> Result<TrainerState, String> {
         match self {
-            Trainer::Fast(n) => TrainerState::Fast(n.state()),
-            Trainer::Float(n) => TrainerState::Float(n.state()),
+            Trainer::Fast(n) => Ok(TrainerState::Fast(n.state())),
+            Trainer::Float(n) => Ok(TrainerState::Float(n.state())),
+            Trainer::Arch(_) => Err("checkpoints of the arch engine are not supported yet; use the fast engine (bit-identical) for long runs".into()),
         }
     }
 
@@ -244,6 +282,9 @@ pub struct EpochSoFar {
     /// The machine's counters and activity when the epoch began.
     pub counters: Counters,
     pub activity: Activity,
+    /// The `arch` engine's energy by component and simulated time when the epoch began.
+    #[serde(default)]
+    pub machine_at_start: Option<(BTreeMap<String, f64>, f64)>,
     pub seconds: f64,
 }
 
@@ -295,6 +336,7 @@ impl Session {
                 so_far: EpochSoFar {
                     counters: machine.counters(),
                     activity: machine.activity(),
+                    machine_at_start: machine.machine_report(),
                     ..EpochSoFar::default()
                 },
                 since_crs: 0,
@@ -339,9 +381,9 @@ impl Session {
         }
         p.since_crs += 1;
         if p.since_crs == self.model.training.crs_every {
-            self.machine.crs();
+            self.machine.crs()?;
             if let Some(r) = &mut self.reference {
-                r.crs();
+                r.crs()?;
             }
             p.since_crs = 0;
         }
@@ -356,6 +398,9 @@ impl Session {
 
     fn end_epoch(&mut self, data: &Split) -> Result<EpochReport, String> {
         let start = std::time::Instant::now();
+        // The training samples' events, before the test pass adds its own.
+        let (c, a) = (self.machine.counters(), self.machine.activity());
+        let machine_now = self.machine.machine_report();
         let test_accuracy = self.machine.accuracy(&data.test)?;
         let float_test_accuracy = match &mut self.reference {
             Some(r) => Some(r.accuracy(&data.test)?),
@@ -363,11 +408,18 @@ impl Session {
         };
         let (cfg, engine) = (&self.cfg, self.engine);
         let s = std::mem::take(&mut self.progress.so_far);
-        let (c, a) = (self.machine.counters(), self.machine.activity());
         let a0 = &s.activity;
         let cost = CostReport::from_counters(&c.since(&s.counters), cfg);
         let mut energy = BTreeMap::new();
-        if engine == Engine::Fast {
+        let mut simulated_ns = None;
+        if let (Some((e, ns)), Some((e0, ns0))) = (&machine_now, &s.machine_at_start) {
+            // The whole machine's energy and time, from the architectural simulator.
+            energy = e
+                .iter()
+                .map(|(k, v)| (k.clone(), v - e0.get(k).copied().unwrap_or(0.0)))
+                .collect();
+            simulated_ns = Some(ns - ns0);
+        } else if engine == Engine::Fast {
             energy = cost.energy_pj;
             let vfu = (a.vfu_lane_ops - a0.vfu_lane_ops) as f64 * cfg.arch.vfu_lane_op_pj
                 + (a.vfu_transcendental_ops - a0.vfu_transcendental_ops) as f64
@@ -392,6 +444,7 @@ impl Session {
             total_energy_pj: energy.values().sum(),
             energy_pj: energy,
             mcu_busy_ns: cost.latency_ns,
+            simulated_ns,
             crs: a.crs - a0.crs,
             clip_events: diff(&a.clip_events, &a0.clip_events),
             clipped_levels: a
@@ -407,19 +460,20 @@ impl Session {
         };
         let p = &mut self.progress;
         p.epoch += 1;
-        p.so_far.counters = c;
-        p.so_far.activity = a;
+        p.so_far.counters = self.machine.counters();
+        p.so_far.activity = self.machine.activity();
+        p.so_far.machine_at_start = self.machine.machine_report();
         p.reports.push(r.clone());
         self.order.clear();
         Ok(r)
     }
 
     /// The engines' states (checkpoints).
-    pub fn states(&self) -> (TrainerState, Option<TrainerState>) {
-        (
-            self.machine.state(),
-            self.reference.as_ref().map(Trainer::state),
-        )
+    pub fn states(&self) -> Result<(TrainerState, Option<TrainerState>), String> {
+        Ok((
+            self.machine.state()?,
+            self.reference.as_ref().map(Trainer::state).transpose()?,
+        ))
     }
 
     /// Continue from saved states and progress.

@@ -79,7 +79,7 @@ fn a_resumed_run_continues_bit_identically() {
         for _ in 0..43 {
             first.step(&data).unwrap();
         }
-        let saved = Checkpoint::of(&first, id.clone()).to_json();
+        let saved = Checkpoint::of(&first, id.clone()).unwrap().to_json();
         drop(first);
         let cp = Checkpoint::from_json(&saved, "cp.json").unwrap();
         let mut rest = cp
@@ -126,4 +126,104 @@ fn a_resumed_run_continues_bit_identically() {
     assert!(e.contains("format `x`"), "{e}");
     let e = Checkpoint::from_json("[1, 2", "cp.json").unwrap_err();
     assert!(e.contains("cp.json: not a checkpoint"), "{e}");
+}
+
+/// The compiled programs on the architectural simulator (`arch`) and the plan on golden
+/// MCUs (`fast`) give the same losses, predictions, weights (every slice level or
+/// conductance) and MCU event counters, sample after sample with CRS between: V1, V2 and
+/// V3, ideal and with every device effect.
+#[test]
+fn arch_and_fast_engines_agree_bit_for_bit() {
+    use super::arch::ArchNet;
+    use super::fast::FastNet;
+    use super::plan::Plan;
+    for variant in [Variant::V1, Variant::V2, Variant::V3] {
+        for device in [
+            crate::config::DeviceConfig::default(),
+            crate::config::DeviceConfig::all_effects(),
+        ] {
+            let mut cfg = Preset::Small.config();
+            cfg.variant = variant;
+            cfg.device = device;
+            let model = iris_model(1);
+            let w = run::initial_weights(&model, &cfg);
+            let plan = Plan::new(&model, &cfg);
+            let mut fast = FastNet::new(plan.clone(), &cfg, &w).unwrap();
+            let mut arch = ArchNet::new(plan, &cfg, &w).unwrap();
+            let data = Split::load("iris", 0.2).unwrap().scaled();
+            for (k, &i) in run::order(data.train.len(), 3, 0)
+                .iter()
+                .take(12)
+                .enumerate()
+            {
+                let (x, y) = (&data.train.features[i], data.train.labels[i]);
+                fast.load(x, y);
+                arch.load(x, y);
+                let a = fast.train_sample(y).unwrap();
+                let b = arch.train_sample(y).unwrap();
+                assert_eq!(a, b, "{variant:?} sample {k}");
+                if k % 4 == 3 {
+                    fast.crs();
+                    arch.crs().unwrap();
+                }
+            }
+            for x in &data.test.features[..6] {
+                fast.load(x, 0);
+                arch.load(x, 0);
+                assert_eq!(fast.predict().unwrap(), arch.predict().unwrap());
+            }
+            let c = fast.counters();
+            assert_eq!(
+                (c.opa_ops, c.crs_ops),
+                (24, 6),
+                "{variant:?}: every update ran"
+            );
+            assert_eq!(c, arch.counters(), "{variant:?}");
+            let core = &arch.node.tiles[0].cores[0];
+            for (k, m) in fast.mcus.iter().enumerate() {
+                assert!(
+                    m.state() == core.mcus[k].state(),
+                    "{variant:?}: MCU {k} differs"
+                );
+            }
+            let r = arch.report();
+            assert!(r.cycles > 0 && r.total_energy_pj > 0.0 && r.mcu_counters == c);
+        }
+    }
+}
+
+/// A run on the `arch` engine reports the `fast` engine's losses and accuracies, and the
+/// architectural simulator's time and whole-machine energy (at least the MCUs').
+#[test]
+fn an_arch_run_reports_like_fast_plus_machine_time_and_energy() {
+    let cfg = Preset::Small.config();
+    let model = iris_model(1);
+    let mut data = Split::load("iris", 0.2).unwrap().scaled();
+    data.train = data.train.take(40);
+    let fast = train(&model, &cfg, &data, Engine::Fast, |_| {}).unwrap();
+    let arch = train(&model, &cfg, &data, Engine::Arch, |_| {}).unwrap();
+    let (f, a) = (&fast[0], &arch[0]);
+    assert_eq!(
+        (
+            f.train_loss,
+            f.train_accuracy,
+            f.test_accuracy,
+            f.crs,
+            f.mcu_busy_ns
+        ),
+        (
+            a.train_loss,
+            a.train_accuracy,
+            a.test_accuracy,
+            a.crs,
+            a.mcu_busy_ns
+        )
+    );
+    assert!(a.simulated_ns.unwrap() > 0.0 && f.simulated_ns.is_none());
+    for (k, v) in &f.energy_pj {
+        if k != "vfu" {
+            assert_eq!(a.energy_pj[&format!("mcu.{k}")], *v, "{k}");
+        }
+    }
+    assert!(a.energy_pj["core.imem"] > 0.0 && a.total_energy_pj > f.total_energy_pj * 0.99);
 }

@@ -1,0 +1,141 @@
+//! `panther compile`: a model file compiled for a machine config: the programs as
+//! assembly listings (a comment per block), a bundle that `panther run` executes for one
+//! training step, and the mapping report (MCUs per layer, utilisation of their arrays).
+
+use crate::common::{print_stdout, table, to_json, write_atomic, ConfigArg};
+use anyhow::{Context, Result};
+use panther_sim::train::compile::compile;
+use panther_sim::train::plan::Plan;
+use panther_sim::train::{run::initial_weights, Model, Split};
+use std::path::PathBuf;
+
+#[derive(clap::Args)]
+pub struct CompileArgs {
+    /// The model file (TOML; docs/training.md).
+    pub model: PathBuf,
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// Output folder: bundle.toml, step.s, predict.s, crs.s, weight images, mapping.json.
+    #[arg(short = 'o', long)]
+    pub out: PathBuf,
+    /// Put this data set's first training sample (and its label) into the bundle's data
+    /// memory, so that `panther run` trains on it; without it the input is 0.
+    #[arg(long)]
+    pub data: Option<String>,
+}
+
+pub fn run(a: &CompileArgs) -> Result<()> {
+    let origin = a.model.display().to_string();
+    let model = Model::load(&a.model)?;
+    let cfg = model.config_for(&a.config.load()?);
+    model.validate_for(&cfg, &origin)?;
+    let plan = Plan::new(&model, &cfg);
+    let c = compile(&plan, &cfg).with_context(|| format!("compiling {origin}"))?;
+    let sample = match &a.data {
+        Some(d) => {
+            let s = Split::load(d, 0.2)?.scaled();
+            if s.train.dim() != model.input.size {
+                anyhow::bail!(
+                    "{origin}: input.size is {}, but {d} has {} features",
+                    model.input.size,
+                    s.train.dim()
+                );
+            }
+            Some((s.train.features[0].clone(), s.train.labels[0]))
+        }
+        None => None,
+    };
+    std::fs::create_dir_all(&a.out)
+        .with_context(|| format!("-o {}: cannot create the folder", a.out.display()))?;
+    let w = initial_weights(&model, &cfg);
+    let (rows, cols) = (cfg.array.rows, cfg.array.cols);
+    let mut weights = String::new();
+    for (k, b) in plan.blocks.iter().enumerate() {
+        let mut img = vec![0i64; rows * cols];
+        for i in 0..b.rows {
+            for j in 0..b.cols {
+                img[i * cols + j] = w[b.layer][b.rb * rows + i][b.cb * cols + j];
+            }
+        }
+        let name = format!("weights_mcu{k}.json");
+        write_atomic(&a.out.join(&name), serde_json::to_string(&img)?.as_bytes())?;
+        weights.push_str(&format!(
+            "    [[tiles.cores.weights]]\n    mcu = {k}\n    file = \"{name}\"   # layer {} row block {} col block {}\n",
+            b.layer, b.rb, b.cb
+        ));
+    }
+    let frac = cfg.format.frac_bits;
+    let word = |v: f64| panther_sim::fixed::from_f64(v, frac, 16);
+    let mut dmem = String::new();
+    if let Some((x, y)) = &sample {
+        let xs: Vec<i64> = x.iter().map(|&v| word(v)).collect();
+        let mut t = vec![0i64; plan.io.target.len];
+        t[*y] = plan.one as i64;
+        for (what, s, words) in [
+            ("input", plan.io.x, xs),
+            ("one-hot target", plan.io.target, t),
+        ] {
+            dmem.push_str(&format!(
+                "    [[tiles.cores.dmem]]\n    addr = {}   # {what}\n    words = {:?}\n",
+                c.buffer_addr[s.buf] as usize + s.start,
+                words
+            ));
+        }
+    }
+    let bundle = format!(
+        "# {} compiled by `panther compile` for the `{}` config: one training step.\n\
+         # predict.s (inference) and crs.s (carry resolution) are the other programs of the\n\
+         # runtime (`panther train --engine arch`); mapping.json places the layers.\n\
+         name = \"{}\"\n\
+         description = \"one training step of {}\"\n\
+         config = \"config.toml\"\n\n\
+         [arch]\ncores_per_tile = {}\n\n\
+         [[tiles]]\nid = 0\n  [[tiles.cores]]\n  id = 0\n  program = \"step.s\"\n{dmem}{weights}",
+        model.name, cfg.name, model.name, model.name, cfg.arch.cores_per_tile
+    );
+    for (name, text) in [
+        ("step.s", &c.step),
+        ("predict.s", &c.predict),
+        ("crs.s", &c.crs),
+        ("bundle.toml", &bundle),
+        ("config.toml", &cfg.to_toml()),
+    ] {
+        write_atomic(&a.out.join(name), text.as_bytes())?;
+    }
+    write_atomic(
+        &a.out.join("mapping.json"),
+        to_json(&c.mapping, true)?.as_bytes(),
+    )?;
+    let rows_txt: Vec<Vec<String>> = c
+        .mapping
+        .iter()
+        .map(|m| {
+            vec![
+                m.layer.to_string(),
+                format!("{}x{}", m.rows, m.cols),
+                m.mcus.len().to_string(),
+                m.mcus
+                    .iter()
+                    .map(|(t, c, p)| format!("t{t}.c{c}.m{p}"))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                format!("{:.1}", 100.0 * m.utilisation),
+            ]
+        })
+        .collect();
+    let lines = |s: &str| s.lines().filter(|l| l.starts_with("        ")).count();
+    print_stdout(&format!(
+        "{} on {} ({}x{} arrays): {} MCUs; step.s {} instructions, predict.s {}, crs.s {}; written to {}\n{}",
+        model.name,
+        cfg.name,
+        rows,
+        cols,
+        plan.mcus(),
+        lines(&c.step),
+        lines(&c.predict),
+        lines(&c.crs),
+        a.out.display(),
+        table(&["layer", "weights (rows x cols)", "MCUs", "placed on", "utilisation %"], &rows_txt).trim_end()
+    ))?;
+    Ok(())
+}

@@ -1,0 +1,171 @@
+//! The `arch` engine: the compiled programs ([`super::compile`]) on the architectural
+//! simulator (`crate::arch`), one `step` run per training sample, `predict` per test
+//! sample, `crs` on the model's schedule, with the weights staying in the MCUs between
+//! runs. The runtime writes a sample's input and one-hot target into the core's data
+//! memory before a run and reads the scores and prediction after it.
+
+use super::compile::{assemble, compile, CompileError, Compiled};
+use super::fast::argmax;
+use super::plan::{Plan, Slice};
+use crate::arch::bundle::{Bundle, LoadedCore, LoadedTile, Manifest, WeightInit};
+use crate::arch::{Node, RunReport};
+use crate::config::Config;
+use crate::cost::Counters;
+use crate::fixed;
+use crate::isa::Instr;
+
+/// Cycles one program may take before the run is called stuck.
+const MAX_CYCLES_PER_RUN: u64 = 50_000_000;
+
+pub struct ArchNet {
+    pub plan: Plan,
+    pub compiled: Compiled,
+    pub node: Node,
+    step: Vec<Instr>,
+    predict: Vec<Instr>,
+    crs: Vec<Instr>,
+    frac: u32,
+    /// CRS runs so far (the per-slice clip counts stay with the `fast` engine: the cores
+    /// do not keep the OPA's outcome).
+    pub crs_runs: u64,
+}
+
+impl ArchNet {
+    /// Compile `plan` and load it, with `weights` as in [`super::fast::FastNet::new`].
+    pub fn new(plan: Plan, cfg: &Config, weights: &[Vec<Vec<i64>>]) -> Result<ArchNet, String> {
+        let compiled = compile(&plan, cfg).map_err(|CompileError(e)| e)?;
+        let (step, predict, crs) = (
+            assemble(&compiled.step, "step.s"),
+            assemble(&compiled.predict, "predict.s"),
+            assemble(&compiled.crs, "crs.s"),
+        );
+        let (rows, cols) = (cfg.array.rows, cfg.array.cols);
+        let images = plan
+            .blocks
+            .iter()
+            .enumerate()
+            .map(|(k, b)| {
+                let mut w = vec![0i64; rows * cols];
+                for i in 0..b.rows {
+                    for j in 0..b.cols {
+                        w[i * cols + j] = weights[b.layer][b.rb * rows + i][b.cb * cols + j];
+                    }
+                }
+                WeightInit {
+                    mcu: k,
+                    words: Some(w),
+                    values: None,
+                    file: None,
+                }
+            })
+            .collect();
+        let bundle = Bundle {
+            dir: std::path::PathBuf::from("."),
+            manifest: Manifest {
+                name: "compiled".into(),
+                description: String::new(),
+                config: None,
+                arch: None,
+                tiles: Vec::new(),
+            },
+            arch: cfg.arch.clone(),
+            tiles: vec![LoadedTile {
+                id: 0,
+                program: vec![Instr::Halt],
+                edram: Vec::new(),
+                cores: vec![LoadedCore {
+                    id: 0,
+                    program: step.clone(),
+                    dmem: Vec::new(),
+                    weights: images,
+                }],
+            }],
+        };
+        let node = Node::new(cfg, &bundle).map_err(|e| e.to_string())?;
+        Ok(ArchNet {
+            plan,
+            compiled,
+            node,
+            step,
+            predict,
+            crs,
+            frac: cfg.format.frac_bits,
+            crs_runs: 0,
+        })
+    }
+
+    fn words(&self, s: Slice) -> &[i16] {
+        let a = self.compiled.buffer_addr[s.buf] as usize + s.start;
+        &self.node.tiles[0].cores[0].dmem[a..a + s.len]
+    }
+
+    fn write(&mut self, s: Slice, w: &[i16]) {
+        let a = self.compiled.buffer_addr[s.buf] as usize + s.start;
+        self.node.tiles[0].cores[0].dmem[a..a + w.len()].copy_from_slice(w);
+    }
+
+    /// Put a sample in (the same words as the `fast` engine's).
+    pub fn load(&mut self, x: &[f64], label: usize) {
+        let io = self.plan.io;
+        let words: Vec<i16> = x
+            .iter()
+            .map(|&v| fixed::from_f64(v, self.frac, 16) as i16)
+            .collect();
+        self.write(io.x.sub(0, words.len()), &words);
+        let mut t = vec![0i16; io.target.len];
+        if let Some(w) = t.get_mut(label) {
+            *w = self.plan.one;
+        }
+        self.write(io.target, &t);
+    }
+
+    fn run(&mut self, program: Vec<Instr>) -> Result<(), String> {
+        self.node.tiles[0].restart(vec![Instr::Halt], vec![program]);
+        let limit = self.node.now + MAX_CYCLES_PER_RUN;
+        self.node.run(limit, None).map_err(|e| e.to_string())
+    }
+
+    pub fn predict(&mut self) -> Result<usize, String> {
+        self.run(self.predict.clone())?;
+        Ok(argmax(self.words(self.plan.io.scores)))
+    }
+
+    /// One training sample: the loss and whether the prediction was right (as `fast`).
+    pub fn train_sample(&mut self, label: usize) -> Result<(f64, bool), String> {
+        self.run(self.step.clone())?;
+        let predicted = argmax(self.words(self.plan.io.scores));
+        let one = self.plan.one as f64;
+        let p: Vec<f64> = self
+            .words(self.plan.io.prediction)
+            .iter()
+            .map(|&w| w as f64 / one)
+            .collect();
+        Ok((
+            super::fast::loss(self.plan.loss, &p, label, one),
+            predicted == label,
+        ))
+    }
+
+    pub fn crs(&mut self) -> Result<(), String> {
+        self.crs_runs += 1;
+        self.run(self.crs.clone())
+    }
+
+    /// The MCUs' event counters, summed over the machine.
+    pub fn counters(&self) -> Counters {
+        let mut c = Counters::default();
+        for t in &self.node.tiles {
+            for core in &t.cores {
+                for m in core.mcus.iter().take(self.plan.mcus()) {
+                    c.add(&m.counters);
+                }
+            }
+        }
+        c
+    }
+
+    /// The machine's report so far: cycles, simulated time, energy by component.
+    pub fn report(&self) -> RunReport {
+        self.node.report(Default::default())
+    }
+}
