@@ -51,12 +51,7 @@ pub fn run(a: &CompileArgs) -> Result<()> {
     let (rows, cols) = (cfg.array.rows, cfg.array.cols);
     let mut weights = String::new();
     for (k, b) in plan.blocks.iter().enumerate() {
-        let mut img = vec![0i64; rows * cols];
-        for i in 0..b.rows {
-            for j in 0..b.cols {
-                img[i * cols + j] = w[b.layer][b.rb * rows + i][b.cb * cols + j];
-            }
-        }
+        let img = plan.block_image(k, &w, rows, cols);
         let name = format!("weights_mcu{k}.json");
         write_atomic(&a.out.join(&name), serde_json::to_string(&img)?.as_bytes())?;
         weights.push_str(&format!(
@@ -64,13 +59,9 @@ pub fn run(a: &CompileArgs) -> Result<()> {
             b.layer, b.rb, b.cb
         ));
     }
-    let frac = cfg.format.frac_bits;
-    let word = |v: f64| panther_sim::fixed::from_f64(v, frac, 16);
     let mut dmem = String::new();
     if let Some((x, y)) = &sample {
-        let xs: Vec<i64> = x.iter().map(|&v| word(v)).collect();
-        let mut t = vec![0i64; plan.io.target.len];
-        t[*y] = plan.one as i64;
+        let (xs, t) = plan.sample_words(x, *y, cfg.format.frac_bits);
         for (what, s, words) in [
             ("input", plan.io.x, xs),
             ("one-hot target", plan.io.target, t),

@@ -11,7 +11,6 @@ use crate::arch::bundle::{Bundle, LoadedCore, LoadedTile, Manifest, WeightInit};
 use crate::arch::{Node, RunReport};
 use crate::config::Config;
 use crate::cost::Counters;
-use crate::fixed;
 use crate::isa::Instr;
 
 /// Cycles one program may take before the run is called stuck.
@@ -40,23 +39,12 @@ impl ArchNet {
             assemble(&compiled.crs, "crs.s"),
         );
         let (rows, cols) = (cfg.array.rows, cfg.array.cols);
-        let images = plan
-            .blocks
-            .iter()
-            .enumerate()
-            .map(|(k, b)| {
-                let mut w = vec![0i64; rows * cols];
-                for i in 0..b.rows {
-                    for j in 0..b.cols {
-                        w[i * cols + j] = weights[b.layer][b.rb * rows + i][b.cb * cols + j];
-                    }
-                }
-                WeightInit {
-                    mcu: k,
-                    words: Some(w),
-                    values: None,
-                    file: None,
-                }
+        let images = (0..plan.blocks.len())
+            .map(|k| WeightInit {
+                mcu: k,
+                words: Some(plan.block_image(k, weights, rows, cols)),
+                values: None,
+                file: None,
             })
             .collect();
         let bundle = Bundle {
@@ -107,15 +95,8 @@ impl ArchNet {
     /// Put a sample in (the same words as the `fast` engine's).
     pub fn load(&mut self, x: &[f64], label: usize) {
         let io = self.plan.io;
-        let words: Vec<i16> = x
-            .iter()
-            .map(|&v| fixed::from_f64(v, self.frac, 16) as i16)
-            .collect();
+        let (words, t) = self.plan.sample_words(x, label, self.frac);
         self.write(io.x.sub(0, words.len()), &words);
-        let mut t = vec![0i16; io.target.len];
-        if let Some(w) = t.get_mut(label) {
-            *w = self.plan.one;
-        }
         self.write(io.target, &t);
     }
 

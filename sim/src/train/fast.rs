@@ -7,7 +7,6 @@ use super::plan::{Op, Operand, Plan, Slice};
 use crate::arch::vfu;
 use crate::config::Config;
 use crate::cost::Counters;
-use crate::fixed;
 use crate::isa::{AluOp, Arity};
 use crate::mcu::{Mcu, McuError, McuState};
 
@@ -50,15 +49,9 @@ impl FastNet {
     pub fn new(plan: Plan, cfg: &Config, weights: &[Vec<Vec<i64>>]) -> Result<FastNet, McuError> {
         let (rows, cols) = (cfg.array.rows, cfg.array.cols);
         let mut mcus = Vec::with_capacity(plan.blocks.len());
-        for (k, b) in plan.blocks.iter().enumerate() {
+        for k in 0..plan.blocks.len() {
             let mut m = Mcu::new(cfg, k as u64);
-            let mut w = vec![0i64; rows * cols];
-            for i in 0..b.rows {
-                for j in 0..b.cols {
-                    w[i * cols + j] = weights[b.layer][b.rb * rows + i][b.cb * cols + j];
-                }
-            }
-            m.write_weights(&w)?;
+            m.write_weights(&plan.block_image(k, weights, rows, cols))?;
             m.reset_counters();
             mcus.push(m);
         }
@@ -119,15 +112,8 @@ impl FastNet {
     /// Put a sample in: features as input words, the label as a one-hot target.
     pub fn load(&mut self, x: &[f64], label: usize) {
         let io = self.plan.io;
-        let words: Vec<i16> = x
-            .iter()
-            .map(|&v| fixed::from_f64(v, self.frac, 16) as i16)
-            .collect();
+        let (words, t) = self.plan.sample_words(x, label, self.frac);
         self.write(io.x.sub(0, words.len()), &words);
-        let mut t = vec![0i16; io.target.len];
-        if let Some(w) = t.get_mut(label) {
-            *w = self.plan.one;
-        }
         self.write(io.target, &t);
     }
 
@@ -266,11 +252,11 @@ pub fn loss(kind: super::model::Loss, p: &[f64], label: usize, one: f64) -> f64 
     }
 }
 
-/// The index of the highest word (the first of equals).
-pub fn argmax(v: &[i16]) -> usize {
+/// The index of the highest value (the first of equals).
+pub fn argmax<T: PartialOrd>(v: &[T]) -> usize {
     let mut best = 0;
-    for (k, &w) in v.iter().enumerate() {
-        if w > v[best] {
+    for (k, x) in v.iter().enumerate() {
+        if *x > v[best] {
             best = k;
         }
     }

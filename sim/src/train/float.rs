@@ -2,6 +2,7 @@
 //! visibility (per sample for V1; at each CRS for V2 and V3) in float64, the reference the
 //! machine's accuracy is compared with.
 
+use super::fast::argmax;
 use super::model::{Activation, Layer, Loss, Model};
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -193,14 +194,4 @@ impl FloatNet {
             }
         }
     }
-}
-
-pub fn argmax(v: &[f64]) -> usize {
-    let mut best = 0;
-    for (k, &x) in v.iter().enumerate() {
-        if x > v[best] {
-            best = k;
-        }
-    }
-    best
 }

@@ -402,6 +402,39 @@ impl Plan {
     pub fn mcus(&self) -> usize {
         self.blocks.len()
     }
+
+    /// The rows x cols weight image of block k (row-major; zeros outside its live part)
+    /// from per-layer weights (rows = inputs then the bias row, columns = outputs).
+    pub fn block_image(
+        &self,
+        k: usize,
+        weights: &[Vec<Vec<i64>>],
+        rows: usize,
+        cols: usize,
+    ) -> Vec<i64> {
+        let b = self.blocks[k];
+        let mut w = vec![0i64; rows * cols];
+        for i in 0..b.rows {
+            for j in 0..b.cols {
+                w[i * cols + j] = weights[b.layer][b.rb * rows + i][b.cb * cols + j];
+            }
+        }
+        w
+    }
+
+    /// A sample as the runtime puts it in: the input words (`frac` fraction bits) and the
+    /// one-hot target (1.0 at the label).
+    pub fn sample_words(&self, x: &[f64], label: usize, frac: u32) -> (Vec<i16>, Vec<i16>) {
+        let words = x
+            .iter()
+            .map(|&v| fixed::from_f64(v, frac, 16) as i16)
+            .collect();
+        let mut t = vec![0i16; self.io.target.len];
+        if let Some(w) = t.get_mut(label) {
+            *w = self.one;
+        }
+        (words, t)
+    }
 }
 
 /// The right shift that keeps a sum of `n` values up to 1.0 below the word's top (2^(15 -
