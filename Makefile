@@ -79,7 +79,7 @@ clippy: ## Lints
 lint: fmt clippy $(PANTHER_RELEASE) setup ## fmt, clippy, and every exported top through verilator -Wall, iverilog and yosys
 	$(PANTHER_RELEASE) verilog --top all --config $(CONFIG) --out $(OUT)/lint --check
 
-setup: ## Install verilator, yosys, iverilog, opensta, g++ and make where missing (Debian/Ubuntu as root; otherwise prints the command)
+setup: ## Install verilator, yosys, iverilog, opensta, g++, make and dataset-fashion-mnist where missing (Debian/Ubuntu as root; otherwise prints the command)
 	@bash .ci/install-tools.sh
 
 help: ## This list

@@ -924,3 +924,27 @@ fn compile_writes_listings_a_runnable_bundle_and_the_mapping() {
         &["--checkpoint", "arch engine"],
     );
 }
+
+/// Fashion-MNIST from Debian's package (`make setup` installs it): the fixed split of
+/// 60,000 and 10,000 28x28 images read from the gzipped IDX files, trained on briefly.
+#[test]
+fn train_reads_fashion_mnist_from_its_debian_package() {
+    let json = tmp("fashion.json");
+    let o = panther_line(&format!(
+        "train --model {} --data fashion-mnist --engine float --epochs 1 --limit 300 --json {}",
+        repo("examples/models/fashion-mlp.toml"),
+        json.display()
+    ));
+    assert!(
+        o.status.success(),
+        "{} (install the data with `make setup` or `apt-get install dataset-fashion-mnist`)",
+        stderr(&o)
+    );
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("(300 train / 10000 test samples)"), "{text}");
+    let j: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let acc = j["epochs"][0]["test_accuracy"].as_f64().unwrap();
+    // Ten classes: 300 samples of float64 SGD learn well above chance.
+    assert!(acc > 0.3, "test accuracy {acc}");
+}

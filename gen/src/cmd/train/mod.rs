@@ -365,9 +365,18 @@ fn epoch_line(r: &EpochReport) -> String {
         None => String::new(),
     };
     let per = r.samples.max(1) as f64;
-    let time = match r.simulated_ns {
-        Some(ns) => format!("simulated {:.2} us/sample", ns * 1e-3 / per),
-        None => format!("MCU time {:.2} us/sample", r.mcu_busy_ns * 1e-3 / per),
+    let cost = match r.simulated_ns {
+        _ if r.energy_pj.is_empty() => String::new(),
+        Some(ns) => format!(
+            "  energy {:.1} nJ/sample  simulated {:.2} us/sample",
+            r.total_energy_pj * 1e-3 / per,
+            ns * 1e-3 / per
+        ),
+        None => format!(
+            "  energy {:.1} nJ/sample  MCU time {:.2} us/sample",
+            r.total_energy_pj * 1e-3 / per,
+            r.mcu_busy_ns * 1e-3 / per
+        ),
     };
     // The arch engine does not keep per-slice clips.
     let clips = if r.clip_events.is_empty() {
@@ -376,12 +385,11 @@ fn epoch_line(r: &EpochReport) -> String {
         r.clip_events.iter().sum::<u64>().to_string()
     };
     format!(
-        "epoch {:>3}  loss {:.4}  train {:.3}  test {:.3}{float}  energy {:.1} nJ/sample  {time}  CRS {}  clips {clips}  ({:.2} s)",
+        "epoch {:>3}  loss {:.4}  train {:.3}  test {:.3}{float}{cost}  CRS {}  clips {clips}  ({:.2} s)",
         r.epoch,
         r.train_loss,
         r.train_accuracy,
         r.test_accuracy,
-        r.total_energy_pj * 1e-3 / per,
         r.crs,
         r.seconds
     )
