@@ -33,6 +33,14 @@ pub struct CoreStats {
     pub scalar_alu_ops: u64,
     /// Cycle in which hlt executed.
     pub halted_at_cycle: Option<u64>,
+    /// What the MCU operations reported: per slice (LSB first) the OPA's clip events and
+    /// lost levels, MVM/MTVM output words that saturated and conversions that clipped,
+    /// weights a CRS clamped.
+    pub opa_clip_events: Vec<u64>,
+    pub opa_clipped_levels: Vec<f64>,
+    pub output_saturations: u64,
+    pub output_adc_clips: u64,
+    pub crs_saturations: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -446,7 +454,7 @@ impl Core {
                 for (p, &on) in mask.iter().enumerate() {
                     if on {
                         let before = self.mcus[p].counters.busy_ns;
-                        self.mcus[p].crs();
+                        self.stats.crs_saturations += self.mcus[p].crs().saturations;
                         cycles =
                             cycles.max(self.ns_to_cycles(self.mcus[p].counters.busy_ns - before));
                     }
@@ -569,6 +577,8 @@ impl Core {
                     .mvm(&x)
                     .map_err(|e| format!("MVM on MCU {p}: {e}"))?;
                 per_copy[roles.mvm] += self.mcus[p].counters.busy_ns - before;
+                self.stats.output_saturations += y.saturations;
+                self.stats.output_adc_clips += y.adc_clips;
                 let out = addr::xbar_out(p, OpSlot::Mvm) as usize;
                 for (k, w) in y.words.iter().enumerate() {
                     self.dmem[out + k] = *w as i16;
@@ -583,6 +593,8 @@ impl Core {
                     .mtvm(&d)
                     .map_err(|e| format!("MTVM on MCU {p}: {e}"))?;
                 per_copy[roles.mtvm] += self.mcus[p].counters.busy_ns - before;
+                self.stats.output_saturations += z.saturations;
+                self.stats.output_adc_clips += z.adc_clips;
                 let out = addr::xbar_out(p, OpSlot::Mtvm) as usize;
                 for (k, w) in z.words.iter().enumerate() {
                     self.dmem[out + k] = *w as i16;
@@ -594,10 +606,19 @@ impl Core {
                 let x = read(&self.dmem, addr::xbar_in(p, OpSlot::Opa), rows);
                 let d = read(&self.dmem, addr::xbar_out(p, OpSlot::Opa), cols);
                 let before = self.mcus[p].counters.busy_ns;
-                self.mcus[p]
+                let o = self.mcus[p]
                     .opa(&x, &d)
                     .map_err(|e| format!("OPA on MCU {p}: {e}"))?;
                 per_copy[roles.opa] += self.mcus[p].counters.busy_ns - before;
+                let s = &mut self.stats;
+                if s.opa_clip_events.len() < o.clip_events.len() {
+                    s.opa_clip_events.resize(o.clip_events.len(), 0);
+                    s.opa_clipped_levels.resize(o.clip_events.len(), 0.0);
+                }
+                for (k, (e, l)) in o.clip_events.iter().zip(&o.clipped_levels).enumerate() {
+                    s.opa_clip_events[k] += e;
+                    s.opa_clipped_levels[k] += l;
+                }
                 self.stats.dmem_word_reads += (rows + cols) as u64;
             }
             let ns = per_copy.iter().copied().fold(0.0, f64::max);

@@ -5,7 +5,7 @@
 //! memory before a run and reads the scores and prediction after it.
 
 use super::compile::{assemble, compile, CompileError, Compiled};
-use super::fast::argmax;
+use super::fast::{argmax, Activity};
 use super::plan::{Plan, Slice};
 use crate::arch::bundle::{Bundle, LoadedCore, LoadedTile, Manifest, WeightInit};
 use crate::arch::{Node, RunReport};
@@ -24,9 +24,9 @@ pub struct ArchNet {
     predict: Vec<Instr>,
     crs: Vec<Instr>,
     frac: u32,
-    /// CRS runs so far (the per-slice clip counts stay with the `fast` engine: the cores
-    /// do not keep the OPA's outcome).
+    /// CRS runs so far.
     pub crs_runs: u64,
+    slices: usize,
 }
 
 impl ArchNet {
@@ -79,6 +79,7 @@ impl ArchNet {
             crs,
             frac: cfg.format.frac_bits,
             crs_runs: 0,
+            slices: cfg.slicing.slices,
         })
     }
 
@@ -143,6 +144,33 @@ impl ArchNet {
             }
         }
         c
+    }
+
+    /// What the MCU operations reported, summed over the cores, as the `fast` engine keeps
+    /// it (its VFU element counts are the cores' own, in the machine report).
+    pub fn activity(&self) -> Activity {
+        let mut a = Activity {
+            clip_events: vec![0; self.slices],
+            clipped_levels: vec![0.0; self.slices],
+            crs: self.crs_runs,
+            ..Activity::default()
+        };
+        for core in self.node.tiles.iter().flat_map(|t| &t.cores) {
+            let s = &core.stats;
+            for (k, (e, l)) in s
+                .opa_clip_events
+                .iter()
+                .zip(&s.opa_clipped_levels)
+                .enumerate()
+            {
+                a.clip_events[k] += e;
+                a.clipped_levels[k] += l;
+            }
+            a.saturations += s.output_saturations;
+            a.adc_clips += s.output_adc_clips;
+            a.crs_saturations += s.crs_saturations;
+        }
+        a
     }
 
     /// The machine's report so far: cycles, simulated time, energy by component.

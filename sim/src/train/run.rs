@@ -246,10 +246,7 @@ impl Trainer {
         match self {
             Trainer::Fast(n) => n.activity.clone(),
             Trainer::Float(_) => Activity::default(),
-            Trainer::Arch(n) => Activity {
-                crs: n.crs_runs,
-                ..Activity::default()
-            },
+            Trainer::Arch(n) => n.activity(),
         }
     }
 

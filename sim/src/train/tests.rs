@@ -172,6 +172,23 @@ fn arch_and_fast_engines_agree_bit_for_bit() {
                 arch.load(x, 0);
                 assert_eq!(fast.predict().unwrap(), arch.predict().unwrap());
             }
+            let (fa, aa) = (&fast.activity, arch.activity());
+            assert_eq!(
+                (
+                    &fa.clip_events,
+                    &fa.clipped_levels,
+                    fa.saturations,
+                    fa.adc_clips
+                ),
+                (
+                    &aa.clip_events,
+                    &aa.clipped_levels,
+                    aa.saturations,
+                    aa.adc_clips
+                ),
+                "{variant:?}"
+            );
+            assert_eq!((fa.crs, fa.crs_saturations), (aa.crs, aa.crs_saturations));
             let c = fast.counters();
             assert_eq!(
                 (c.opa_ops, c.crs_ops),
@@ -218,6 +235,14 @@ fn an_arch_run_reports_like_fast_plus_machine_time_and_energy() {
             a.crs,
             a.mcu_busy_ns
         )
+    );
+    assert_eq!(
+        (&f.clip_events, &f.clipped_levels),
+        (&a.clip_events, &a.clipped_levels)
+    );
+    assert!(
+        f.clip_events.iter().sum::<u64>() > 0,
+        "the comparison covers clips"
     );
     assert!(a.simulated_ns.unwrap() > 0.0 && f.simulated_ns.is_none());
     for (k, v) in &f.energy_pj {
