@@ -24,10 +24,22 @@ fn repo(p: &str) -> String {
         .to_string()
 }
 
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("panther-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d.join(name)
+/// A test's scratch folder, removed when the test ends, failed or not.
+struct Scratch(tempfile::TempDir);
+
+impl Scratch {
+    fn new() -> Scratch {
+        Scratch(
+            tempfile::Builder::new()
+                .prefix("panther-cli-")
+                .tempdir()
+                .unwrap(),
+        )
+    }
+
+    fn file(&self, name: &str) -> PathBuf {
+        self.0.path().join(name)
+    }
 }
 
 fn stderr(o: &Output) -> String {
@@ -92,8 +104,9 @@ fn golden_example_matches_exact_products_and_reports_costs() {
 
 #[test]
 fn golden_writes_atomically_and_reports_unwritable_paths() {
+    let scratch = Scratch::new();
     let path = repo("examples/ops/small-sequence.json");
-    let out = tmp("golden.json");
+    let out = scratch.file("golden.json");
     let o = panther(&["golden", "--ops", &path, "-o", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value =
@@ -104,28 +117,39 @@ fn golden_writes_atomically_and_reports_unwritable_paths() {
     assert!(!std::path::Path::new("/nonexistent-dir/x.json").exists());
 }
 
-fn golden_on(text: &str, name: &str) -> Output {
-    let p = tmp(name);
+fn golden_on(scratch: &Scratch, text: &str, name: &str) -> Output {
+    let p = scratch.file(name);
     std::fs::write(&p, text).unwrap();
     panther(&["golden", "--ops", p.to_str().unwrap()])
 }
 
 #[test]
 fn golden_bad_input_names_the_problem() {
+    let scratch = Scratch::new();
     // Malformed JSON: line and column.
     let o = golden_on(
+        &scratch,
         "{\"preset\": \"small\",\n \"ops\": [ {\"op\": \"mvm\" ",
         "trunc.json",
     );
     fails_with(&o, &["trunc.json: line 2"]);
     // Unknown field.
-    let o = golden_on(r#"{"preset": "small", "opz": []}"#, "unknown.json");
+    let o = golden_on(
+        &scratch,
+        r#"{"preset": "small", "opz": []}"#,
+        "unknown.json",
+    );
     fails_with(&o, &["unknown field `opz`"]);
     // Unknown op.
-    let o = golden_on(r#"{"preset": "small", "ops": [{"op": "fly"}]}"#, "op.json");
+    let o = golden_on(
+        &scratch,
+        r#"{"preset": "small", "ops": [{"op": "fly"}]}"#,
+        "op.json",
+    );
     fails_with(&o, &["unknown variant `fly`", "mvm"]);
     // Vector of the wrong length.
     let o = golden_on(
+        &scratch,
         r#"{"preset": "small", "ops": [{"op": "mvm", "x": [1, 2]}]}"#,
         "len.json",
     );
@@ -139,6 +163,7 @@ fn golden_bad_input_names_the_problem() {
         vec![format!("[{}]", vec!["40000"; 16].join(",")); 16].join(",")
     );
     let o = golden_on(
+        &scratch,
         &format!(r#"{{"preset": "small", "weights": {w}, "ops": []}}"#),
         "w.json",
     );
@@ -148,18 +173,20 @@ fn golden_bad_input_names_the_problem() {
     );
     // Weights of the wrong shape.
     let o = golden_on(
+        &scratch,
         r#"{"preset": "small", "weights": [[1]], "ops": []}"#,
         "shape.json",
     );
     fails_with(&o, &["`weights` has 1 rows; the array has 16"]);
     // Unknown preset.
-    let o = golden_on(r#"{"preset": "huge", "ops": []}"#, "preset.json");
+    let o = golden_on(&scratch, r#"{"preset": "huge", "ops": []}"#, "preset.json");
     fails_with(&o, &["preset.json: field `preset`: unknown preset `huge`"]);
     // Inline config with an invalid field.
     let mut cfg: serde_json::Value =
         serde_json::to_value(panther_sim::Preset::Small.config()).unwrap();
     cfg["adc"]["bits"] = serde_json::json!(0);
     let o = golden_on(
+        &scratch,
         &serde_json::json!({"config": cfg, "ops": []}).to_string(),
         "cfg.json",
     );
@@ -171,8 +198,9 @@ fn golden_bad_input_names_the_problem() {
 
 #[test]
 fn config_show_and_check_round_trip() {
+    let scratch = Scratch::new();
     for preset in ["panther", "puma-8b-adc", "small"] {
-        let p = tmp(&format!("{preset}.toml"));
+        let p = scratch.file(&format!("{preset}.toml"));
         let o = panther(&[
             "config",
             "show",
@@ -186,8 +214,8 @@ fn config_show_and_check_round_trip() {
         assert!(o.status.success(), "{}", stderr(&o));
         assert!(String::from_utf8_lossy(&o.stdout).contains(": ok"));
     }
-    let bad = tmp("bad.toml");
-    let text = std::fs::read_to_string(tmp("panther.toml"))
+    let bad = scratch.file("bad.toml");
+    let text = std::fs::read_to_string(scratch.file("panther.toml"))
         .unwrap()
         .replace("slices = 8", "slices = 7");
     std::fs::write(&bad, text).unwrap();
@@ -233,16 +261,17 @@ fn bench_mcu_reports_ratios_as_json() {
 
 #[test]
 fn asm_disasm_round_trip_through_files() {
+    let scratch = Scratch::new();
     let src = repo("examples/bundles/producer-consumer/producer.s");
-    let bin = tmp("producer.bin");
+    let bin = scratch.file("producer.bin");
     let o = panther(&["asm", &src, "-o", bin.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(std::fs::metadata(&bin).unwrap().len() % 8, 0);
     let o = panther(&["disasm", bin.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let text = tmp("producer-again.s");
+    let text = scratch.file("producer-again.s");
     std::fs::write(&text, &o.stdout).unwrap();
-    let bin2 = tmp("producer-again.bin");
+    let bin2 = scratch.file("producer-again.bin");
     let o = panther(&["asm", text.to_str().unwrap(), "-o", bin2.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(std::fs::read(&bin).unwrap(), std::fs::read(&bin2).unwrap());
@@ -250,13 +279,14 @@ fn asm_disasm_round_trip_through_files() {
 
 #[test]
 fn asm_errors_are_file_line_column_and_write_nothing() {
-    let src = tmp("bad.s");
+    let scratch = Scratch::new();
+    let src = scratch.file("bad.s");
     std::fs::write(&src, "start: nop\n  alu add, 1536, 1537\n  jmp nowhere\n").unwrap();
-    let out = tmp("bad.bin");
+    let out = scratch.file("bad.bin");
     let o = panther(&["asm", src.to_str().unwrap(), "-o", out.to_str().unwrap()]);
     fails_with(&o, &["bad.s:2:3:", "`alu` takes 4 operands", "bad.s:3:"]);
     assert!(!out.exists());
-    let ragged = tmp("ragged.bin");
+    let ragged = scratch.file("ragged.bin");
     std::fs::write(&ragged, [0u8; 12]).unwrap();
     let o = panther(&["disasm", ragged.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
@@ -265,8 +295,9 @@ fn asm_errors_are_file_line_column_and_write_nothing() {
 
 #[test]
 fn run_mlp_bundle_reports_cycles_energy_and_dumps() {
+    let scratch = Scratch::new();
     let b = repo("examples/bundles/mlp-train-step");
-    let trace = tmp("trace.jsonl");
+    let trace = scratch.file("trace.jsonl");
     let o = panther(&[
         "run",
         &b,
@@ -297,6 +328,7 @@ fn run_mlp_bundle_reports_cycles_energy_and_dumps() {
 
 #[test]
 fn run_takes_arch_constants_from_the_config_under_bundle_overrides() {
+    let scratch = Scratch::new();
     let b = repo("examples/bundles/mlp-train-step");
     let cycles = |cfg: &str| {
         let o = panther(&["run", &b, "--config", cfg]);
@@ -308,7 +340,7 @@ fn run_takes_arch_constants_from_the_config_under_bundle_overrides() {
         )
     };
     let (base_cycles, base_edram) = cycles("small");
-    let text = std::fs::read_to_string(tmp("small.toml")).unwrap_or_else(|_| {
+    let text = std::fs::read_to_string(scratch.file("small.toml")).unwrap_or_else(|_| {
         String::from_utf8(panther(&["config", "show", "--preset", "small"]).stdout).unwrap()
     });
     // One VFU lane (slower vector ops) and a dearer eDRAM; the bundle keeps cores_per_tile = 1.
@@ -316,7 +348,7 @@ fn run_takes_arch_constants_from_the_config_under_bundle_overrides() {
         .replace("vfu_lanes = 4", "vfu_lanes = 1")
         .replace("edram_access_pj = 20.675", "edram_access_pj = 41.35");
     assert_ne!(edited, text);
-    let p = tmp("one-lane.toml");
+    let p = scratch.file("one-lane.toml");
     std::fs::write(&p, edited).unwrap();
     let (cycles1, edram1) = cycles(p.to_str().unwrap());
     assert!(cycles1 > base_cycles, "{cycles1} vs {base_cycles}");
@@ -325,7 +357,7 @@ fn run_takes_arch_constants_from_the_config_under_bundle_overrides() {
         "{edram1} vs {base_edram}"
     );
     // A bad [arch] field in the config names it.
-    let bad = tmp("bad-arch.toml");
+    let bad = scratch.file("bad-arch.toml");
     std::fs::write(&bad, text.replace("vfu_lanes = 4", "vfu_lanes = 0")).unwrap();
     let o = panther(&["config", "check", bad.to_str().unwrap()]);
     fails_with(&o, &["field `arch.vfu_lanes`", "must be 1..=64, found 0"]);
@@ -333,9 +365,10 @@ fn run_takes_arch_constants_from_the_config_under_bundle_overrides() {
 
 #[test]
 fn sim_matches_golden_and_writes_a_vcd() {
+    let scratch = Scratch::new();
     let cfg = repo("examples/configs/tiny-4x4.toml");
     let ops = repo("examples/ops/opa-4x4.json");
-    let vcd = tmp("opa.vcd");
+    let vcd = scratch.file("opa.vcd");
     let g = panther(&["golden", "--config", &cfg, "--ops", &ops]);
     assert!(g.status.success(), "{}", stderr(&g));
     let s = panther(&[
@@ -373,12 +406,13 @@ fn sim_matches_golden_and_writes_a_vcd() {
         view.contains("mcu.controller.state[3:0]") && view.contains("opa.CtlState.filter"),
         "{view}"
     );
-    let filter = std::fs::read_to_string(tmp("opa.CtlState.filter")).unwrap();
+    let filter = std::fs::read_to_string(scratch.file("opa.CtlState.filter")).unwrap();
     assert!(filter.starts_with("0 Idle\n"), "{filter}");
 }
 
 #[test]
 fn sim_blocks_and_bad_input() {
+    let scratch = Scratch::new();
     for top in panther_testbenches::tops::names()
         .into_iter()
         .filter(|t| *t != "mcu")
@@ -394,14 +428,14 @@ fn sim_blocks_and_bad_input() {
         &panther(&["sim", "--top", "adder"]),
         &["--top adder", "allowed: mcu, line_drivers", "panther tops"],
     );
-    let bad = tmp("no-such-dir").join("x.vcd");
+    let bad = scratch.file("no-such-dir").join("x.vcd");
     fails_with(
         &panther(&["sim", "--top", "sar_bank", "--vcd", bad.to_str().unwrap()]),
         &["cannot write", "x.vcd"],
     );
     assert!(!bad.exists());
     let cfg = repo("examples/configs/tiny-4x4.toml");
-    let ops = tmp("bad-ops.json");
+    let ops = scratch.file("bad-ops.json");
     std::fs::write(&ops, r#"{"ops": [{"op": "mvm", "x": [1, 2]}]}"#).unwrap();
     fails_with(
         &panther(&["sim", "--config", &cfg, "--ops", ops.to_str().unwrap()]),
@@ -411,8 +445,9 @@ fn sim_blocks_and_bad_input() {
 
 #[test]
 fn verilog_exports_a_top_and_rejects_bad_input() {
+    let scratch = Scratch::new();
     let cfg = repo("examples/configs/tiny-4x4.toml");
-    let out = tmp("verilog");
+    let out = scratch.file("verilog");
     let o = panther_line(&format!(
         "verilog --top controller --config {cfg} --out {} --check",
         out.display()
@@ -432,7 +467,7 @@ fn verilog_exports_a_top_and_rejects_bad_input() {
         &["--top alu", "allowed: mcu,"],
     );
     // An output folder under a regular file cannot be created: nothing is written.
-    let file = tmp("not-a-folder");
+    let file = scratch.file("not-a-folder");
     std::fs::write(&file, "x").unwrap();
     let under = file.join("v");
     fails_with(
@@ -442,7 +477,7 @@ fn verilog_exports_a_top_and_rejects_bad_input() {
         )),
         &["cannot create output folder"],
     );
-    let bad = tmp("bad-io.toml");
+    let bad = scratch.file("bad-io.toml");
     let text = std::fs::read_to_string(&cfg)
         .unwrap()
         .replace("clock_ns = 1.0", "clock_ns = 1.0\nio_budget = 1.5");
@@ -459,8 +494,9 @@ fn verilog_exports_a_top_and_rejects_bad_input() {
 
 #[test]
 fn cosim_mcu_reports_json_and_a_verilator_vcd_window() {
+    let scratch = Scratch::new();
     let cfg = repo("examples/configs/tiny-4x4.toml");
-    let vcd = tmp("cosim.vcd");
+    let vcd = scratch.file("cosim.vcd");
     let o = panther_line(&format!(
         "cosim --top mcu --config {cfg} --random 2 --seed 3 --vcd {} --from 10 --to 200",
         vcd.display()
@@ -542,8 +578,9 @@ fn first_figure(o: &Output, top: &str) -> f64 {
 
 #[test]
 fn report_synth_timing_and_bench_cosim() {
+    let scratch = Scratch::new();
     let cfg = repo("examples/configs/tiny-4x4.toml");
-    let out = tmp("synth");
+    let out = scratch.file("synth");
     let o = panther_line(&format!(
         "report synth --top controller --config {cfg} --out {}",
         out.display()
@@ -556,7 +593,7 @@ fn report_synth_timing_and_bench_cosim() {
     ));
     let slack = first_figure(&o, "controller");
     assert!(slack > 0.0 && slack < 1.0, "{slack}");
-    let json = tmp("bench-cosim.json");
+    let json = scratch.file("bench-cosim.json");
     let o = panther_line(&format!(
         "bench cosim --config {cfg} --replays 1 --json {}",
         json.display()
@@ -572,8 +609,9 @@ fn report_synth_timing_and_bench_cosim() {
 /// A missing tool is an error that says how to install it (never a skip).
 #[test]
 fn missing_tools_fail_with_the_install_command() {
+    let scratch = Scratch::new();
     let cfg = repo("examples/configs/tiny-4x4.toml");
-    let out = tmp("no-tools");
+    let out = scratch.file("no-tools");
     let o = Command::new(env!("CARGO_BIN_EXE_panther"))
         .args([
             "verilog",
@@ -607,8 +645,9 @@ fn missing_tools_fail_with_the_install_command() {
 /// `--verilator-only`: the host on the Verilator model alone, against golden, with its VCD.
 #[test]
 fn cosim_verilator_only() {
+    let scratch = Scratch::new();
     let cfg = repo("examples/configs/tiny-4x4.toml");
-    let vcd = tmp("alone.vcd");
+    let vcd = scratch.file("alone.vcd");
     let o = panther_line(&format!(
         "cosim --top mcu --config {cfg} --random 3 --seed 4 --verilator-only --vcd {}",
         vcd.display()
@@ -653,8 +692,9 @@ fn tops_lists_the_registry() {
 /// and CRS; bad input names the file or field and writes nothing.
 #[test]
 fn train_iris_reports_epochs_and_rejects_bad_input() {
+    let scratch = Scratch::new();
     let model = repo("examples/models/iris-mlp.toml");
-    let json = tmp("iris.json");
+    let json = scratch.file("iris.json");
     for engine in ["fast", "float"] {
         let o = panther(&[
             "train",
@@ -685,7 +725,7 @@ fn train_iris_reports_epochs_and_rejects_bad_input() {
         let energy = epochs[2]["total_energy_pj"].as_f64().unwrap();
         assert_eq!(energy > 0.0, engine == "fast", "{engine}: {energy}");
     }
-    let bad = tmp("bad-model.toml");
+    let bad = scratch.file("bad-model.toml");
     std::fs::write(
         &bad,
         std::fs::read_to_string(&model)
@@ -705,7 +745,7 @@ fn train_iris_reports_epochs_and_rejects_bad_input() {
         &panther(&["train", "--model", &model, "--data", "iris", "--batch", "4"]),
         &["training.batch", "V1"],
     );
-    let ragged = tmp("ragged.csv");
+    let ragged = scratch.file("ragged.csv");
     std::fs::write(&ragged, "1,2,3,4,0\n1,2,3,1\n").unwrap();
     fails_with(
         &panther(&[
@@ -717,7 +757,7 @@ fn train_iris_reports_epochs_and_rejects_bad_input() {
         ]),
         &["ragged.csv", "line 2"],
     );
-    let out = tmp("no-such-dir").join("x.json");
+    let out = scratch.file("no-such-dir").join("x.json");
     fails_with(
         &panther(&[
             "train",
@@ -748,15 +788,16 @@ fn epochs_without_time(path: &std::path::Path) -> Vec<serde_json::Value> {
 
 #[test]
 fn train_writes_csv_plots_checkpoints_and_resumes_after_ctrl_c() {
+    let scratch = Scratch::new();
     let model = repo("examples/models/iris-mlp.toml");
-    let dir = tmp("train-out");
-    let cp = tmp("train-cp");
+    let dir = scratch.file("train-out");
+    let cp = scratch.file("train-cp");
     let base = format!("train --model {model} --data iris --config small");
     // Two epochs straight, with every output.
     let o = panther_line(&format!(
         "{base} --epochs 2 --out {} --json {}",
         dir.display(),
-        tmp("straight.json").display()
+        scratch.file("straight.json").display()
     ));
     assert!(o.status.success(), "{}", stderr(&o));
     for f in [
@@ -779,7 +820,7 @@ fn train_writes_csv_plots_checkpoints_and_resumes_after_ctrl_c() {
     // One epoch with a checkpoint, then --resume to two: the same epochs.
     let o = panther_line(&format!("{base} --epochs 1 --checkpoint {}", cp.display()));
     assert!(o.status.success(), "{}", stderr(&o));
-    let resumed = tmp("resumed.json");
+    let resumed = scratch.file("resumed.json");
     let o = panther_line(&format!(
         "{base} --epochs 2 --checkpoint {} --resume --json {}",
         cp.display(),
@@ -789,11 +830,11 @@ fn train_writes_csv_plots_checkpoints_and_resumes_after_ctrl_c() {
     assert!(String::from_utf8_lossy(&o.stdout).contains("resumed at epoch 2, sample 0"));
     assert_eq!(
         epochs_without_time(&resumed),
-        epochs_without_time(&tmp("straight.json"))
+        epochs_without_time(&scratch.file("straight.json"))
     );
     // Ctrl-C mid-run: a complete checkpoint, a clear message, and a resume that ends
     // like a run that was never stopped.
-    let cp2 = tmp("train-cp-int");
+    let cp2 = scratch.file("train-cp-int");
     let long: Vec<String> = format!("{base} --epochs 500 --checkpoint {}", cp2.display())
         .split_whitespace()
         .map(str::to_string)
@@ -826,7 +867,10 @@ fn train_writes_csv_plots_checkpoints_and_resumes_after_ctrl_c() {
     let saved: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     let epochs = saved["progress"]["epoch"].as_u64().unwrap() + 1;
-    let (a, b) = (tmp("after-int.json"), tmp("never-int.json"));
+    let (a, b) = (
+        scratch.file("after-int.json"),
+        scratch.file("never-int.json"),
+    );
     let o = panther_line(&format!(
         "{base} --epochs {epochs} --checkpoint {} --resume --json {}",
         cp2.display(),
@@ -852,7 +896,8 @@ fn train_writes_csv_plots_checkpoints_and_resumes_after_ctrl_c() {
 
 #[test]
 fn bench_train_reports_epoch_seconds_per_engine_and_device() {
-    let json = tmp("bench-train.json");
+    let scratch = Scratch::new();
+    let json = scratch.file("bench-train.json");
     let o = panther_line(&format!(
         "bench train --config small --device ideal --runs 1 --json {}",
         json.display()
@@ -881,7 +926,8 @@ fn bench_train_reports_epoch_seconds_per_engine_and_device() {
 
 #[test]
 fn compile_writes_listings_a_runnable_bundle_and_the_mapping() {
-    let out = tmp("compiled");
+    let scratch = Scratch::new();
+    let out = scratch.file("compiled");
     let model = repo("examples/models/iris-mlp.toml");
     let o = panther_line(&format!(
         "compile {model} --config small --data iris -o {}",
@@ -912,14 +958,14 @@ fn compile_writes_listings_a_runnable_bundle_and_the_mapping() {
     fails_with(
         &panther_line(&format!(
             "compile {digits} --config small -o {}",
-            tmp("too-big").display()
+            scratch.file("too-big").display()
         )),
         &["takes 18 MCUs", "one core"],
     );
     fails_with(
         &panther_line(&format!(
             "train --model {model} --data iris --engine arch --checkpoint {}",
-            tmp("arch-cp").display()
+            scratch.file("arch-cp").display()
         )),
         &["--checkpoint", "arch engine"],
     );
@@ -929,7 +975,8 @@ fn compile_writes_listings_a_runnable_bundle_and_the_mapping() {
 /// 60,000 and 10,000 28x28 images read from the gzipped IDX files, trained on briefly.
 #[test]
 fn train_reads_fashion_mnist_from_its_debian_package() {
-    let json = tmp("fashion.json");
+    let scratch = Scratch::new();
+    let json = scratch.file("fashion.json");
     let o = panther_line(&format!(
         "train --model {} --data fashion-mnist --engine float --epochs 1 --limit 300 --json {}",
         repo("examples/models/fashion-mlp.toml"),

@@ -2,14 +2,16 @@
 
 use panther_sim::arch::{run_bundle, Bundle};
 use panther_sim::Preset;
-use std::path::PathBuf;
 
-fn write_bundle(name: &str, manifest: &str, files: &[(&str, &str)]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("panther-bad-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("bundle.toml"), manifest).unwrap();
+/// A bundle folder with these files, removed when the returned handle drops.
+fn write_bundle(name: &str, manifest: &str, files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::Builder::new()
+        .prefix(&format!("panther-bad-{name}-"))
+        .tempdir()
+        .unwrap();
+    std::fs::write(dir.path().join("bundle.toml"), manifest).unwrap();
     for (f, text) in files {
-        std::fs::write(dir.join(f), text).unwrap();
+        std::fs::write(dir.path().join(f), text).unwrap();
     }
     dir
 }
@@ -24,7 +26,7 @@ fn assembly_errors_carry_file_line_column() {
         ONE_CORE,
         &[("c.s", "nop\nld 1536, 1537, 99, 1\nhlt\n")],
     );
-    let e = Bundle::load(&dir).unwrap_err();
+    let e = Bundle::load(dir.path()).unwrap_err();
     assert!(
         e.contains("c.s:2:16: width = 99 is out of range; allowed 1..=16"),
         "{e}"
@@ -34,7 +36,7 @@ fn assembly_errors_carry_file_line_column() {
 #[test]
 fn tile_instructions_in_core_programs_are_rejected() {
     let dir = write_bundle("kind", ONE_CORE, &[("c.s", "send 0, 1, 4, 1\nhlt\n")]);
-    let e = Bundle::load(&dir).unwrap_err();
+    let e = Bundle::load(dir.path()).unwrap_err();
     assert!(e.contains("c.s:1: `send` is a tile instruction"), "{e}");
 }
 
@@ -45,7 +47,7 @@ fn manifest_mistakes_name_the_line_or_field() {
         "name = 'x'\n[[tiles]]\nid = 0\nprogramm = 't.s'\n",
         &[],
     );
-    let e = Bundle::load(&dir).unwrap_err();
+    let e = Bundle::load(dir.path()).unwrap_err();
     assert!(
         e.contains("bundle.toml:") && e.contains("unknown field `programm`"),
         "{e}"
@@ -55,9 +57,11 @@ fn manifest_mistakes_name_the_line_or_field() {
         "name = 'x'\n[arch]\nvfu_lanes = 0\n[[tiles]]\nid = 0\n",
         &[],
     );
-    assert!(Bundle::load(&dir).unwrap_err().contains("arch.vfu_lanes"));
+    assert!(Bundle::load(dir.path())
+        .unwrap_err()
+        .contains("arch.vfu_lanes"));
     let dir = write_bundle("missing", ONE_CORE, &[]);
-    assert!(Bundle::load(&dir)
+    assert!(Bundle::load(dir.path())
         .unwrap_err()
         .contains("cannot read program"));
     let dir = write_bundle(
@@ -65,7 +69,7 @@ fn manifest_mistakes_name_the_line_or_field() {
         "name = 'x'\n[[tiles]]\nid = 0\n  [[tiles.cores]]\n  id = 0\n  program = 'c.s'\n    [[tiles.cores.weights]]\n    mcu = 0\n    words = [1, 2]\n",
         &[("c.s", "hlt\n")],
     );
-    let b = Bundle::load(&dir).unwrap();
+    let b = Bundle::load(dir.path()).unwrap();
     let e = run_bundle(&Preset::Small.config(), &b, 100, &[], None)
         .unwrap_err()
         .to_string();
@@ -79,14 +83,14 @@ fn manifest_mistakes_name_the_line_or_field() {
 fn runtime_faults_are_errors() {
     // Running off the end of the program.
     let dir = write_bundle("end", ONE_CORE, &[("c.s", "nop\n")]);
-    let b = Bundle::load(&dir).unwrap();
+    let b = Bundle::load(dir.path()).unwrap();
     let e = run_bundle(&Preset::Small.config(), &b, 100, &[], None)
         .unwrap_err()
         .to_string();
     assert!(e.contains("pc 1 is past the end of the program"), "{e}");
     // A vector running past the address space.
     let dir = write_bundle("range", ONE_CORE, &[("c.s", "cp 3580, 1536, 8\nhlt\n")]);
-    let b = Bundle::load(&dir).unwrap();
+    let b = Bundle::load(dir.path()).unwrap();
     let e = run_bundle(&Preset::Small.config(), &b, 100, &[], None)
         .unwrap_err()
         .to_string();
@@ -100,14 +104,14 @@ fn runtime_faults_are_errors() {
         ONE_CORE,
         &[("c.s", "set 1536, -1, 1\nld 1600, 1536, 4, 1\nhlt\n")],
     );
-    let b = Bundle::load(&dir).unwrap();
+    let b = Bundle::load(dir.path()).unwrap();
     let e = run_bundle(&Preset::Small.config(), &b, 100, &[], None)
         .unwrap_err()
         .to_string();
     assert!(e.contains("outside the 32768-word shared memory"), "{e}");
     // A bad dump region.
     let dir = write_bundle("dump", ONE_CORE, &[("c.s", "hlt\n")]);
-    let b = Bundle::load(&dir).unwrap();
+    let b = Bundle::load(dir.path()).unwrap();
     let e = run_bundle(
         &Preset::Small.config(),
         &b,

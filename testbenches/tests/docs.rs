@@ -60,10 +60,10 @@ fn the_block_table_of_docs_rtl_lists_every_top() {
 }
 
 /// Every `#[test]` function of the workspace (proptest ones included) appears in
-/// docs/TESTPLAN.md in backquotes, alone or as the last part of a path (`opa::name`).
+/// testbenches/TESTPLAN.md in backquotes, alone or as the last part of a path (`opa::name`).
 #[test]
 fn every_test_is_in_the_testplan() {
-    let plan = read("docs/TESTPLAN.md");
+    let plan = read("testbenches/TESTPLAN.md");
     let quoted: std::collections::BTreeSet<&str> = plan
         .split('`')
         .skip(1)
@@ -101,7 +101,7 @@ fn every_test_is_in_the_testplan() {
     assert!(found > 100, "the scan found only {found} tests");
     assert!(
         missing.is_empty(),
-        "tests missing from docs/TESTPLAN.md:\n{}",
+        "tests missing from testbenches/TESTPLAN.md:\n{}",
         missing.join("\n")
     );
 }

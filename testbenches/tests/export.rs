@@ -10,25 +10,27 @@ use panther_hdl::params::RtlParams;
 use panther_sim::config::{Config, Variant};
 use panther_testbenches::small_config;
 use panther_testbenches::tops::{find, TOPS};
-use std::path::PathBuf;
 
-fn out_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("panther-export-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    d
+/// An export folder, removed when the handle drops (the test ends, failed or not).
+fn out_dir(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("panther-export-{name}-"))
+        .tempdir()
+        .unwrap()
 }
 
-fn export(name: &str, cfg: &Config, tag: &str) -> (SvTop, PathBuf) {
+fn export(name: &str, cfg: &Config, tag: &str) -> (SvTop, tempfile::TempDir) {
     let p = RtlParams::from_config(cfg, "test").unwrap();
     let top = (find(name).unwrap().export)(cfg, &p).unwrap();
     let dir = out_dir(&format!("{name}-{tag}"));
-    write_package(&top, cfg, "test", &dir).unwrap();
+    write_package(&top, cfg, "test", dir.path()).unwrap();
     (top, dir)
 }
 
 fn gates(cfg: &Config, tag: &str) {
     for name in TOPS.iter().map(|t| t.name) {
-        let (top, dir) = export(name, cfg, tag);
+        let (top, scratch) = export(name, cfg, tag);
+        let dir = scratch.path();
         for (gate, r) in [
             ("verilator lint", lint(&dir, &top)),
             ("iverilog", iverilog(&dir, &top)),
@@ -36,7 +38,6 @@ fn gates(cfg: &Config, tag: &str) {
         ] {
             r.unwrap_or_else(|e| panic!("{name} ({tag}): {gate}: {e}"));
         }
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }
 
@@ -60,7 +61,8 @@ fn files_manifest_and_constraints() {
     let mut cfg = small_config(4, Variant::V2, 2, true);
     cfg.timing.clock_ns = 2.5;
     cfg.timing.io_budget = 0.25;
-    let (top, dir) = export("mcu", &cfg, "files");
+    let (top, scratch) = export("mcu", &cfg, "files");
+    let dir = scratch.path();
     for f in [
         "mcu.sv",
         "mcu.f",
@@ -108,7 +110,6 @@ fn files_manifest_and_constraints() {
         .contains("Verilator"));
     let f = std::fs::read_to_string(dir.join("mcu.f")).unwrap();
     assert!(f.lines().any(|l| l == "panther_crossbar.sv"));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Synthesis counts cells; the MCU holds its blocks and the crossbar black box. The
@@ -130,7 +131,8 @@ fn synthesis_reports_cells() {
     cfg.validate("test").unwrap();
     let mut counts = Vec::new();
     for name in ["controller", "crossbar", "mcu"] {
-        let (top, dir) = export(name, &cfg, "synth");
+        let (top, scratch) = export(name, &cfg, "synth");
+        let dir = scratch.path();
         let r = synth(&dir, &top).unwrap_or_else(|e| panic!("{name}: {e}"));
         counts.push((name, r.cells));
         if name != "crossbar" {
@@ -141,7 +143,6 @@ fn synthesis_reports_cells() {
             u64::from(name != "controller"),
             "{name}: {r:?}"
         );
-        let _ = std::fs::remove_dir_all(&dir);
     }
     assert!(counts[2].1 > counts[0].1, "{counts:?}");
 }
@@ -151,7 +152,8 @@ fn synthesis_reports_cells() {
 #[test]
 fn the_gates_reject_bad_text() {
     let cfg = small_config(4, Variant::V1, 2, true);
-    let (top, dir) = export("controller", &cfg, "bad");
+    let (top, scratch) = export("controller", &cfg, "bad");
+    let dir = scratch.path();
     let path = dir.join("controller.sv");
     let good = std::fs::read_to_string(&path).unwrap();
     let bad = good.replace(
@@ -170,7 +172,6 @@ fn the_gates_reject_bad_text() {
     let bad = good.replace(&conn, &format!(".{}()", out.rtl_name));
     std::fs::write(&path, bad).unwrap();
     assert!(yosys_check(&dir, &top).is_err());
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The SDC reads cleanly in OpenSTA on the top mapped to the toy library, and its clock
@@ -180,11 +181,13 @@ fn the_gates_reject_bad_text() {
 #[test]
 fn sdc_reads_cleanly_in_opensta() {
     let mut cfg = small_config(4, Variant::V1, 2, true);
-    let (top, dir) = export("controller", &cfg, "sta");
+    let (top, scratch) = export("controller", &cfg, "sta");
+    let dir = scratch.path();
     let r = timing(&dir, &top, 1.0).unwrap();
     assert!(r.worst_slack_ns > 0.0 && r.critical_path_cells > 3, "{r:?}");
     cfg.timing.clock_ns = 0.3;
-    let (top, dir) = export("controller", &cfg, "sta-fast");
+    let (top, scratch) = export("controller", &cfg, "sta-fast");
+    let dir = scratch.path();
     let fast = timing(&dir, &top, 0.3).unwrap();
     assert!(fast.worst_slack_ns < 0.0 && fast.tns_ns < 0.0, "{fast:?}");
     let sdc = dir.join("controller.sdc");
@@ -196,11 +199,12 @@ fn sdc_reads_cleanly_in_opensta() {
     .unwrap();
     let e = timing(&dir, &top, 0.3).unwrap_err();
     assert!(e.contains("remove_from_collection"), "{e}");
-    let (top, dir) = export(
+    let (top, scratch) = export(
         "crossbar",
         &small_config(4, Variant::V1, 2, true),
         "sta-crossbar",
     );
+    let dir = scratch.path();
     assert!(std::fs::read_to_string(dir.join("crossbar.sdc"))
         .unwrap()
         .contains("set_disable_timing"));

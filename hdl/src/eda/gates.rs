@@ -59,16 +59,17 @@ pub fn yosys_check(dir: &Path, top: &SvTop) -> Result<String, String> {
     Tool::Yosys.run(dir, &["-q", "-p", &script])
 }
 
-/// The yosys check on rust_hdl's raw netlist of a block (module `top`); the files stay
-/// in a temp folder when it fails.
+/// The yosys check on rust_hdl's raw netlist of a block (module `top`), in a temp folder
+/// that is removed afterwards (`panther verilog --top NAME` writes the export to inspect).
 pub fn yosys_check_netlist(name: &str, verilog: &str) -> Result<(), String> {
-    let dir = std::env::temp_dir().join(format!("panther-yosys-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    std::fs::write(dir.join("top.v"), verilog).map_err(|e| e.to_string())?;
+    let dir = tempfile::Builder::new()
+        .prefix(&format!("panther-yosys-{name}-"))
+        .tempdir()
+        .map_err(|e| format!("yosys check of {name}: no temp folder: {e}"))?;
+    std::fs::write(dir.path().join("top.v"), verilog).map_err(|e| e.to_string())?;
     Tool::Yosys
-        .run(&dir, &["-q", "-p", &check_script("top.v", "top")])
+        .run(dir.path(), &["-q", "-p", &check_script("top.v", "top")])
         .map_err(|e| format!("yosys rejected {name}: {e}"))?;
-    let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }
 

@@ -1,4 +1,4 @@
-//! Properties of the golden MCU (docs/TESTPLAN.md, section "Golden MCU").
+//! Properties of the golden MCU (testbenches/TESTPLAN.md, section "Golden MCU").
 //! References here are computed independently of the MCU's bit-serial path.
 #![allow(clippy::needless_range_loop)] // index arithmetic mirrors the formulas
 
