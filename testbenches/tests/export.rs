@@ -32,9 +32,9 @@ fn gates(cfg: &Config, tag: &str) {
         let (top, scratch) = export(name, cfg, tag);
         let dir = scratch.path();
         for (gate, r) in [
-            ("verilator lint", lint(&dir, &top)),
-            ("iverilog", iverilog(&dir, &top)),
-            ("yosys", yosys_check(&dir, &top)),
+            ("verilator lint", lint(dir, &top)),
+            ("iverilog", iverilog(dir, &top)),
+            ("yosys", yosys_check(dir, &top)),
         ] {
             r.unwrap_or_else(|e| panic!("{name} ({tag}): {gate}: {e}"));
         }
@@ -133,7 +133,7 @@ fn synthesis_reports_cells() {
     for name in ["controller", "crossbar", "mcu"] {
         let (top, scratch) = export(name, &cfg, "synth");
         let dir = scratch.path();
-        let r = synth(&dir, &top).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let r = synth(dir, &top).unwrap_or_else(|e| panic!("{name}: {e}"));
         counts.push((name, r.cells));
         if name != "crossbar" {
             assert!(r.by_type.keys().any(|k| k.contains("DFF")), "{name}: {r:?}");
@@ -161,7 +161,7 @@ fn the_gates_reject_bad_text() {
         "    logic [3:0] narrow;\n    assign narrow = 8'hff;\nendmodule : controller",
     );
     std::fs::write(&path, bad).unwrap();
-    assert!(lint(&dir, &top).is_err());
+    assert!(lint(dir, &top).is_err());
     let out = top
         .ports
         .iter()
@@ -171,7 +171,7 @@ fn the_gates_reject_bad_text() {
     assert!(good.contains(&conn));
     let bad = good.replace(&conn, &format!(".{}()", out.rtl_name));
     std::fs::write(&path, bad).unwrap();
-    assert!(yosys_check(&dir, &top).is_err());
+    assert!(yosys_check(dir, &top).is_err());
 }
 
 /// The SDC reads cleanly in OpenSTA on the top mapped to the toy library, and its clock
@@ -183,12 +183,12 @@ fn sdc_reads_cleanly_in_opensta() {
     let mut cfg = small_config(4, Variant::V1, 2, true);
     let (top, scratch) = export("controller", &cfg, "sta");
     let dir = scratch.path();
-    let r = timing(&dir, &top, 1.0).unwrap();
+    let r = timing(dir, &top, 1.0).unwrap();
     assert!(r.worst_slack_ns > 0.0 && r.critical_path_cells > 3, "{r:?}");
     cfg.timing.clock_ns = 0.3;
     let (top, scratch) = export("controller", &cfg, "sta-fast");
     let dir = scratch.path();
-    let fast = timing(&dir, &top, 0.3).unwrap();
+    let fast = timing(dir, &top, 0.3).unwrap();
     assert!(fast.worst_slack_ns < 0.0 && fast.tns_ns < 0.0, "{fast:?}");
     let sdc = dir.join("controller.sdc");
     let text = std::fs::read_to_string(&sdc).unwrap();
@@ -197,7 +197,7 @@ fn sdc_reads_cleanly_in_opensta() {
         text + "remove_from_collection [all_inputs] [get_ports clock]\n",
     )
     .unwrap();
-    let e = timing(&dir, &top, 0.3).unwrap_err();
+    let e = timing(dir, &top, 0.3).unwrap_err();
     assert!(e.contains("remove_from_collection"), "{e}");
     let (top, scratch) = export(
         "crossbar",
@@ -208,5 +208,5 @@ fn sdc_reads_cleanly_in_opensta() {
     assert!(std::fs::read_to_string(dir.join("crossbar.sdc"))
         .unwrap()
         .contains("set_disable_timing"));
-    timing(&dir, &top, 1.0).unwrap();
+    timing(dir, &top, 1.0).unwrap();
 }

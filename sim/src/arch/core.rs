@@ -169,8 +169,9 @@ impl Core {
 
     /// Start `program` from its first instruction, keeping the data memory, the MCUs and
     /// the statistics (a runtime running one program after another on the same machine).
-    pub fn restart(&mut self, program: Vec<Instr>) {
-        self.program = program;
+    pub fn restart(&mut self, program: &[Instr]) {
+        self.program.clear();
+        self.program.extend_from_slice(program);
         self.pc = 0;
         self.fetch = None;
         self.decode = None;

@@ -126,8 +126,9 @@ impl Tile {
 
     /// Start new programs on the tile's control unit and cores (`cores[c]` for core c),
     /// keeping memories, MCUs and statistics.
-    pub fn restart(&mut self, tile_program: Vec<Instr>, cores: Vec<Vec<Instr>>) {
-        self.tcu.program = tile_program;
+    pub fn restart(&mut self, tile_program: &[Instr], cores: &[&[Instr]]) {
+        self.tcu.program.clear();
+        self.tcu.program.extend_from_slice(tile_program);
         self.tcu.pc = 0;
         self.tcu.phase = TcuPhase::Fetch;
         self.tcu.iter = 0;
@@ -135,7 +136,7 @@ impl Tile {
         self.tcu.activity = Activity::Busy;
         self.tcu.pending_words.clear();
         self.halted = false;
-        for (c, p) in self.cores.iter_mut().zip(cores) {
+        for (c, &p) in self.cores.iter_mut().zip(cores) {
             c.restart(p);
         }
     }

@@ -63,7 +63,7 @@ impl ArchNet {
                 edram: Vec::new(),
                 cores: vec![LoadedCore {
                     id: 0,
-                    program: step.clone(),
+                    program: Vec::new(),
                     dmem: Vec::new(),
                     weights: images,
                 }],
@@ -101,20 +101,21 @@ impl ArchNet {
         self.write(io.target, &t);
     }
 
-    fn run(&mut self, program: Vec<Instr>) -> Result<(), String> {
-        self.node.tiles[0].restart(vec![Instr::Halt], vec![program]);
-        let limit = self.node.now + MAX_CYCLES_PER_RUN;
-        self.node.run(limit, None).map_err(|e| e.to_string())
+    /// Run one of the programs on the core, from its first instruction to `hlt`.
+    fn run(node: &mut Node, program: &[Instr]) -> Result<(), String> {
+        node.tiles[0].restart(&[Instr::Halt], &[program]);
+        let limit = node.now + MAX_CYCLES_PER_RUN;
+        node.run(limit, None).map_err(|e| e.to_string())
     }
 
     pub fn predict(&mut self) -> Result<usize, String> {
-        self.run(self.predict.clone())?;
+        ArchNet::run(&mut self.node, &self.predict)?;
         Ok(argmax(self.words(self.plan.io.scores)))
     }
 
     /// One training sample: the loss and whether the prediction was right (as `fast`).
     pub fn train_sample(&mut self, label: usize) -> Result<(f64, bool), String> {
-        self.run(self.step.clone())?;
+        ArchNet::run(&mut self.node, &self.step)?;
         let predicted = argmax(self.words(self.plan.io.scores));
         let one = self.plan.one as f64;
         let p: Vec<f64> = self
@@ -130,7 +131,7 @@ impl ArchNet {
 
     pub fn crs(&mut self) -> Result<(), String> {
         self.crs_runs += 1;
-        self.run(self.crs.clone())
+        ArchNet::run(&mut self.node, &self.crs)
     }
 
     /// The MCUs' event counters, summed over the machine.

@@ -13,7 +13,7 @@
 use super::plan::{Op, Operand, Plan, Slice};
 use crate::config::Config;
 use crate::isa::addr::{self, OpSlot};
-use crate::isa::{self, Arity, Instr};
+use crate::isa::{self, Arity, Instr, TrainMask};
 use std::fmt::Write;
 
 /// A compiled network: the listing of each program (assembly with a comment per block)
@@ -93,65 +93,77 @@ impl Emitter<'_> {
         }
     }
 
-    fn train(&mut self, p: usize, mask: &str, comment: &str) {
-        let masks = if p == 0 {
-            format!("{mask}, 000")
-        } else {
-            format!("000, {mask}")
+    /// One MCU operation of block `block`: copy each operand into its XbarIn/XbarOut slot,
+    /// `train` with the operation's mask on the block's MCU, copy the result out.
+    fn mcu_op(
+        &mut self,
+        block: usize,
+        slot: OpSlot,
+        operands: &[(&str, Slice, &str)],
+        result: Option<(Slice, &str)>,
+    ) {
+        let b = self.plan.blocks[block];
+        let p = block % addr::MCUS_PER_CORE;
+        let name = match slot {
+            OpSlot::Mvm => "MVM",
+            OpSlot::Mtvm => "MTVM",
+            OpSlot::Opa => "OPA",
         };
-        self.line(format!("train {masks}"), comment);
+        for (k, &(side, v, what)) in operands.iter().enumerate() {
+            let comment = match k {
+                0 => format!(
+                    "{name} layer {} row block {} col block {}: {what}",
+                    b.layer, b.rb, b.cb
+                ),
+                _ => what.to_string(),
+            };
+            let code = format!(
+                "cp {}, {}, {}",
+                slot_symbol(side, p, slot),
+                self.at(v),
+                v.len
+            );
+            self.line(code, &comment);
+        }
+        let mut masks = [TrainMask::default(); addr::MCUS_PER_CORE];
+        masks[p] = TrainMask {
+            mvm: slot == OpSlot::Mvm,
+            mtvm: slot == OpSlot::Mtvm,
+            opa: slot == OpSlot::Opa,
+        };
+        let masks: Vec<String> = masks.iter().map(|m| m.text()).collect();
+        self.line(format!("train {}", masks.join(", ")), "");
+        if let Some((v, what)) = result {
+            let code = format!(
+                "cp {}, {}, {}",
+                self.at(v),
+                slot_symbol("OUT", p, slot),
+                v.len
+            );
+            self.line(code, what);
+        }
     }
 
     fn op(&mut self, op: &Op) {
         match *op {
-            Op::Mvm { block, x, y } => {
-                let b = self.plan.blocks[block];
-                let p = block % addr::MCUS_PER_CORE;
-                let what = format!("layer {} row block {} col block {}", b.layer, b.rb, b.cb);
-                let (xin, xout) = (
-                    slot_symbol("IN", p, OpSlot::Mvm),
-                    slot_symbol("OUT", p, OpSlot::Mvm),
-                );
-                self.line(
-                    format!("cp {xin}, {}, {}", self.at(x), x.len),
-                    &format!("MVM {what}: inputs"),
-                );
-                self.train(p, "100", "");
-                self.line(format!("cp {}, {xout}, {}", self.at(y), y.len), "outputs");
-            }
-            Op::Mtvm { block, d, z } => {
-                let b = self.plan.blocks[block];
-                let p = block % addr::MCUS_PER_CORE;
-                let what = format!("layer {} row block {} col block {}", b.layer, b.rb, b.cb);
-                let (din, zout) = (
-                    slot_symbol("IN", p, OpSlot::Mtvm),
-                    slot_symbol("OUT", p, OpSlot::Mtvm),
-                );
-                self.line(
-                    format!("cp {din}, {}, {}", self.at(d), d.len),
-                    &format!("MTVM {what}: deltas"),
-                );
-                self.train(p, "010", "");
-                self.line(format!("cp {}, {zout}, {}", self.at(z), z.len), "row sums");
-            }
-            Op::Opa { block, x, d } => {
-                let b = self.plan.blocks[block];
-                let p = block % addr::MCUS_PER_CORE;
-                let what = format!("layer {} row block {} col block {}", b.layer, b.rb, b.cb);
-                let (rin, cin) = (
-                    slot_symbol("IN", p, OpSlot::Opa),
-                    slot_symbol("OUT", p, OpSlot::Opa),
-                );
-                self.line(
-                    format!("cp {rin}, {}, {}", self.at(x), x.len),
-                    &format!("OPA {what}: rows"),
-                );
-                self.line(
-                    format!("cp {cin}, {}, {}", self.at(d), d.len),
-                    "columns (-lr delta)",
-                );
-                self.train(p, "001", "");
-            }
+            Op::Mvm { block, x, y } => self.mcu_op(
+                block,
+                OpSlot::Mvm,
+                &[("IN", x, "inputs")],
+                Some((y, "outputs")),
+            ),
+            Op::Mtvm { block, d, z } => self.mcu_op(
+                block,
+                OpSlot::Mtvm,
+                &[("IN", d, "deltas")],
+                Some((z, "row sums")),
+            ),
+            Op::Opa { block, x, d } => self.mcu_op(
+                block,
+                OpSlot::Opa,
+                &[("IN", x, "rows"), ("OUT", d, "columns (-lr delta)")],
+                None,
+            ),
             Op::Set { dst, imm } => {
                 self.line(format!("set {}, {imm}, {}", self.at(dst), dst.len), "")
             }

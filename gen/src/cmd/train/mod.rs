@@ -306,13 +306,17 @@ pub fn run(a: &TrainArgs) -> Result<()> {
         Ok(())
     };
     let mut interrupted = false;
+    // The epoch the bar shows: a new one restarts its rate and ETA.
+    let mut shown = usize::MAX;
     while !session.finished() {
         if stop.load(Ordering::SeqCst) {
             interrupted = true;
             break;
         }
         let p = &session.progress;
-        if p.so_far.done == 0 || bar.position() != p.so_far.done as u64 {
+        if p.epoch != shown {
+            shown = p.epoch;
+            bar.reset();
             bar.set_prefix(format!("epoch {}/{}", p.epoch + 1, model.training.epochs));
             bar.set_position(p.so_far.done as u64);
         }
@@ -321,8 +325,8 @@ pub fn run(a: &TrainArgs) -> Result<()> {
             .map_err(anyhow::Error::msg)
             .with_context(|| format!("training {origin}"))?;
         let p = &session.progress;
-        bar.inc(1);
-        if p.so_far.done % 64 == 1 && p.so_far.done > 0 {
+        bar.set_position(p.so_far.done as u64);
+        if p.so_far.done % 64 == 1 {
             let k = p.so_far.done as f64;
             bar.set_message(format!(
                 "loss {:.3}, train accuracy {:.3}",
@@ -332,7 +336,6 @@ pub fn run(a: &TrainArgs) -> Result<()> {
         }
         if let Some(r) = report {
             bar.suspend(|| print_stdout(&epoch_line(&r)))?;
-            bar.set_position(0);
             save(&session)?;
             write_outputs(&session, false)?;
         }
