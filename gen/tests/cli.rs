@@ -910,14 +910,20 @@ fn bench_train_reports_epoch_seconds_per_engine_and_device() {
         .iter()
         .map(|r| (r["engine"].as_str().unwrap(), r["device"].as_str().unwrap()))
         .collect();
-    // The digits MLP takes 18 MCUs of the small preset: no arch row (one core so far).
-    assert_eq!(engines, [("float", "n/a"), ("fast", "ideal")]);
+    // The digits MLP takes 18 MCUs of the small preset, on 9 cores of 2 tiles.
+    assert_eq!(
+        engines,
+        [("float", "n/a"), ("fast", "ideal"), ("arch", "ideal")]
+    );
     for r in results {
         assert!(r["epoch_seconds"].as_f64().unwrap() > 0.0, "{r}");
         assert_eq!(r["network"], "digits 64-36-10");
         assert_eq!(r["epoch_samples"], 1437);
     }
     assert_eq!(results[1]["target_seconds"], 0.4);
+    // The arch engine's target: at most 10x the fast engine's epoch.
+    let fast = results[1]["epoch_seconds"].as_f64().unwrap();
+    assert!((results[2]["target_seconds"].as_f64().unwrap() - 10.0 * fast).abs() < 1e-9);
     fails_with(
         &panther_line("bench train --data mnist"),
         &["--data mnist", "allowed: digits, fashion-mnist"],
@@ -939,7 +945,7 @@ fn compile_writes_listings_a_runnable_bundle_and_the_mapping() {
         text.contains("2 MCUs") && text.contains("t0.c0.m1"),
         "{text}"
     );
-    let step = std::fs::read_to_string(out.join("step.s")).unwrap();
+    let step = std::fs::read_to_string(out.join("step/tile0.core0.s")).unwrap();
     assert!(
         step.contains("; OPA layer 1 row block 0 col block 0: rows"),
         "{step}"
@@ -953,15 +959,23 @@ fn compile_writes_listings_a_runnable_bundle_and_the_mapping() {
     let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(r["mcu_ops"]["opa"], 2, "{r}");
     assert_eq!(r["mcu_ops"]["mvm"], 2, "{r}");
-    // Larger than a core, and arch with checkpoints: clear errors.
+    // A network over several cores and two tiles: its bundle runs as one training step.
     let digits = repo("examples/models/digits-mlp.toml");
-    fails_with(
-        &panther_line(&format!(
-            "compile {digits} --config small -o {}",
-            scratch.file("too-big").display()
-        )),
-        &["takes 18 MCUs", "one core"],
-    );
+    let big = scratch.file("digits-small");
+    let o = panther_line(&format!(
+        "compile {digits} --config small --data digits -o {}",
+        big.display()
+    ));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("18 MCUs on 9 cores of 2 tiles"), "{text}");
+    assert!(big.join("step/tile1.s").is_file() && big.join("step/tile1.core0.s").is_file());
+    let o = panther(&["run", big.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(r["mcu_ops"]["opa"], 18, "{r}");
+    assert!(r["noc_packets"].as_u64().unwrap() > 0, "{r}");
+    // Arch with checkpoints: a clear error.
     fails_with(
         &panther_line(&format!(
             "train --model {model} --data iris --engine arch --checkpoint {}",

@@ -4,7 +4,7 @@
 
 use crate::common::{print_stdout, table, to_json, write_atomic, ConfigArg};
 use anyhow::{Context, Result};
-use panther_sim::train::compile::compile;
+use panther_sim::train::compile::{compile, place};
 use panther_sim::train::plan::Plan;
 use panther_sim::train::{run::initial_weights, Model, Split};
 use std::path::PathBuf;
@@ -15,7 +15,8 @@ pub struct CompileArgs {
     pub model: PathBuf,
     #[command(flatten)]
     pub config: ConfigArg,
-    /// Output folder: bundle.toml, step.s, predict.s, crs.s, weight images, mapping.json.
+    /// Output folder: bundle.toml, the listings (step/, predict/, crs/: tileT.s for a tile's
+    /// control unit, tileT.coreC.s for a core), weight images, mapping.json.
     #[arg(short = 'o', long)]
     pub out: PathBuf,
     /// Put this data set's first training sample (and its label) into the bundle's data
@@ -49,13 +50,16 @@ pub fn run(a: &CompileArgs) -> Result<()> {
         .with_context(|| format!("-o {}: cannot create the folder", a.out.display()))?;
     let w = initial_weights(&model, &cfg);
     let (rows, cols) = (cfg.array.rows, cfg.array.cols);
-    let mut weights = String::new();
+    let cpt = cfg.arch.cores_per_tile;
+    let mut images = Vec::new();
+    let mut weights = std::collections::BTreeMap::<(usize, usize), String>::new();
     for (k, b) in plan.blocks.iter().enumerate() {
         let img = plan.block_image(k, &w, rows, cols);
         let name = format!("weights_mcu{k}.json");
-        write_atomic(&a.out.join(&name), serde_json::to_string(&img)?.as_bytes())?;
-        weights.push_str(&format!(
-            "    [[tiles.cores.weights]]\n    mcu = {k}\n    file = \"{name}\"   # layer {} row block {} col block {}\n",
+        images.push((name.clone(), serde_json::to_string(&img)?));
+        let (t, core, p) = place(k, cpt);
+        weights.entry((t, core)).or_default().push_str(&format!(
+            "    [[tiles.cores.weights]]\n    mcu = {p}\n    file = \"{name}\"   # layer {} row block {} col block {}\n",
             b.layer, b.rb, b.cb
         ));
     }
@@ -73,24 +77,50 @@ pub fn run(a: &CompileArgs) -> Result<()> {
             ));
         }
     }
+    let mut tiles = String::new();
+    for t in &c.step.tiles {
+        tiles.push_str(&format!(
+            "\n[[tiles]]\nid = {0}\nprogram = \"step/tile{0}.s\"\n",
+            t.tile
+        ));
+        for (core, _) in &t.cores {
+            tiles.push_str(&format!(
+                "  [[tiles.cores]]\n  id = {core}\n  program = \"step/tile{}.core{core}.s\"\n",
+                t.tile
+            ));
+            if (t.tile, *core) == (0, 0) {
+                tiles.push_str(&dmem);
+            }
+            if let Some(wt) = weights.get(&(t.tile, *core)) {
+                tiles.push_str(wt);
+            }
+        }
+    }
     let bundle = format!(
         "# {} compiled by `panther compile` for the `{}` config: one training step.\n\
-         # predict.s (inference) and crs.s (carry resolution) are the other programs of the\n\
+         # predict/ (inference) and crs/ (carry resolution) hold the other programs of the\n\
          # runtime (`panther train --engine arch`); mapping.json places the layers.\n\
          name = \"{}\"\n\
          description = \"one training step of {}\"\n\
          config = \"config.toml\"\n\n\
-         [arch]\ncores_per_tile = {}\n\n\
-         [[tiles]]\nid = 0\n  [[tiles.cores]]\n  id = 0\n  program = \"step.s\"\n{dmem}{weights}",
-        model.name, cfg.name, model.name, model.name, cfg.arch.cores_per_tile
+         [arch]\ncores_per_tile = {}\n{tiles}",
+        model.name, cfg.name, model.name, model.name, cpt
     );
-    for (name, text) in [
-        ("step.s", &c.step),
-        ("predict.s", &c.predict),
-        ("crs.s", &c.crs),
-        ("bundle.toml", &bundle),
-        ("config.toml", &cfg.to_toml()),
-    ] {
+    for name in ["step", "predict", "crs"] {
+        std::fs::create_dir_all(a.out.join(name))
+            .with_context(|| format!("-o {}: cannot create {name}/", a.out.display()))?;
+    }
+    let mut files: Vec<(String, &str)> = Vec::new();
+    for (name, p) in [("step", &c.step), ("predict", &c.predict), ("crs", &c.crs)] {
+        files.extend(p.files(name));
+    }
+    for (name, text) in &images {
+        files.push((name.clone(), text));
+    }
+    let config = cfg.to_toml();
+    files.push(("bundle.toml".into(), &bundle));
+    files.push(("config.toml".into(), &config));
+    for (name, text) in files {
         write_atomic(&a.out.join(name), text.as_bytes())?;
     }
     write_atomic(
@@ -114,17 +144,18 @@ pub fn run(a: &CompileArgs) -> Result<()> {
             ]
         })
         .collect();
-    let lines = |s: &str| s.lines().filter(|l| l.starts_with("        ")).count();
+    let cores: usize = c.step.tiles.iter().map(|t| t.cores.len()).sum();
     print_stdout(&format!(
-        "{} on {} ({}x{} arrays): {} MCUs; step.s {} instructions, predict.s {}, crs.s {}; written to {}\n{}",
+        "{} on {} ({}x{} arrays): {} MCUs on {cores} cores of {} tiles; instructions: step {}, predict {}, crs {}; written to {}\n{}",
         model.name,
         cfg.name,
         rows,
         cols,
         plan.mcus(),
-        lines(&c.step),
-        lines(&c.predict),
-        lines(&c.crs),
+        c.step.tiles.len(),
+        c.step.instructions(),
+        c.predict.instructions(),
+        c.crs.instructions(),
         a.out.display(),
         table(&["layer", "weights (rows x cols)", "MCUs", "placed on", "utilisation %"], &rows_txt).trim_end()
     ))?;

@@ -192,24 +192,37 @@ impl Core {
         self.exec.as_mut().and_then(|e| e.mem.as_mut())
     }
 
-    /// Remaining cycles of a fixed-latency instruction in execute with fetch and decode
-    /// full (nothing else can change in the core until it completes), for fast-forward.
+    /// Cycles in which nothing can change in the core, with fetch and decode full, for
+    /// fast-forward: the rest of a fixed-latency instruction in execute, or any number
+    /// while a ld/st waits on its attribute condition (only another agent's eDRAM access
+    /// can change that, and the node fast-forwards only while no access is in progress).
     pub fn quiet_cycles(&self) -> Option<u64> {
         if self.halted {
             return Some(u64::MAX);
         }
         let e = self.exec?;
-        if e.mem.is_some() || self.fetch.is_none() || self.decode.is_none() {
+        if self.fetch.is_none() || self.decode.is_none() {
             return None;
         }
-        Some(e.remaining)
+        match e.mem {
+            None => Some(e.remaining),
+            Some(m) if m.phase == MemPhase::Request && self.activity == Activity::Blocked => {
+                Some(u64::MAX)
+            }
+            Some(_) => None,
+        }
     }
 
-    /// Account `k` execute cycles of a fixed-latency instruction without stepping.
+    /// Account `k` quiet cycles without stepping: execute cycles of a fixed-latency
+    /// instruction, or attribute stall cycles of a waiting ld/st.
     pub fn skip(&mut self, k: u64) {
         if let Some(e) = self.exec.as_mut() {
-            debug_assert!(e.mem.is_none() && e.remaining > k);
-            e.remaining -= k;
+            if e.mem.is_some() {
+                self.stats.stall_attribute_cycles += k;
+            } else {
+                debug_assert!(e.remaining > k);
+                e.remaining -= k;
+            }
         }
     }
 

@@ -4,7 +4,7 @@
 //! runs. The runtime writes a sample's input and one-hot target into the core's data
 //! memory before a run and reads the scores and prediction after it.
 
-use super::compile::{assemble, compile, CompileError, Compiled};
+use super::compile::{assemble, compile, place, CompileError, Compiled, Programs};
 use super::fast::{argmax, Activity};
 use super::plan::{Plan, Slice};
 use crate::arch::bundle::{Bundle, LoadedCore, LoadedTile, Manifest, WeightInit};
@@ -16,14 +16,42 @@ use crate::isa::Instr;
 /// Cycles one program may take before the run is called stuck.
 const MAX_CYCLES_PER_RUN: u64 = 50_000_000;
 
+/// One program assembled for every agent: per tile, its control unit's and its cores'.
+struct Assembled {
+    tiles: Vec<(Vec<Instr>, Vec<Vec<Instr>>)>,
+}
+
+impl Assembled {
+    fn of(p: &Programs, name: &str) -> Assembled {
+        Assembled {
+            tiles: p
+                .tiles
+                .iter()
+                .map(|t| {
+                    (
+                        assemble(&t.tcu, &format!("{name}/tile{}.s", t.tile)),
+                        t.cores
+                            .iter()
+                            .map(|(c, text)| {
+                                assemble(text, &format!("{name}/tile{}.core{c}.s", t.tile))
+                            })
+                            .collect(),
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
 pub struct ArchNet {
     pub plan: Plan,
     pub compiled: Compiled,
     pub node: Node,
-    step: Vec<Instr>,
-    predict: Vec<Instr>,
-    crs: Vec<Instr>,
+    step: Assembled,
+    predict: Assembled,
+    crs: Assembled,
     frac: u32,
+    cores_per_tile: usize,
     /// CRS runs so far.
     pub crs_runs: u64,
     slices: usize,
@@ -34,17 +62,41 @@ impl ArchNet {
     pub fn new(plan: Plan, cfg: &Config, weights: &[Vec<Vec<i64>>]) -> Result<ArchNet, String> {
         let compiled = compile(&plan, cfg).map_err(|CompileError(e)| e)?;
         let (step, predict, crs) = (
-            assemble(&compiled.step, "step.s"),
-            assemble(&compiled.predict, "predict.s"),
-            assemble(&compiled.crs, "crs.s"),
+            Assembled::of(&compiled.step, "step"),
+            Assembled::of(&compiled.predict, "predict"),
+            Assembled::of(&compiled.crs, "crs"),
         );
         let (rows, cols) = (cfg.array.rows, cfg.array.cols);
-        let images = (0..plan.blocks.len())
-            .map(|k| WeightInit {
-                mcu: k,
-                words: Some(plan.block_image(k, weights, rows, cols)),
-                values: None,
-                file: None,
+        let cpt = cfg.arch.cores_per_tile;
+        let tiles = compiled
+            .step
+            .tiles
+            .iter()
+            .map(|t| LoadedTile {
+                id: t.tile,
+                program: vec![Instr::Halt],
+                edram: Vec::new(),
+                cores: t
+                    .cores
+                    .iter()
+                    .map(|&(c, _)| LoadedCore {
+                        id: c,
+                        program: vec![Instr::Hlt],
+                        dmem: Vec::new(),
+                        weights: (0..plan.blocks.len())
+                            .filter(|&k| {
+                                let (bt, bc, _) = place(k, cpt);
+                                (bt, bc) == (t.tile, c)
+                            })
+                            .map(|k| WeightInit {
+                                mcu: place(k, cpt).2,
+                                words: Some(plan.block_image(k, weights, rows, cols)),
+                                values: None,
+                                file: None,
+                            })
+                            .collect(),
+                    })
+                    .collect(),
             })
             .collect();
         let bundle = Bundle {
@@ -57,17 +109,7 @@ impl ArchNet {
                 tiles: Vec::new(),
             },
             arch: cfg.arch.clone(),
-            tiles: vec![LoadedTile {
-                id: 0,
-                program: vec![Instr::Halt],
-                edram: Vec::new(),
-                cores: vec![LoadedCore {
-                    id: 0,
-                    program: Vec::new(),
-                    dmem: Vec::new(),
-                    weights: images,
-                }],
-            }],
+            tiles,
         };
         let node = Node::new(cfg, &bundle).map_err(|e| e.to_string())?;
         Ok(ArchNet {
@@ -78,14 +120,20 @@ impl ArchNet {
             predict,
             crs,
             frac: cfg.format.frac_bits,
+            cores_per_tile: cpt,
             crs_runs: 0,
             slices: cfg.slicing.slices,
         })
     }
 
+    /// The leader core (tile 0, core 0), which holds the step's vectors.
+    fn leader(&self) -> &crate::arch::core::Core {
+        &self.node.tiles[0].cores[0]
+    }
+
     fn words(&self, s: Slice) -> &[i16] {
         let a = self.compiled.buffer_addr[s.buf] as usize + s.start;
-        &self.node.tiles[0].cores[0].dmem[a..a + s.len]
+        &self.leader().dmem[a..a + s.len]
     }
 
     fn write(&mut self, s: Slice, w: &[i16]) {
@@ -102,8 +150,11 @@ impl ArchNet {
     }
 
     /// Run one of the programs on the core, from its first instruction to `hlt`.
-    fn run(node: &mut Node, program: &[Instr]) -> Result<(), String> {
-        node.tiles[0].restart(&[Instr::Halt], &[program]);
+    fn run(node: &mut Node, program: &Assembled) -> Result<(), String> {
+        for (tile, (tcu, cores)) in node.tiles.iter_mut().zip(&program.tiles) {
+            let cores: Vec<&[Instr]> = cores.iter().map(Vec::as_slice).collect();
+            tile.restart(tcu, &cores);
+        }
         let limit = node.now + MAX_CYCLES_PER_RUN;
         node.run(limit, None).map_err(|e| e.to_string())
     }
@@ -137,14 +188,18 @@ impl ArchNet {
     /// The MCUs' event counters, summed over the machine.
     pub fn counters(&self) -> Counters {
         let mut c = Counters::default();
-        for t in &self.node.tiles {
-            for core in &t.cores {
-                for m in core.mcus.iter().take(self.plan.mcus()) {
-                    c.add(&m.counters);
-                }
-            }
+        for k in 0..self.plan.mcus() {
+            c.add(&self.mcu(k).counters);
         }
         c
+    }
+
+    /// The MCU that holds block k.
+    pub fn mcu(&self, k: usize) -> &crate::mcu::Mcu {
+        let (t, c, p) = place(k, self.cores_per_tile);
+        let tile = &self.node.tiles[t];
+        let core = tile.cores.iter().find(|x| x.id == c).expect("placed core");
+        &core.mcus[p]
     }
 
     /// What the MCU operations reported, summed over the cores, as the `fast` engine keeps

@@ -4,6 +4,12 @@ use super::*;
 use crate::config::{Preset, Variant};
 
 fn iris_model(epochs: usize) -> Model {
+    iris_model_with(epochs, 8)
+}
+
+/// The iris MLP with `hidden` sigmoid units (40 on the `small` preset's 16 x 16 arrays:
+/// 3 column blocks, then 3 row blocks).
+fn iris_model_with(epochs: usize, hidden: usize) -> Model {
     Model::from_toml_str(
         &format!(
             r#"
@@ -12,7 +18,7 @@ input = {{ size = 4 }}
 loss = "softmax_cross_entropy"
 [[layers]]
 type = "dense"
-out = 8
+out = {hidden}
 activation = "sigmoid"
 [[layers]]
 type = "dense"
@@ -131,80 +137,91 @@ fn a_resumed_run_continues_bit_identically() {
 /// The compiled programs on the architectural simulator (`arch`) and the plan on golden
 /// MCUs (`fast`) give the same losses, predictions, weights (every slice level or
 /// conductance) and MCU event counters, sample after sample with CRS between: V1, V2 and
-/// V3, ideal and with every device effect.
+/// V3, ideal and with every device effect, for a network on one core and for one on 6 MCUs
+/// over 3 cores of 2 tiles (2 cores per tile: blocks on the leader's MCUs, on another core
+/// of its tile through the shared memory, and on the other tile through send/receive).
 #[test]
 fn arch_and_fast_engines_agree_bit_for_bit() {
     use super::arch::ArchNet;
     use super::fast::FastNet;
     use super::plan::Plan;
-    for variant in [Variant::V1, Variant::V2, Variant::V3] {
-        for device in [
-            crate::config::DeviceConfig::default(),
-            crate::config::DeviceConfig::all_effects(),
-        ] {
-            let mut cfg = Preset::Small.config();
-            cfg.variant = variant;
-            cfg.device = device;
-            let model = iris_model(1);
-            let w = run::initial_weights(&model, &cfg);
-            let plan = Plan::new(&model, &cfg);
-            let mut fast = FastNet::new(plan.clone(), &cfg, &w).unwrap();
-            let mut arch = ArchNet::new(plan, &cfg, &w).unwrap();
-            let data = Split::load("iris", 0.2).unwrap().scaled();
-            for (k, &i) in run::order(data.train.len(), 3, 0)
-                .iter()
-                .take(12)
-                .enumerate()
-            {
-                let (x, y) = (&data.train.features[i], data.train.labels[i]);
-                fast.load(x, y);
-                arch.load(x, y);
-                let a = fast.train_sample(y).unwrap();
-                let b = arch.train_sample(y).unwrap();
-                assert_eq!(a, b, "{variant:?} sample {k}");
-                if k % 4 == 3 {
-                    fast.crs();
-                    arch.crs().unwrap();
+    for (hidden, cores_per_tile) in [(8, 8), (40, 2)] {
+        for variant in [Variant::V1, Variant::V2, Variant::V3] {
+            for device in [
+                crate::config::DeviceConfig::default(),
+                crate::config::DeviceConfig::all_effects(),
+            ] {
+                let mut cfg = Preset::Small.config();
+                cfg.variant = variant;
+                cfg.device = device;
+                cfg.arch.cores_per_tile = cores_per_tile;
+                let model = iris_model_with(1, hidden);
+                let w = run::initial_weights(&model, &cfg);
+                let plan = Plan::new(&model, &cfg);
+                let mut fast = FastNet::new(plan.clone(), &cfg, &w).unwrap();
+                let mut arch = ArchNet::new(plan, &cfg, &w).unwrap();
+                let data = Split::load("iris", 0.2).unwrap().scaled();
+                for (k, &i) in run::order(data.train.len(), 3, 0)
+                    .iter()
+                    .take(12)
+                    .enumerate()
+                {
+                    let (x, y) = (&data.train.features[i], data.train.labels[i]);
+                    fast.load(x, y);
+                    arch.load(x, y);
+                    let a = fast.train_sample(y).unwrap();
+                    let b = arch.train_sample(y).unwrap();
+                    assert_eq!(a, b, "{variant:?} sample {k}");
+                    if k % 4 == 3 {
+                        fast.crs();
+                        arch.crs().unwrap();
+                    }
+                }
+                for x in &data.test.features[..6] {
+                    fast.load(x, 0);
+                    arch.load(x, 0);
+                    assert_eq!(fast.predict().unwrap(), arch.predict().unwrap());
+                }
+                let (fa, aa) = (&fast.activity, arch.activity());
+                assert_eq!(
+                    (
+                        &fa.clip_events,
+                        &fa.clipped_levels,
+                        fa.saturations,
+                        fa.adc_clips
+                    ),
+                    (
+                        &aa.clip_events,
+                        &aa.clipped_levels,
+                        aa.saturations,
+                        aa.adc_clips
+                    ),
+                    "{variant:?}"
+                );
+                assert_eq!((fa.crs, fa.crs_saturations), (aa.crs, aa.crs_saturations));
+                let c = fast.counters();
+                let mcus = fast.mcus.len() as u64;
+                assert_eq!(mcus, if hidden == 8 { 2 } else { 6 });
+                assert_eq!(
+                    (c.opa_ops, c.crs_ops),
+                    (12 * mcus, 3 * mcus),
+                    "{variant:?}: every update ran"
+                );
+                assert_eq!(c, arch.counters(), "{variant:?}");
+                for (k, m) in fast.mcus.iter().enumerate() {
+                    assert!(
+                        m.state() == arch.mcu(k).state(),
+                        "{variant:?}: MCU {k} differs"
+                    );
+                }
+                let r = arch.report();
+                assert!(r.cycles > 0 && r.total_energy_pj > 0.0 && r.mcu_counters == c);
+                if hidden == 40 {
+                    assert_eq!(arch.node.tiles.len(), 2);
+                    let t = &r.tiles;
+                    assert!(t.iter().all(|t| t.stats.edram_accesses > 0), "{t:?}");
                 }
             }
-            for x in &data.test.features[..6] {
-                fast.load(x, 0);
-                arch.load(x, 0);
-                assert_eq!(fast.predict().unwrap(), arch.predict().unwrap());
-            }
-            let (fa, aa) = (&fast.activity, arch.activity());
-            assert_eq!(
-                (
-                    &fa.clip_events,
-                    &fa.clipped_levels,
-                    fa.saturations,
-                    fa.adc_clips
-                ),
-                (
-                    &aa.clip_events,
-                    &aa.clipped_levels,
-                    aa.saturations,
-                    aa.adc_clips
-                ),
-                "{variant:?}"
-            );
-            assert_eq!((fa.crs, fa.crs_saturations), (aa.crs, aa.crs_saturations));
-            let c = fast.counters();
-            assert_eq!(
-                (c.opa_ops, c.crs_ops),
-                (24, 6),
-                "{variant:?}: every update ran"
-            );
-            assert_eq!(c, arch.counters(), "{variant:?}");
-            let core = &arch.node.tiles[0].cores[0];
-            for (k, m) in fast.mcus.iter().enumerate() {
-                assert!(
-                    m.state() == core.mcus[k].state(),
-                    "{variant:?}: MCU {k} differs"
-                );
-            }
-            let r = arch.report();
-            assert!(r.cycles > 0 && r.total_energy_pj > 0.0 && r.mcu_counters == c);
         }
     }
 }
@@ -251,4 +268,38 @@ fn an_arch_run_reports_like_fast_plus_machine_time_and_energy() {
         }
     }
     assert!(a.energy_pj["core.imem"] > 0.0 && a.total_energy_pj > f.total_energy_pj * 0.99);
+}
+
+/// Fast-forward (skipping cycles in which cores count down fixed latencies or wait on the
+/// shared memory's valid bits) changes nothing: a network on 3 cores of 2 tiles runs its
+/// steps and a CRS with and without it to the same cycle counts, statistics and energy.
+#[test]
+fn fast_forward_over_mailbox_waits_changes_no_result() {
+    use super::arch::ArchNet;
+    use super::plan::Plan;
+    let mut cfg = Preset::Small.config();
+    cfg.arch.cores_per_tile = 2;
+    let model = iris_model_with(1, 40);
+    let w = run::initial_weights(&model, &cfg);
+    let data = Split::load("iris", 0.2).unwrap().scaled();
+    let reports: Vec<_> = [true, false]
+        .into_iter()
+        .map(|ff| {
+            let mut arch = ArchNet::new(Plan::new(&model, &cfg), &cfg, &w).unwrap();
+            arch.node.fast_forward = ff;
+            for k in 0..3 {
+                let (x, y) = (&data.train.features[k], data.train.labels[k]);
+                arch.load(x, y);
+                arch.train_sample(y).unwrap();
+            }
+            arch.crs().unwrap();
+            (
+                arch.node.fast_forwarded_cycles,
+                serde_json::to_string(&arch.report()).unwrap(),
+            )
+        })
+        .collect();
+    assert!(reports[0].0 > 0 && reports[1].0 == 0);
+    assert_eq!(reports[0].1, reports[1].1);
+    assert!(reports[0].1.contains("stall_attribute_cycles"));
 }

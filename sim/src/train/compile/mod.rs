@@ -1,0 +1,690 @@
+//! The compiler: a network's [`Plan`] as programs in the project's ISA, placed on the
+//! machine (docs/compiler.md).
+//!
+//! - Placement: block k sits on MCU k ([`place`]: tile k / (2 * cores_per_tile), core
+//!   (k / 2) mod cores_per_tile, MCU k mod 2), the MCU id the `fast` engine seeds block k
+//!   with. Its weights stay there (PUMA's spatial mapping).
+//! - The leader core (tile 0, core 0) holds every vector of the step ([`memory`]) and runs
+//!   the VFU operations in the plan's order: partial sums of row blocks, activations, the
+//!   loss gradient, derivatives. An MCU operation on its own MCUs copies the operands into
+//!   the XbarIn/XbarOut slots (docs/isa.md), runs `train` and copies the result out; one on
+//!   another core goes through that core's [`mailbox`] in the shared memory (`st`/`ld`),
+//!   and through the tile control units (`send`/`receive`) when the core is on another tile.
+//! - Three programs on every core and tile control unit: `step` (one training sample:
+//!   forward, loss gradient, backward, updates), `predict` (forward only) and `crs`.
+
+pub mod mailbox;
+pub mod memory;
+
+use super::plan::{Op, Operand, Plan, Slice};
+use crate::config::Config;
+use crate::isa::addr::{self, OpSlot};
+use crate::isa::{self, Arity, Instr, TrainMask};
+use mailbox::{segments, BoxKind, Mailbox, MAILBOX_WORDS};
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// The listings of one program on one tile: its control unit's and each present core's.
+#[derive(Debug, Clone)]
+pub struct TilePrograms {
+    pub tile: usize,
+    pub tcu: String,
+    /// (core id, listing), in core id order.
+    pub cores: Vec<(usize, String)>,
+}
+
+/// One program of the runtime on every agent of the machine, tiles in id order.
+#[derive(Debug, Clone)]
+pub struct Programs {
+    pub tiles: Vec<TilePrograms>,
+}
+
+impl Programs {
+    /// The listings as files of folder `name`: `tile0.s` (the tile control unit),
+    /// `tile0.core0.s`, ...
+    pub fn files(&self, name: &str) -> Vec<(String, &str)> {
+        let mut f = Vec::new();
+        for t in &self.tiles {
+            f.push((format!("{name}/tile{}.s", t.tile), t.tcu.as_str()));
+            for (c, text) in &t.cores {
+                f.push((format!("{name}/tile{}.core{c}.s", t.tile), text.as_str()));
+            }
+        }
+        f
+    }
+
+    /// The leader core's listing (tile 0, core 0).
+    pub fn leader(&self) -> &str {
+        &self.tiles[0].cores[0].1
+    }
+
+    /// Instructions over every listing.
+    pub fn instructions(&self) -> usize {
+        self.files("")
+            .iter()
+            .map(|(_, t)| t.lines().filter(|l| l.starts_with("        ")).count())
+            .sum()
+    }
+}
+
+/// A compiled network: its programs, where the runtime's vectors are, and the mapping.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    pub step: Programs,
+    pub predict: Programs,
+    pub crs: Programs,
+    /// Data-memory address of every plan buffer on the leader core.
+    pub buffer_addr: Vec<u16>,
+    /// Per layer: MCUs and the share of their cells that hold weights.
+    pub mapping: Vec<LayerMapping>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LayerMapping {
+    pub layer: usize,
+    pub rows: usize,
+    pub cols: usize,
+    /// (tile, core, MCU) of every block, row-block major.
+    pub mcus: Vec<(usize, usize, usize)>,
+    /// Live cells over the cells of the layer's arrays.
+    pub utilisation: f64,
+}
+
+/// Where block k sits.
+pub fn place(k: usize, cores_per_tile: usize) -> (usize, usize, usize) {
+    let per_tile = cores_per_tile * addr::MCUS_PER_CORE;
+    (
+        k / per_tile,
+        (k / addr::MCUS_PER_CORE) % cores_per_tile,
+        k % addr::MCUS_PER_CORE,
+    )
+}
+
+/// The listing's name of a plan buffer (`v_` keeps it apart from mnemonics and operations).
+fn buffer_symbol(name: &str) -> String {
+    format!("v_{name}")
+}
+
+fn op_name(slot: OpSlot) -> &'static str {
+    match slot {
+        OpSlot::Mvm => "MVM",
+        OpSlot::Mtvm => "MTVM",
+        OpSlot::Opa => "OPA",
+    }
+}
+
+/// The listing's name of an XbarIn (`IN`) or XbarOut (`OUT`) slot, e.g. `IN1_MVM`.
+fn slot_symbol(side: &str, p: usize, slot: OpSlot) -> String {
+    format!("{side}{p}_{}", op_name(slot))
+}
+
+/// Why a network cannot be compiled.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{0}")]
+pub struct CompileError(pub String);
+
+/// An agent that runs a program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Agent {
+    Core { tile: usize, core: usize },
+    Tcu { tile: usize },
+}
+
+const LEADER: Agent = Agent::Core { tile: 0, core: 0 };
+
+impl std::fmt::Display for Agent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Agent::Core { tile, core } => write!(f, "tile {tile} core {core}"),
+            Agent::Tcu { tile } => write!(f, "tile {tile}'s control unit"),
+        }
+    }
+}
+
+/// One agent's listing as it is built: names it defines, address registers it sets at
+/// the start, and the body.
+#[derive(Default)]
+struct Listing {
+    equs: BTreeMap<String, (usize, String)>,
+    /// (register name, the eDRAM address expression it holds), in first-use order.
+    regs: Vec<(String, String)>,
+    body: String,
+}
+
+impl Listing {
+    fn line(&mut self, code: String, comment: &str) {
+        if comment.is_empty() {
+            let _ = writeln!(self.body, "        {code}");
+        } else {
+            let _ = writeln!(self.body, "        {code:<40} ; {comment}");
+        }
+    }
+
+    fn equ(&mut self, name: String, value: usize, comment: String) {
+        self.equs.entry(name).or_insert((value, comment));
+    }
+}
+
+struct Emitter<'a> {
+    plan: &'a Plan,
+    cpt: usize,
+    buffer_addr: &'a [u16],
+    unused: &'a [bool],
+    /// First free data-memory word of the leader after its vectors.
+    leader_free: usize,
+    agents: BTreeMap<Agent, Listing>,
+}
+
+impl Emitter<'_> {
+    fn agent(&mut self, a: Agent) -> &mut Listing {
+        self.agents.entry(a).or_default()
+    }
+
+    /// Words `off..` of vector `s` in the listing: its buffer's name plus the offset.
+    fn at(&self, s: Slice, off: usize) -> String {
+        let name = buffer_symbol(&self.plan.buffers[s.buf].0);
+        match s.start + off {
+            0 => name,
+            k => format!("{name}+{k}"),
+        }
+    }
+
+    fn slot(&mut self, a: Agent, side: &str, p: usize, slot: OpSlot) -> String {
+        let name = slot_symbol(side, p, slot);
+        let value = match side {
+            "IN" => addr::xbar_in(p, slot),
+            _ => addr::xbar_out(p, slot),
+        };
+        let what = format!(
+            "MCU {p} {} {}",
+            op_name(slot),
+            if side == "IN" { "XbarIn" } else { "XbarOut" }
+        );
+        self.agent(a).equ(name.clone(), value as usize, what);
+        name
+    }
+
+    /// The box's eDRAM address at `off` in the listing of `a` (defining its name).
+    fn box_at(&mut self, a: Agent, mb: Mailbox, kind: BoxKind, off: usize) -> String {
+        let (name, value) = (mb.symbol(kind), mb.addr(kind, self.cpt));
+        let what = format!("eDRAM: mailbox of tile {} core {}", mb.tile, mb.core);
+        self.agent(a).equ(name.clone(), value, what);
+        match off {
+            0 => name,
+            o => format!("{name}+{o}"),
+        }
+    }
+
+    /// A core's register that holds the box's eDRAM address at `off` (ld/st take the
+    /// address from a register); set once at the start of the program.
+    fn reg(&mut self, a: Agent, mb: Mailbox, kind: BoxKind, off: usize) -> String {
+        let value = self.box_at(a, mb, kind, off);
+        let name = format!("r_{}", value.replace('+', "_"));
+        let l = self.agent(a);
+        if !l.regs.iter().any(|(n, _)| *n == name) {
+            l.regs.push((name.clone(), value));
+        }
+        name
+    }
+
+    /// One MCU operation of block `block`: the operands into their XbarIn/XbarOut slots,
+    /// `train` with the operation's mask on the block's MCU, the result out.
+    fn mcu_op(
+        &mut self,
+        block: usize,
+        slot: OpSlot,
+        operands: &[(&str, Slice, &str)],
+        result: Option<(Slice, &str)>,
+    ) {
+        let b = self.plan.blocks[block];
+        let (tile, core, p) = place(block, self.cpt);
+        let title = format!(
+            "{} layer {} row block {} col block {}",
+            op_name(slot),
+            b.layer,
+            b.rb,
+            b.cb
+        );
+        let mut masks = [TrainMask::default(); addr::MCUS_PER_CORE];
+        masks[p] = TrainMask {
+            mvm: slot == OpSlot::Mvm,
+            mtvm: slot == OpSlot::Mtvm,
+            opa: slot == OpSlot::Opa,
+        };
+        let masks: Vec<String> = masks.iter().map(|m| m.text()).collect();
+        let train = format!("train {}", masks.join(", "));
+        let worker = Agent::Core { tile, core };
+        if worker == LEADER {
+            for (k, &(side, v, what)) in operands.iter().enumerate() {
+                let comment = match k {
+                    0 => format!("{title}: {what}"),
+                    _ => what.to_string(),
+                };
+                let code = format!(
+                    "cp {}, {}, {}",
+                    self.slot(LEADER, side, p, slot),
+                    self.at(v, 0),
+                    v.len
+                );
+                self.agent(LEADER).line(code, &comment);
+            }
+            self.agent(LEADER).line(train, "");
+            if let Some((v, what)) = result {
+                let code = format!(
+                    "cp {}, {}, {}",
+                    self.at(v, 0),
+                    self.slot(LEADER, "OUT", p, slot),
+                    v.len
+                );
+                self.agent(LEADER).line(code, what);
+            }
+            return;
+        }
+        let mb = Mailbox { tile, core };
+        let (tcu0, tcu) = (Agent::Tcu { tile: 0 }, Agent::Tcu { tile });
+        let here = format!("t{tile}.c{core}.m{p}");
+        for (j, &(side, v, what)) in operands.iter().enumerate() {
+            let kind = [BoxKind::A, BoxKind::B][j];
+            for (i, (o, w, n)) in segments(v.len).into_iter().enumerate() {
+                let first = i == 0;
+                let comment = |s: String| if first { s } else { String::new() };
+                let r = self.reg(LEADER, mb, kind, o);
+                let code = format!("st {r}, {}, 1, {w}, {n}", self.at(v, o));
+                self.agent(LEADER)
+                    .line(code, &comment(format!("{title} on {here}: {what}")));
+                if tile != 0 {
+                    let at = self.box_at(tcu0, mb, kind, o);
+                    self.agent(tcu0).line(
+                        format!("send {at}, {tile}, {w}, {n}"),
+                        &comment(format!("{title}: {what} to tile {tile}")),
+                    );
+                    let at = self.box_at(tcu, mb, kind, o);
+                    self.agent(tcu).line(
+                        format!("receive {at}, 0, {w}, 1, {n}"),
+                        &comment(format!("{title}: {what} from tile 0")),
+                    );
+                }
+                let r = self.reg(worker, mb, kind, o);
+                let dst = self.slot(worker, side, p, slot);
+                let dst = if o == 0 { dst } else { format!("{dst}+{o}") };
+                self.agent(worker).line(
+                    format!("ld {dst}, {r}, {w}, {n}"),
+                    &comment(format!("{title}: {what}")),
+                );
+            }
+        }
+        self.agent(worker).line(train, "");
+        if let Some((v, what)) = result {
+            for (i, (o, w, n)) in segments(v.len).into_iter().enumerate() {
+                let first = i == 0;
+                let comment = |s: String| if first { s } else { String::new() };
+                let r = self.reg(worker, mb, BoxKind::Result, o);
+                let src = self.slot(worker, "OUT", p, slot);
+                let src = if o == 0 { src } else { format!("{src}+{o}") };
+                self.agent(worker).line(
+                    format!("st {r}, {src}, 1, {w}, {n}"),
+                    &comment(what.to_string()),
+                );
+                if tile != 0 {
+                    let at = self.box_at(tcu, mb, BoxKind::Result, o);
+                    self.agent(tcu).line(
+                        format!("send {at}, 0, {w}, {n}"),
+                        &comment(format!("{title}: {what} to tile 0")),
+                    );
+                    let at = self.box_at(tcu0, mb, BoxKind::Result, o);
+                    self.agent(tcu0).line(
+                        format!("receive {at}, {tile}, {w}, 1, {n}"),
+                        &comment(format!("{title}: {what} from tile {tile}")),
+                    );
+                }
+                let r = self.reg(LEADER, mb, BoxKind::Result, o);
+                let code = format!("ld {}, {r}, {w}, {n}", self.at(v, o));
+                self.agent(LEADER)
+                    .line(code, &comment(format!("{title}: {what} from {here}")));
+            }
+        }
+    }
+
+    fn op(&mut self, op: &Op) {
+        match *op {
+            Op::Mvm { block, x, y } => self.mcu_op(
+                block,
+                OpSlot::Mvm,
+                &[("IN", x, "inputs")],
+                Some((y, "outputs")),
+            ),
+            Op::Mtvm { block, d, z } => self.mcu_op(
+                block,
+                OpSlot::Mtvm,
+                &[("IN", d, "deltas")],
+                Some((z, "row sums")),
+            ),
+            Op::Opa { block, x, d } => self.mcu_op(
+                block,
+                OpSlot::Opa,
+                &[("IN", x, "rows"), ("OUT", d, "columns (-lr delta)")],
+                None,
+            ),
+            Op::Set { dst, imm } => {
+                let code = format!("set {}, {imm}, {}", self.at(dst, 0), dst.len);
+                self.agent(LEADER).line(code, "")
+            }
+            Op::Alu { op, dst, a, b } => {
+                let m = op.mnemonic();
+                let (d, s) = (self.at(dst, 0), self.at(a, 0));
+                let code = match (op.arity(), b) {
+                    (_, Operand::Imm(i)) => format!("alui {m}, {d}, {s}, {i}, {}", a.len),
+                    (Arity::Unary | Arity::Reduction, _) => format!("alu {m}, {d}, {s}, {}", a.len),
+                    (_, Operand::Vector(v)) => {
+                        format!("alu {m}, {d}, {s}, {}, {}", self.at(v, 0), a.len)
+                    }
+                    (_, Operand::None) => format!("alu {m}, {d}, {s}, 0, {}", a.len),
+                };
+                self.agent(LEADER).line(code, "");
+            }
+        }
+    }
+
+    /// Every agent's listing: title, names, the address registers, the body, the end.
+    fn finish(self, title: &str, layout: &[Vec<usize>]) -> Result<Programs, CompileError> {
+        let Emitter {
+            plan,
+            buffer_addr,
+            unused,
+            leader_free,
+            mut agents,
+            ..
+        } = self;
+        let mut text = |a: Agent| -> Result<String, CompileError> {
+            let l = agents.remove(&a).unwrap_or_default();
+            let mut s = format!("; {title}\n");
+            let core = matches!(a, Agent::Core { .. });
+            let mut regs_at = match a {
+                LEADER => leader_free,
+                _ => addr::DATA_MEM_BASE as usize,
+            };
+            for (name, (v, what)) in &l.equs {
+                let _ = writeln!(s, ".equ {name}, {v}   ; {what}");
+            }
+            if a == LEADER {
+                s.push_str("; the step's vectors (general registers; vectors whose lives do not overlap share words)\n");
+                for (((name, n), at), _) in plan
+                    .buffers
+                    .iter()
+                    .zip(buffer_addr)
+                    .zip(unused)
+                    .filter(|x| !*x.1)
+                {
+                    let _ = writeln!(s, ".equ {}, {at}   ; {n} words", buffer_symbol(name));
+                }
+            }
+            if !l.regs.is_empty() {
+                s.push_str("; registers holding mailbox addresses for ld/st\n");
+            }
+            for (name, _) in &l.regs {
+                let _ = writeln!(s, ".equ {name}, {regs_at}");
+                regs_at += 1;
+            }
+            if regs_at > addr::ADDRESS_SPACE_WORDS as usize {
+                return Err(CompileError(format!(
+                    "the step's vectors and mailbox registers need {} words of data memory on {a}; a core has {}",
+                    regs_at - addr::DATA_MEM_BASE as usize,
+                    addr::DATA_MEM_WORDS
+                )));
+            }
+            for (name, value) in &l.regs {
+                let _ = writeln!(s, "        set {name}, {value}, 1");
+            }
+            s.push_str(&l.body);
+            s.push_str(if core {
+                "        hlt\n"
+            } else {
+                "        halt\n"
+            });
+            Ok(s)
+        };
+        let mut tiles = Vec::new();
+        for (t, cores) in layout.iter().enumerate() {
+            let tcu = text(Agent::Tcu { tile: t })?;
+            let mut list = Vec::new();
+            for &c in cores {
+                list.push((c, text(Agent::Core { tile: t, core: c })?));
+            }
+            tiles.push(TilePrograms {
+                tile: t,
+                tcu,
+                cores: list,
+            });
+        }
+        Ok(Programs { tiles })
+    }
+}
+
+/// Compile `plan` for `cfg`'s machine.
+pub fn compile(plan: &Plan, cfg: &Config) -> Result<Compiled, CompileError> {
+    let cpt = cfg.arch.cores_per_tile;
+    // The cores holding blocks, per tile (the leader always).
+    let mut layout: Vec<Vec<usize>> = vec![vec![0]];
+    for k in 0..plan.mcus() {
+        let (t, c, _) = place(k, cpt);
+        if layout.len() <= t {
+            layout.resize(t + 1, Vec::new());
+        }
+        if !layout[t].contains(&c) {
+            layout[t].push(c);
+        }
+    }
+    let cores: usize = layout.iter().map(Vec::len).sum();
+    let last = place(plan.mcus().saturating_sub(1), cpt);
+    let mailbox_end = Mailbox {
+        tile: last.0,
+        core: last.1,
+    }
+    .base(cpt)
+        + MAILBOX_WORDS;
+    // `set` writes a 16-bit immediate: every mailbox address must be below 2^15.
+    let reach = cfg.arch.edram_words.min(1 << 15);
+    if mailbox_end > reach {
+        return Err(CompileError(format!(
+            "the network takes {} MCUs on {cores} cores; their mailboxes need {mailbox_end} words of a tile's shared memory, which has {} (arch.edram_words; addressable from a register: 32768)",
+            plan.mcus(),
+            cfg.arch.edram_words
+        )));
+    }
+    let (addr, top) = memory::allocate(plan, addr::DATA_MEM_BASE as usize);
+    // An unused vector gets no words; its address is never emitted.
+    let buffer_addr: Vec<u16> = addr.iter().map(|a| a.unwrap_or(0) as u16).collect();
+    let unused: Vec<bool> = addr.iter().map(Option::is_none).collect();
+    let program = |ops: &[&[Op]], title: &str| -> Result<Programs, CompileError> {
+        let mut e = Emitter {
+            plan,
+            cpt,
+            buffer_addr: &buffer_addr,
+            unused: &unused,
+            leader_free: top,
+            agents: BTreeMap::new(),
+        };
+        for list in ops {
+            for op in list.iter() {
+                e.op(op);
+            }
+        }
+        e.finish(title, &layout)
+    };
+    let step = program(
+        &[&plan.forward, &plan.backward],
+        "one training sample: forward, loss gradient, backward, updates",
+    )?;
+    let predict = program(&[&plan.forward], "inference: the forward pass")?;
+    let crs = crs_programs(plan, cpt, &layout);
+    for (name, p) in [("step", &step), ("predict", &predict), ("crs", &crs)] {
+        for (file, text) in p.files(name) {
+            let n = text.lines().filter(|l| l.starts_with("        ")).count();
+            let limit = if file.contains(".core") {
+                ("arch.core_imem_entries", cfg.arch.core_imem_entries)
+            } else {
+                ("arch.tile_imem_entries", cfg.arch.tile_imem_entries)
+            };
+            if n > limit.1 {
+                return Err(CompileError(format!(
+                    "{file} has {n} instructions; the instruction memory holds {} ({})",
+                    limit.1, limit.0
+                )));
+            }
+        }
+    }
+    let (rows, cols) = (cfg.array.rows, cfg.array.cols);
+    let mapping = plan
+        .layers
+        .iter()
+        .enumerate()
+        .map(|(l, m)| {
+            let blocks: Vec<usize> = (0..plan.blocks.len())
+                .filter(|&k| plan.blocks[k].layer == l)
+                .collect();
+            let live: usize = blocks
+                .iter()
+                .map(|&k| plan.blocks[k].rows * plan.blocks[k].cols)
+                .sum();
+            LayerMapping {
+                layer: l,
+                rows: m.rows(),
+                cols: m.outputs,
+                mcus: blocks.iter().map(|&k| place(k, cpt)).collect(),
+                utilisation: live as f64 / (blocks.len() * rows * cols) as f64,
+            }
+        })
+        .collect();
+    Ok(Compiled {
+        step,
+        predict,
+        crs,
+        buffer_addr,
+        mapping,
+    })
+}
+
+/// `crs` on every MCU that holds a block, every core at once (no data moves).
+fn crs_programs(plan: &Plan, cpt: usize, layout: &[Vec<usize>]) -> Programs {
+    let tiles = layout
+        .iter()
+        .enumerate()
+        .map(|(t, cores)| TilePrograms {
+            tile: t,
+            tcu: "; carry resolution: nothing to move\n        halt\n".into(),
+            cores: cores
+                .iter()
+                .map(|&c| {
+                    let mask = |p: usize| {
+                        let k = (t * cpt + c) * addr::MCUS_PER_CORE + p;
+                        (k < plan.mcus()) as u8
+                    };
+                    (
+                        c,
+                        format!(
+                            "; carry resolution on the core's MCUs that hold blocks\n        crs {}, {}\n        hlt\n",
+                            mask(0),
+                            mask(1)
+                        ),
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    Programs { tiles }
+}
+
+/// Assemble a listing (the compiler's own output: an error is a compiler bug).
+pub fn assemble(listing: &str, name: &str) -> Vec<Instr> {
+    isa::assemble(listing, name)
+        .unwrap_or_else(|e| panic!("the compiler wrote invalid assembly: {e}"))
+        .instrs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Preset;
+    use crate::train::model::Model;
+
+    fn model(hidden: usize) -> Model {
+        Model::from_toml_str(
+            &format!(
+                "name = \"m\"\ninput = {{ size = 12 }}\nloss = \"softmax_cross_entropy\"\n\
+                 [[layers]]\ntype = \"dense\"\nout = {hidden}\nactivation = \"sigmoid\"\n\
+                 [[layers]]\ntype = \"dense\"\nout = 3\n\
+                 [training]\nlr = 0.1\nepochs = 1\ncrs_every = 1\n"
+            ),
+            "m.toml",
+        )
+        .unwrap()
+    }
+
+    /// A network compiles to listings that assemble, with a comment per MCU operation
+    /// naming its block and names for every vector; the mapping counts MCUs and
+    /// utilisation.
+    #[test]
+    fn networks_compile_to_listings_with_a_comment_per_block() {
+        let cfg = Preset::Small.config();
+        let plan = Plan::new(&model(10), &cfg);
+        let c = compile(&plan, &cfg).unwrap();
+        for p in [&c.step, &c.predict, &c.crs] {
+            for (name, text) in p.files("x") {
+                assert!(!assemble(text, &name).is_empty());
+            }
+        }
+        let step = c.step.leader();
+        assert!(step.contains("; MVM layer 1 row block 0 col block 0: inputs"));
+        assert!(step.contains("; OPA layer 0 row block 0 col block 0: rows"));
+        assert!(step.contains(".equ v_delta0, "));
+        assert!(!c.predict.leader().contains("OPA layer"));
+        assert_eq!(c.mapping.len(), 2);
+        assert_eq!(c.mapping[0].mcus, vec![(0, 0, 0)]);
+        assert!((c.mapping[0].utilisation - 13.0 * 10.0 / 256.0).abs() < 1e-12);
+        assert_eq!(place(5, 8), (0, 2, 1));
+        assert_eq!(place(17, 8), (1, 0, 1));
+    }
+
+    /// A network over several cores and tiles: the leader stores the operands of another
+    /// core's blocks into its mailbox and loads the results; tile 0's control unit sends
+    /// and receives for the other tile's; each worker runs only its own blocks.
+    #[test]
+    fn blocks_on_other_cores_and_tiles_go_through_mailboxes() {
+        let mut cfg = Preset::Small.config();
+        cfg.arch.cores_per_tile = 2;
+        // 13 x 40 (1 x 3 blocks) and 41 x 3 (3 x 1): 6 MCUs on t0.c0, t0.c1, t1.c0.
+        let plan = Plan::new(&model(40), &cfg);
+        let c = compile(&plan, &cfg).unwrap();
+        let files: Vec<String> = c.step.files("step").into_iter().map(|f| f.0).collect();
+        assert_eq!(
+            files,
+            [
+                "step/tile0.s",
+                "step/tile0.core0.s",
+                "step/tile0.core1.s",
+                "step/tile1.s",
+                "step/tile1.core0.s"
+            ]
+        );
+        let leader = c.step.leader();
+        assert!(
+            leader.contains("st r_box_t0c1_a, v_x0, 1, 13, 1"),
+            "{leader}"
+        );
+        assert!(
+            leader.contains("ld v_z1_part, r_box_t1c0_result, 3, 1"),
+            "{leader}"
+        );
+        let t0 = &c.step.tiles[0].tcu;
+        assert!(t0.contains("send box_t1c0_a, 1, 16, 1"), "{t0}");
+        assert!(t0.contains("receive box_t1c0_result, 1, 3, 1, 1"), "{t0}");
+        let w = &c.step.tiles[1].cores[0].1;
+        assert!(w.contains("ld IN0_MVM, r_box_t1c0_a, 16, 1"), "{w}");
+        assert!(!w.contains("alu"), "{w}");
+        assert_eq!(c.mapping[1].mcus, vec![(0, 1, 1), (1, 0, 0), (1, 0, 1)]);
+        // Too little shared memory for the mailboxes is refused, naming the field.
+        cfg.arch.edram_words = 512;
+        let e = compile(&plan, &cfg).unwrap_err();
+        assert!(e.0.contains("arch.edram_words"), "{e}");
+    }
+}
