@@ -813,7 +813,11 @@ fn train_writes_csv_plots_checkpoints_and_resumes_after_ctrl_c() {
     let csv = std::fs::read_to_string(dir.join("epochs.csv")).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 3, "{csv}");
-    assert!(lines[0].starts_with("epoch,samples,train_loss") && lines[0].contains("energy_pj_adc"));
+    assert!(
+        lines[0].starts_with("epoch,samples,train_loss")
+            && lines[0].contains("energy_pj_mcu.adc")
+            && lines[0].contains("energy_pj_core.vfu")
+    );
     assert!(lines[2].starts_with("2,120,"), "{csv}");
     let svg = std::fs::read_to_string(dir.join("accuracy.svg")).unwrap();
     assert!(svg.starts_with("<svg") && svg.contains("float64"), "{svg}");

@@ -130,6 +130,12 @@ pub struct Core {
     pub trace: Option<Vec<(u64, usize, Instr)>>,
 }
 
+/// Whole cycles for an MCU busy time, at least 1 (docs/timing.md, `train` and `crs`).
+pub fn cycles_for(ns: f64, clock_ns: f64) -> u64 {
+    // Tolerate float noise in sums of ns: 1800.0000000001 ns is 1800 cycles.
+    ((ns / clock_ns) - 1e-9).ceil().max(1.0) as u64
+}
+
 fn ceil_div(a: u64, b: u64) -> u64 {
     a.div_ceil(b)
 }
@@ -482,8 +488,7 @@ impl Core {
     }
 
     fn ns_to_cycles(&self, ns: f64) -> u64 {
-        // Tolerate float noise in sums of ns: 1800.0000000001 ns is 1800 cycles.
-        ((ns / self.clock_ns) - 1e-9).ceil().max(1.0) as u64
+        cycles_for(ns, self.clock_ns)
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -8,10 +8,12 @@ use super::compile::{assemble, compile, place, CompileError, Compiled, Programs}
 use super::fast::{argmax, Activity};
 use super::plan::{Plan, Slice};
 use crate::arch::bundle::{Bundle, LoadedCore, LoadedTile, Manifest, WeightInit};
+use crate::arch::core::cycles_for;
 use crate::arch::{Node, RunReport};
 use crate::config::Config;
 use crate::cost::Counters;
 use crate::isa::Instr;
+use std::collections::BTreeMap;
 
 /// Cycles one program may take before the run is called stuck.
 const MAX_CYCLES_PER_RUN: u64 = 50_000_000;
@@ -52,8 +54,9 @@ pub struct ArchNet {
     crs: Assembled,
     frac: u32,
     cores_per_tile: usize,
-    /// CRS runs so far.
+    /// CRS runs and training steps so far.
     pub crs_runs: u64,
+    pub steps: u64,
     slices: usize,
 }
 
@@ -122,6 +125,7 @@ impl ArchNet {
             frac: cfg.format.frac_bits,
             cores_per_tile: cpt,
             crs_runs: 0,
+            steps: 0,
             slices: cfg.slicing.slices,
         })
     }
@@ -166,6 +170,7 @@ impl ArchNet {
 
     /// One training sample: the loss and whether the prediction was right (as `fast`).
     pub fn train_sample(&mut self, label: usize) -> Result<(f64, bool), String> {
+        self.steps += 1;
         ArchNet::run(&mut self.node, &self.step)?;
         let predicted = argmax(self.words(self.plan.io.scores));
         let one = self.plan.one as f64;
@@ -209,6 +214,7 @@ impl ArchNet {
             clip_events: vec![0; self.slices],
             clipped_levels: vec![0.0; self.slices],
             crs: self.crs_runs,
+            steps: self.steps,
             ..Activity::default()
         };
         for core in self.node.tiles.iter().flat_map(|t| &t.cores) {
@@ -232,5 +238,93 @@ impl ArchNet {
     /// The machine's report so far: cycles, simulated time, energy by component.
     pub fn report(&self) -> RunReport {
         self.node.report(Default::default())
+    }
+}
+
+/// What one run of the compiled `step` and `crs` programs costs outside the MCUs (time, and
+/// the energy of memories, VFU, eDRAM and NoC), which depends on the programs only: the
+/// `fast` engine adds it to its own MCUs' energy, so that it reports the machine's energy
+/// and time like the `arch` engine without running the programs.
+#[derive(Debug, Clone)]
+pub struct ProgramCost {
+    step: RunCost,
+    crs: RunCost,
+    /// The CRS run's cycles besides its slowest MCU's (fetch, decode, `hlt`).
+    crs_overhead_cycles: u64,
+    cfg: Config,
+}
+
+#[derive(Debug, Clone)]
+struct RunCost {
+    ns: f64,
+    /// Energy by component without the MCUs' (`mcu.*`).
+    energy_pj: BTreeMap<String, f64>,
+}
+
+impl RunCost {
+    fn between(a: &RunReport, b: &RunReport) -> RunCost {
+        RunCost {
+            ns: b.simulated_ns - a.simulated_ns,
+            energy_pj: b
+                .energy_pj
+                .iter()
+                .filter(|(k, _)| !k.starts_with("mcu."))
+                .map(|(k, v)| (k.clone(), v - a.energy_pj.get(k).copied().unwrap_or(0.0)))
+                .collect(),
+        }
+    }
+}
+
+impl ProgramCost {
+    /// Measured on the architectural simulator: the second of two steps (the first may
+    /// differ in nothing, but the second is what every later step repeats), then a CRS.
+    pub fn measure(
+        plan: &Plan,
+        cfg: &Config,
+        weights: &[Vec<Vec<i64>>],
+    ) -> Result<ProgramCost, String> {
+        let mut net = ArchNet::new(plan.clone(), cfg, weights)?;
+        net.train_sample(0)?;
+        let r0 = net.report();
+        net.train_sample(0)?;
+        let r1 = net.report();
+        let busy: Vec<f64> = (0..plan.mcus())
+            .map(|k| net.mcu(k).counters.busy_ns)
+            .collect();
+        net.crs()?;
+        let r2 = net.report();
+        let slowest = (0..plan.mcus())
+            .map(|k| cycles_for(net.mcu(k).counters.busy_ns - busy[k], cfg.timing.clock_ns))
+            .max()
+            .unwrap_or(1);
+        Ok(ProgramCost {
+            step: RunCost::between(&r0, &r1),
+            crs: RunCost::between(&r1, &r2),
+            crs_overhead_cycles: (r2.cycles - r1.cycles) - slowest,
+            cfg: cfg.clone(),
+        })
+    }
+
+    /// The machine's energy by component and time after `steps` steps and `crs` CRS runs
+    /// of `crs_cycles` MCU cycles (their slowest MCUs') whose MCUs counted `counters`.
+    pub fn report(
+        &self,
+        steps: u64,
+        crs: u64,
+        crs_cycles: u64,
+        counters: &Counters,
+    ) -> (BTreeMap<String, f64>, f64) {
+        let mut e: BTreeMap<String, f64> = BTreeMap::new();
+        for (run, n) in [(&self.step, steps), (&self.crs, crs)] {
+            for (k, v) in &run.energy_pj {
+                *e.entry(k.clone()).or_default() += v * n as f64;
+            }
+        }
+        for (k, v) in crate::cost::CostReport::from_counters(counters, &self.cfg).energy_pj {
+            e.insert(format!("mcu.{k}"), v);
+        }
+        let crs_ns =
+            (crs * self.crs_overhead_cycles + crs_cycles) as f64 * self.cfg.timing.clock_ns;
+        (e, self.step.ns * steps as f64 + crs_ns)
     }
 }

@@ -4,6 +4,7 @@
 //! weights, outputs and event counters.
 
 use super::plan::{Op, Operand, Plan, Slice};
+use crate::arch::core::cycles_for;
 use crate::arch::vfu;
 use crate::config::Config;
 use crate::cost::Counters;
@@ -25,6 +26,13 @@ pub struct Activity {
     /// Weights a CRS clamped to the word range.
     pub crs_saturations: u64,
     pub crs: u64,
+    /// Training steps run (one per training sample).
+    #[serde(default)]
+    pub steps: u64,
+    /// Cycles of the CRS runs: per run, the slowest MCU's (the cores resolve in parallel;
+    /// a CRS's time depends on the rows its updates touched).
+    #[serde(default)]
+    pub crs_cycles: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -35,6 +43,9 @@ pub struct FastState {
 }
 
 pub struct FastNet {
+    /// The compiled programs' cost outside the MCUs, when the network compiles.
+    pub machine_cost: Option<super::arch::ProgramCost>,
+    clock_ns: f64,
     pub plan: Plan,
     pub mcus: Vec<Mcu>,
     bufs: Vec<Vec<i16>>,
@@ -57,6 +68,8 @@ impl FastNet {
         }
         let slices = cfg.slicing.slices;
         Ok(FastNet {
+            machine_cost: None,
+            clock_ns: cfg.timing.clock_ns,
             bufs: plan.buffers.iter().map(|(_, n)| vec![0; *n]).collect(),
             plan,
             mcus,
@@ -129,6 +142,7 @@ impl FastNet {
     /// One training sample (forward, loss gradient, backward, updates): the loss (from the
     /// prediction words) and whether the prediction was right.
     pub fn train_sample(&mut self, label: usize) -> Result<(f64, bool), McuError> {
+        self.activity.steps += 1;
         let predicted = self.predict()?;
         let ops = std::mem::take(&mut self.plan.backward);
         let r = self.run(&ops);
@@ -146,10 +160,14 @@ impl FastNet {
 
     /// A CRS on every MCU.
     pub fn crs(&mut self) {
+        let mut cycles = 1;
         for m in self.mcus.iter_mut() {
+            let before = m.counters.busy_ns;
             self.activity.crs_saturations += m.crs().saturations;
+            cycles = cycles.max(cycles_for(m.counters.busy_ns - before, self.clock_ns));
         }
         self.activity.crs += 1;
+        self.activity.crs_cycles += cycles;
     }
 
     /// Event counters of every MCU, summed.

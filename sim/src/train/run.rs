@@ -3,7 +3,7 @@
 //! [`Session`] advances one sample at a time, so a caller can show progress, stop between
 //! steps and save a checkpoint ([`super::checkpoint`]) from which it continues exactly.
 
-use super::arch::ArchNet;
+use super::arch::{ArchNet, ProgramCost};
 use super::data::{Dataset, Split};
 use super::fast::{Activity, FastNet, FastState};
 use super::float::{FloatNet, FloatState};
@@ -68,8 +68,9 @@ pub struct EpochReport {
     pub total_energy_pj: f64,
     /// Time the MCUs were busy on the training samples (ns, the cost model).
     pub mcu_busy_ns: f64,
-    /// The `arch` engine: simulated time of the epoch's training programs (ns, the
-    /// architectural simulator's cycles), whose energy is then the whole machine's.
+    /// Simulated time of the epoch's training programs (ns): the architectural
+    /// simulator's cycles (`arch`), or the compiled step's measured time per sample
+    /// (`fast`, an estimate: an OPA's phases depend on the data). None: not compiled.
     #[serde(default)]
     pub simulated_ns: Option<f64>,
     pub crs: u64,
@@ -153,9 +154,12 @@ impl Trainer {
         Ok(match engine {
             Engine::Fast => {
                 let plan = Plan::new(model, cfg);
-                Trainer::Fast(Box::new(
-                    FastNet::new(plan, cfg, &w).map_err(|e| e.to_string())?,
-                ))
+                // The machine's time and energy outside the MCUs come from the compiled
+                // programs; a network that does not compile reports its MCUs only.
+                let cost = ProgramCost::measure(&plan, cfg, &w).ok();
+                let mut net = FastNet::new(plan, cfg, &w).map_err(|e| e.to_string())?;
+                net.machine_cost = cost;
+                Trainer::Fast(Box::new(net))
             }
             Engine::Arch => Trainer::Arch(Box::new(ArchNet::new(Plan::new(model, cfg), cfg, &w)?)),
             Engine::Float => {
@@ -231,14 +235,19 @@ impl Trainer {
         }
     }
 
-    /// The architectural simulator's energy by component and simulated time so far.
+    /// The whole machine's energy by component and simulated time so far: the
+    /// architectural simulator's, or for `fast` its MCUs' plus the compiled programs' cost.
     fn machine_report(&self) -> Option<(BTreeMap<String, f64>, f64)> {
         match self {
             Trainer::Arch(n) => {
                 let r = n.report();
                 Some((r.energy_pj, r.simulated_ns))
             }
-            _ => None,
+            Trainer::Fast(n) => n.machine_cost.as_ref().map(|c| {
+                let a = &n.activity;
+                c.report(a.steps, a.crs, a.crs_cycles, &n.counters())
+            }),
+            Trainer::Float(_) => None,
         }
     }
 
