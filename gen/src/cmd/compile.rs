@@ -80,13 +80,14 @@ pub fn run(a: &CompileArgs) -> Result<()> {
     let mut tiles = String::new();
     for t in &c.step.tiles {
         tiles.push_str(&format!(
-            "\n[[tiles]]\nid = {0}\nprogram = \"step/tile{0}.s\"\n",
-            t.tile
+            "\n[[tiles]]\nid = {}\nprogram = \"{}\"\n",
+            t.tile,
+            t.tcu_file("step")
         ));
         for (core, _) in &t.cores {
             tiles.push_str(&format!(
-                "  [[tiles.cores]]\n  id = {core}\n  program = \"step/tile{}.core{core}.s\"\n",
-                t.tile
+                "  [[tiles.cores]]\n  id = {core}\n  program = \"{}\"\n",
+                t.core_file("step", *core)
             ));
             if (t.tile, *core) == (0, 0) {
                 tiles.push_str(&dmem);

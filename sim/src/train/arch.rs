@@ -31,12 +31,10 @@ impl Assembled {
                 .iter()
                 .map(|t| {
                     (
-                        assemble(&t.tcu, &format!("{name}/tile{}.s", t.tile)),
+                        assemble(&t.tcu, &t.tcu_file(name)),
                         t.cores
                             .iter()
-                            .map(|(c, text)| {
-                                assemble(text, &format!("{name}/tile{}.core{c}.s", t.tile))
-                            })
+                            .map(|(c, text)| assemble(text, &t.core_file(name, *c)))
                             .collect(),
                     )
                 })
@@ -64,6 +62,16 @@ impl ArchNet {
     /// Compile `plan` and load it, with `weights` as in [`super::fast::FastNet::new`].
     pub fn new(plan: Plan, cfg: &Config, weights: &[Vec<Vec<i64>>]) -> Result<ArchNet, String> {
         let compiled = compile(&plan, cfg).map_err(|CompileError(e)| e)?;
+        ArchNet::with_programs(plan, compiled, cfg, weights)
+    }
+
+    /// Load compiled programs and the weights onto a new machine.
+    pub fn with_programs(
+        plan: Plan,
+        compiled: Compiled,
+        cfg: &Config,
+        weights: &[Vec<Vec<i64>>],
+    ) -> Result<ArchNet, String> {
         let (step, predict, crs) = (
             Assembled::of(&compiled.step, "step"),
             Assembled::of(&compiled.predict, "predict"),
@@ -276,15 +284,17 @@ impl RunCost {
 }
 
 impl ProgramCost {
-    /// Measured on the architectural simulator: the second of two steps (the first may
-    /// differ in nothing, but the second is what every later step repeats), then a CRS.
+    /// Measured on the architectural simulator: one step, then one CRS. None when the
+    /// network does not compile (then there are no programs to cost).
     pub fn measure(
         plan: &Plan,
         cfg: &Config,
         weights: &[Vec<Vec<i64>>],
-    ) -> Result<ProgramCost, String> {
-        let mut net = ArchNet::new(plan.clone(), cfg, weights)?;
-        net.train_sample(0)?;
+    ) -> Result<Option<ProgramCost>, String> {
+        let Ok(compiled) = compile(plan, cfg) else {
+            return Ok(None);
+        };
+        let mut net = ArchNet::with_programs(plan.clone(), compiled, cfg, weights)?;
         let r0 = net.report();
         net.train_sample(0)?;
         let r1 = net.report();
@@ -297,12 +307,12 @@ impl ProgramCost {
             .map(|k| cycles_for(net.mcu(k).counters.busy_ns - busy[k], cfg.timing.clock_ns))
             .max()
             .unwrap_or(1);
-        Ok(ProgramCost {
+        Ok(Some(ProgramCost {
             step: RunCost::between(&r0, &r1),
             crs: RunCost::between(&r1, &r2),
             crs_overhead_cycles: (r2.cycles - r1.cycles) - slowest,
             cfg: cfg.clone(),
-        })
+        }))
     }
 
     /// The machine's energy by component and time after `steps` steps and `crs` CRS runs

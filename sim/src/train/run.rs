@@ -156,7 +156,7 @@ impl Trainer {
                 let plan = Plan::new(model, cfg);
                 // The machine's time and energy outside the MCUs come from the compiled
                 // programs; a network that does not compile reports its MCUs only.
-                let cost = ProgramCost::measure(&plan, cfg, &w).ok();
+                let cost = ProgramCost::measure(&plan, cfg, &w)?;
                 let mut net = FastNet::new(plan, cfg, &w).map_err(|e| e.to_string())?;
                 net.machine_cost = cost;
                 Trainer::Fast(Box::new(net))

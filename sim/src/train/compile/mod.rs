@@ -39,18 +39,67 @@ pub struct Programs {
     pub tiles: Vec<TilePrograms>,
 }
 
+impl TilePrograms {
+    /// The file of the control unit's listing of program `name`: `step/tile0.s`.
+    pub fn tcu_file(&self, name: &str) -> String {
+        format!("{name}/tile{}.s", self.tile)
+    }
+
+    /// The file of core `core`'s listing of program `name`: `step/tile0.core0.s`.
+    pub fn core_file(&self, name: &str, core: usize) -> String {
+        format!("{name}/tile{}.core{core}.s", self.tile)
+    }
+}
+
+/// Instructions in a listing: the indented lines (labels, names and comments are not).
+fn instruction_count(listing: &str) -> usize {
+    listing
+        .lines()
+        .filter(|l| l.starts_with("        "))
+        .count()
+}
+
 impl Programs {
     /// The listings as files of folder `name`: `tile0.s` (the tile control unit),
     /// `tile0.core0.s`, ...
     pub fn files(&self, name: &str) -> Vec<(String, &str)> {
         let mut f = Vec::new();
         for t in &self.tiles {
-            f.push((format!("{name}/tile{}.s", t.tile), t.tcu.as_str()));
+            f.push((t.tcu_file(name), t.tcu.as_str()));
             for (c, text) in &t.cores {
-                f.push((format!("{name}/tile{}.core{c}.s", t.tile), text.as_str()));
+                f.push((t.core_file(name, *c), text.as_str()));
             }
         }
         f
+    }
+
+    /// Each listing of program `name` must fit its instruction memory.
+    fn check_imem(&self, name: &str, cfg: &Config) -> Result<(), CompileError> {
+        for t in &self.tiles {
+            let tcu = (
+                t.tcu_file(name),
+                &t.tcu,
+                "arch.tile_imem_entries",
+                cfg.arch.tile_imem_entries,
+            );
+            let cores = t.cores.iter().map(|(c, text)| {
+                (
+                    t.core_file(name, *c),
+                    text,
+                    "arch.core_imem_entries",
+                    cfg.arch.core_imem_entries,
+                )
+            });
+            for (file, text, field, limit) in std::iter::once(tcu).chain(cores) {
+                let n = instruction_count(text);
+                if n > limit {
+                    return Err(CompileError(format!(
+                        "{file} has {n} instructions; the instruction memory holds {limit} ({field})"
+                    )));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The leader core's listing (tile 0, core 0).
@@ -62,7 +111,7 @@ impl Programs {
     pub fn instructions(&self) -> usize {
         self.files("")
             .iter()
-            .map(|(_, t)| t.lines().filter(|l| l.starts_with("        ")).count())
+            .map(|(_, t)| instruction_count(t))
             .sum()
     }
 }
@@ -141,6 +190,22 @@ impl std::fmt::Display for Agent {
     }
 }
 
+/// A vector's way between the leader and a worker's slot.
+#[derive(Clone, Copy)]
+struct Transfer {
+    mb: Mailbox,
+    kind: BoxKind,
+    to_worker: bool,
+}
+
+/// `name+off` (just `name` at 0).
+fn plus(name: String, off: usize) -> String {
+    match off {
+        0 => name,
+        o => format!("{name}+{o}"),
+    }
+}
+
 /// One agent's listing as it is built: names it defines, address registers it sets at
 /// the start, and the body.
 #[derive(Default)]
@@ -168,8 +233,8 @@ impl Listing {
 struct Emitter<'a> {
     plan: &'a Plan,
     cpt: usize,
-    buffer_addr: &'a [u16],
-    unused: &'a [bool],
+    /// Data-memory address of every plan buffer on the leader (None: unused).
+    buffer_addr: &'a [Option<usize>],
     /// First free data-memory word of the leader after its vectors.
     leader_free: usize,
     agents: BTreeMap<Agent, Listing>,
@@ -182,11 +247,7 @@ impl Emitter<'_> {
 
     /// Words `off..` of vector `s` in the listing: its buffer's name plus the offset.
     fn at(&self, s: Slice, off: usize) -> String {
-        let name = buffer_symbol(&self.plan.buffers[s.buf].0);
-        match s.start + off {
-            0 => name,
-            k => format!("{name}+{k}"),
-        }
+        plus(buffer_symbol(&self.plan.buffers[s.buf].0), s.start + off)
     }
 
     fn slot(&mut self, a: Agent, side: &str, p: usize, slot: OpSlot) -> String {
@@ -209,10 +270,7 @@ impl Emitter<'_> {
         let (name, value) = (mb.symbol(kind), mb.addr(kind, self.cpt));
         let what = format!("eDRAM: mailbox of tile {} core {}", mb.tile, mb.core);
         self.agent(a).equ(name.clone(), value, what);
-        match off {
-            0 => name,
-            o => format!("{name}+{o}"),
-        }
+        plus(name, off)
     }
 
     /// A core's register that holds the box's eDRAM address at `off` (ld/st take the
@@ -281,66 +339,76 @@ impl Emitter<'_> {
             return;
         }
         let mb = Mailbox { tile, core };
-        let (tcu0, tcu) = (Agent::Tcu { tile: 0 }, Agent::Tcu { tile });
         let here = format!("t{tile}.c{core}.m{p}");
         for (j, &(side, v, what)) in operands.iter().enumerate() {
-            let kind = [BoxKind::A, BoxKind::B][j];
-            for (i, (o, w, n)) in segments(v.len).into_iter().enumerate() {
-                let first = i == 0;
-                let comment = |s: String| if first { s } else { String::new() };
-                let r = self.reg(LEADER, mb, kind, o);
-                let code = format!("st {r}, {}, 1, {w}, {n}", self.at(v, o));
-                self.agent(LEADER)
-                    .line(code, &comment(format!("{title} on {here}: {what}")));
-                if tile != 0 {
-                    let at = self.box_at(tcu0, mb, kind, o);
-                    self.agent(tcu0).line(
-                        format!("send {at}, {tile}, {w}, {n}"),
-                        &comment(format!("{title}: {what} to tile {tile}")),
-                    );
-                    let at = self.box_at(tcu, mb, kind, o);
-                    self.agent(tcu).line(
-                        format!("receive {at}, 0, {w}, 1, {n}"),
-                        &comment(format!("{title}: {what} from tile 0")),
-                    );
-                }
-                let r = self.reg(worker, mb, kind, o);
-                let dst = self.slot(worker, side, p, slot);
-                let dst = if o == 0 { dst } else { format!("{dst}+{o}") };
-                self.agent(worker).line(
-                    format!("ld {dst}, {r}, {w}, {n}"),
-                    &comment(format!("{title}: {what}")),
-                );
-            }
+            let to = Transfer {
+                mb,
+                kind: [BoxKind::A, BoxKind::B][j],
+                to_worker: true,
+            };
+            let slot_name = self.slot(worker, side, p, slot);
+            self.transfer(to, v, &slot_name, &format!("{title} on {here}: {what}"));
         }
         self.agent(worker).line(train, "");
         if let Some((v, what)) = result {
-            for (i, (o, w, n)) in segments(v.len).into_iter().enumerate() {
-                let first = i == 0;
-                let comment = |s: String| if first { s } else { String::new() };
-                let r = self.reg(worker, mb, BoxKind::Result, o);
-                let src = self.slot(worker, "OUT", p, slot);
-                let src = if o == 0 { src } else { format!("{src}+{o}") };
-                self.agent(worker).line(
-                    format!("st {r}, {src}, 1, {w}, {n}"),
-                    &comment(what.to_string()),
-                );
-                if tile != 0 {
-                    let at = self.box_at(tcu, mb, BoxKind::Result, o);
-                    self.agent(tcu).line(
-                        format!("send {at}, 0, {w}, {n}"),
-                        &comment(format!("{title}: {what} to tile 0")),
-                    );
-                    let at = self.box_at(tcu0, mb, BoxKind::Result, o);
-                    self.agent(tcu0).line(
-                        format!("receive {at}, {tile}, {w}, 1, {n}"),
-                        &comment(format!("{title}: {what} from tile {tile}")),
-                    );
-                }
-                let r = self.reg(LEADER, mb, BoxKind::Result, o);
-                let code = format!("ld {}, {r}, {w}, {n}", self.at(v, o));
-                self.agent(LEADER)
-                    .line(code, &comment(format!("{title}: {what} from {here}")));
+            let back = Transfer {
+                mb,
+                kind: BoxKind::Result,
+                to_worker: false,
+            };
+            let slot_name = self.slot(worker, "OUT", p, slot);
+            self.transfer(back, v, &slot_name, &format!("{title} on {here}: {what}"));
+        }
+    }
+
+    /// Vector `v` of the leader to or from slot `slot` of a worker, through the worker's
+    /// box: `st` into it, across the tiles' control units when the worker is on another
+    /// tile, `ld` from it; 16 words per access.
+    fn transfer(&mut self, t: Transfer, v: Slice, slot: &str, comment: &str) {
+        let Transfer {
+            mb,
+            kind,
+            to_worker,
+        } = t;
+        let worker = Agent::Core {
+            tile: mb.tile,
+            core: mb.core,
+        };
+        let (tcu0, tcu) = (Agent::Tcu { tile: 0 }, Agent::Tcu { tile: mb.tile });
+        for (i, (o, w, n)) in segments(v.len).into_iter().enumerate() {
+            let note = if i == 0 { comment } else { "" };
+            let at_slot = plus(slot.to_string(), o);
+            let (leader_reg, worker_reg) =
+                (self.reg(LEADER, mb, kind, o), self.reg(worker, mb, kind, o));
+            let at_v = self.at(v, o);
+            // (agent, instruction) in the order the words travel.
+            let mut hops = vec![];
+            let (st, ld) = if to_worker {
+                (
+                    (LEADER, format!("st {leader_reg}, {at_v}, 1, {w}, {n}")),
+                    (worker, format!("ld {at_slot}, {worker_reg}, {w}, {n}")),
+                )
+            } else {
+                (
+                    (worker, format!("st {worker_reg}, {at_slot}, 1, {w}, {n}")),
+                    (LEADER, format!("ld {at_v}, {leader_reg}, {w}, {n}")),
+                )
+            };
+            hops.push(st);
+            if mb.tile != 0 {
+                let (from, to, far) = if to_worker {
+                    (tcu0, tcu, mb.tile)
+                } else {
+                    (tcu, tcu0, 0)
+                };
+                let near = if to_worker { 0 } else { mb.tile };
+                let (b_from, b_to) = (self.box_at(from, mb, kind, o), self.box_at(to, mb, kind, o));
+                hops.push((from, format!("send {b_from}, {far}, {w}, {n}")));
+                hops.push((to, format!("receive {b_to}, {near}, {w}, 1, {n}")));
+            }
+            hops.push(ld);
+            for (agent, code) in hops {
+                self.agent(agent).line(code, note);
             }
         }
     }
@@ -390,7 +458,6 @@ impl Emitter<'_> {
         let Emitter {
             plan,
             buffer_addr,
-            unused,
             leader_free,
             mut agents,
             ..
@@ -408,14 +475,10 @@ impl Emitter<'_> {
             }
             if a == LEADER {
                 s.push_str("; the step's vectors (general registers; vectors whose lives do not overlap share words)\n");
-                for (((name, n), at), _) in plan
-                    .buffers
-                    .iter()
-                    .zip(buffer_addr)
-                    .zip(unused)
-                    .filter(|x| !*x.1)
-                {
-                    let _ = writeln!(s, ".equ {}, {at}   ; {n} words", buffer_symbol(name));
+                for ((name, n), at) in plan.buffers.iter().zip(buffer_addr) {
+                    if let Some(at) = at {
+                        let _ = writeln!(s, ".equ {}, {at}   ; {n} words", buffer_symbol(name));
+                    }
                 }
             }
             if !l.regs.is_empty() {
@@ -492,15 +555,12 @@ pub fn compile(plan: &Plan, cfg: &Config) -> Result<Compiled, CompileError> {
         )));
     }
     let (addr, top) = memory::allocate(plan, addr::DATA_MEM_BASE as usize);
-    // An unused vector gets no words; its address is never emitted.
-    let buffer_addr: Vec<u16> = addr.iter().map(|a| a.unwrap_or(0) as u16).collect();
-    let unused: Vec<bool> = addr.iter().map(Option::is_none).collect();
+
     let program = |ops: &[&[Op]], title: &str| -> Result<Programs, CompileError> {
         let mut e = Emitter {
             plan,
             cpt,
-            buffer_addr: &buffer_addr,
-            unused: &unused,
+            buffer_addr: &addr,
             leader_free: top,
             agents: BTreeMap::new(),
         };
@@ -518,20 +578,7 @@ pub fn compile(plan: &Plan, cfg: &Config) -> Result<Compiled, CompileError> {
     let predict = program(&[&plan.forward], "inference: the forward pass")?;
     let crs = crs_programs(plan, cpt, &layout);
     for (name, p) in [("step", &step), ("predict", &predict), ("crs", &crs)] {
-        for (file, text) in p.files(name) {
-            let n = text.lines().filter(|l| l.starts_with("        ")).count();
-            let limit = if file.contains(".core") {
-                ("arch.core_imem_entries", cfg.arch.core_imem_entries)
-            } else {
-                ("arch.tile_imem_entries", cfg.arch.tile_imem_entries)
-            };
-            if n > limit.1 {
-                return Err(CompileError(format!(
-                    "{file} has {n} instructions; the instruction memory holds {} ({})",
-                    limit.1, limit.0
-                )));
-            }
-        }
+        p.check_imem(name, cfg)?;
     }
     let (rows, cols) = (cfg.array.rows, cfg.array.cols);
     let mapping = plan
@@ -559,7 +606,8 @@ pub fn compile(plan: &Plan, cfg: &Config) -> Result<Compiled, CompileError> {
         step,
         predict,
         crs,
-        buffer_addr,
+        // An unused vector has no words and no name in the listings.
+        buffer_addr: addr.iter().map(|a| a.unwrap_or(0) as u16).collect(),
         mapping,
     })
 }
