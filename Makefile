@@ -30,7 +30,7 @@ $(PANTHER_RELEASE): FORCE
 FORCE:
 
 demo: $(PANTHER_RELEASE) ## The main job: train the digits MLP on the machine next to float64; plots in $(OUT)/demo
-	$(PANTHER_RELEASE) train --model examples/models/digits-mlp.toml --data digits --config examples/configs/panther-nearest.toml --epochs 5 --out $(OUT)/demo
+	$(PANTHER_RELEASE) train --model examples/models/digits-mlp.toml --data digits --epochs 5 --out $(OUT)/demo
 
 demo-mcu: $(PANTHER_RELEASE) ## One 128x128 MCU: bit-sliced MVM, MTVM, OPA, CRS with errors and costs
 	$(PANTHER_RELEASE) demo mcu --config panther

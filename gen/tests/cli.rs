@@ -739,7 +739,10 @@ fn train_iris_reports_epochs_and_rejects_bad_input() {
     );
     fails_with(
         &panther(&["train", "--model", &model, "--data", "digits"]),
-        &["input.size is 4", "64 features"],
+        &[
+            "iris-mlp.toml: input: the input has 4 features",
+            "the training set of digits has 64 per sample",
+        ],
     );
     fails_with(
         &panther(&["train", "--model", &model, "--data", "iris", "--batch", "4"]),

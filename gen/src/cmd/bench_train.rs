@@ -108,7 +108,7 @@ pub fn run(a: &BenchTrainArgs) -> Result<()> {
         };
         let mut model = Model::from_toml_str(text, network)?;
         model.training.lr = a.lr;
-        let mut data = Split::load(data_name, 0.2)?.scaled();
+        let mut data = Split::load(data_name, 0.2)?.scaled_for(&model);
         let epoch_samples = data.train.len();
         if data_name == "fashion-mnist" {
             data.train = data.train.take(a.fashion_samples.max(2));

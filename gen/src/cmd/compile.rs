@@ -34,14 +34,8 @@ pub fn run(a: &CompileArgs) -> Result<()> {
     let c = compile(&plan, &cfg).with_context(|| format!("compiling {origin}"))?;
     let sample = match &a.data {
         Some(d) => {
-            let s = Split::load(d, 0.2)?.scaled();
-            if s.train.dim() != model.input.size {
-                anyhow::bail!(
-                    "{origin}: input.size is {}, but {d} has {} features",
-                    model.input.size,
-                    s.train.dim()
-                );
-            }
+            let s = Split::load(d, 0.2)?.scaled_for(&model);
+            model.check_features(s.train.dim(), &origin, d)?;
             Some((s.train.features[0].clone(), s.train.labels[0]))
         }
         None => None,
@@ -66,10 +60,15 @@ pub fn run(a: &CompileArgs) -> Result<()> {
     let mut dmem = String::new();
     if let Some((x, y)) = &sample {
         let (xs, t) = plan.sample_words(x, *y, cfg.format.frac_bits);
-        for (what, s, words) in [
+        let mut inputs = vec![
             ("input", plan.io.x, xs),
             ("one-hot target", plan.io.target, t),
-        ] {
+        ];
+        // The first training step's random words for the updates' stochastic rounding.
+        if let Some((s, words)) = plan.dither(1) {
+            inputs.push(("random words of the update rounding", s, words));
+        }
+        for (what, s, words) in inputs {
             dmem.push_str(&format!(
                 "    [[tiles.cores.dmem]]\n    addr = {}   # {what}\n    words = {:?}\n",
                 c.buffer_addr[s.buf] as usize + s.start,

@@ -100,13 +100,27 @@ impl Dataset {
 impl Split {
     /// Scale every feature to [-1, 1] by its largest magnitude in the training set (the
     /// same factors apply to the test set, clamped).
-    pub fn scaled(mut self) -> Split {
+    pub fn scaled(self) -> Split {
+        self.scaled_by(false)
+    }
+
+    /// Scaled for `model`: an image input (`input.shape`) by one factor for all its pixels,
+    /// since a convolution's kernel sees every position alike; other inputs per feature.
+    pub fn scaled_for(self, model: &super::Model) -> Split {
+        self.scaled_by(model.input.shape.is_some())
+    }
+
+    fn scaled_by(mut self, one_factor: bool) -> Split {
         let dim = self.train.dim();
         let mut peak = vec![0f64; dim];
         for f in &self.train.features {
             for (p, v) in peak.iter_mut().zip(f) {
                 *p = p.max(v.abs());
             }
+        }
+        if one_factor {
+            let top = peak.iter().cloned().fold(0.0, f64::max);
+            peak.iter_mut().for_each(|p| *p = top);
         }
         for set in [&mut self.train, &mut self.test] {
             for f in set.features.iter_mut() {
@@ -387,13 +401,32 @@ mod tests {
         for c in 0..3 {
             assert_eq!(i.test.labels.iter().filter(|&&l| l == c).count(), 10);
         }
-        let s = d.scaled();
+        let s = d.clone().scaled();
         assert!(s
             .train
             .features
             .iter()
             .flatten()
             .all(|v| (0.0..=1.0).contains(v)));
+        // An image is scaled by one factor (digits' pixels run 0..=16), features by their own.
+        let conv = crate::train::Model::from_toml_str(
+            "name = \"c\"\ninput = { shape = [8, 8, 1] }\nloss = \"softmax_cross_entropy\"\n\
+             [[layers]]\ntype = \"dense\"\nout = 10\n\
+             [training]\nlr = 0.1\nepochs = 1\ncrs_every = 1\n",
+            "c.toml",
+        )
+        .unwrap();
+        let img = d.clone().scaled_for(&conv);
+        for (a, b) in img
+            .train
+            .features
+            .iter()
+            .flatten()
+            .zip(d.train.features.iter().flatten())
+        {
+            assert_eq!(*a, b / 16.0);
+        }
+        assert_ne!(s.train.features, img.train.features);
     }
 
     #[test]

@@ -143,6 +143,9 @@ impl FastNet {
     /// prediction words) and whether the prediction was right.
     pub fn train_sample(&mut self, label: usize) -> Result<(f64, bool), McuError> {
         self.activity.steps += 1;
+        if let Some((s, words)) = self.plan.dither(self.activity.steps) {
+            self.write(s, &words);
+        }
         let predicted = self.predict()?;
         let ops = std::mem::take(&mut self.plan.backward);
         let r = self.run(&ops);
@@ -223,6 +226,11 @@ impl FastNet {
                 }
             }
             Op::Set { dst, imm } => self.bufs[dst.buf][dst.range()].fill(imm),
+            Op::Copy { dst, src } => {
+                let words = self.read(src).to_vec();
+                self.write(dst, &words);
+            }
+            Op::Window { .. } => {}
             Op::Alu { op, dst, a, b } => self.alu(op, dst, a, b),
         }
         Ok(())

@@ -14,6 +14,7 @@ pub mod float;
 pub mod model;
 pub mod plan;
 pub mod run;
+pub mod window;
 
 pub use checkpoint::{Checkpoint, DataId};
 pub use data::{Dataset, Split};

@@ -1,7 +1,8 @@
-//! The model file: a network (input size, dense layers), its loss and its training
+//! The model file: a network (input shape, dense and convolution layers), its loss and its training
 //! settings, in TOML (docs/training.md, examples in `examples/models/`). Validated when
 //! loaded and again against the machine config and the data.
 
+use super::window::{Shape, Window};
 use crate::config::{toml_error_line, Config, Variant};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -42,18 +43,41 @@ pub enum Init {
     XavierUniform,
 }
 
+/// The input: `size` features, or an image `shape = [height, width, channels]` (stored
+/// row by row, channels fastest) for convolution layers; both when they agree.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Input {
-    /// Features per sample.
-    pub size: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shape: Option<[usize; 3]>,
 }
 
-/// One layer. (Convolution layers, mapped as their unrolled matrix, come with the
-/// compiler.)
+impl Input {
+    /// Features per sample.
+    pub fn features(&self) -> usize {
+        self.size
+            .unwrap_or_else(|| self.shape.map_or(0, |s| s.iter().product()))
+    }
+
+    pub fn shape(&self) -> Shape {
+        match self.shape {
+            Some([height, width, channels]) => Shape {
+                height,
+                width,
+                channels,
+            },
+            None => Shape::flat(self.features()),
+        }
+    }
+}
+
+/// One layer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Layer {
+    /// Every input to `out` outputs; after a convolution its map is the input, flattened.
     Dense {
         out: usize,
         #[serde(default)]
@@ -61,6 +85,56 @@ pub enum Layer {
         #[serde(default = "yes")]
         bias: bool,
     },
+    /// `out_channels` kernels of `kernel` x `kernel` x input channels, at every `stride`-th
+    /// position of the input padded with `padding` zeros on each side; mapped as its unrolled
+    /// matrix (kernel * kernel * in channels rows, out channels columns) with the window
+    /// loop in the program.
+    Conv2d {
+        out_channels: usize,
+        kernel: usize,
+        #[serde(default = "one")]
+        stride: usize,
+        #[serde(default)]
+        padding: usize,
+        #[serde(default)]
+        activation: Activation,
+        #[serde(default = "yes")]
+        bias: bool,
+    },
+}
+
+impl Layer {
+    pub fn activation(&self) -> Activation {
+        match *self {
+            Layer::Dense { activation, .. } | Layer::Conv2d { activation, .. } => activation,
+        }
+    }
+
+    pub fn bias(&self) -> bool {
+        match *self {
+            Layer::Dense { bias, .. } | Layer::Conv2d { bias, .. } => bias,
+        }
+    }
+}
+
+/// A layer as the machine sees it: its windows over the input and its matrix (the taps
+/// and the bias row, `outputs` columns), applied at every window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LayerShape {
+    pub window: Window,
+    /// Matrix columns: a dense layer's outputs, a convolution's out channels.
+    pub outputs: usize,
+    pub bias: bool,
+    pub activation: Activation,
+    /// The output map.
+    pub output: Shape,
+}
+
+impl LayerShape {
+    /// Matrix rows: the taps and the bias row.
+    pub fn rows(&self) -> usize {
+        self.window.taps() + self.bias as usize
+    }
 }
 
 fn yes() -> bool {
@@ -86,6 +160,22 @@ pub struct Training {
     pub seed: u64,
     #[serde(default)]
     pub init: Init,
+    /// How the update -lr * delta is rounded to the OPA's column words.
+    #[serde(default)]
+    pub update_rounding: UpdateRounding,
+}
+
+/// The rounding of the OPA's column input -lr * delta to the input words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum UpdateRounding {
+    /// Up or down at random, in proportion to the dropped fraction (unbiased on average):
+    /// the host writes fresh random words with every sample (docs/training.md).
+    #[default]
+    Stochastic,
+    /// To nearest: updates below half an LSB vanish, and a one-sided spread of them
+    /// (the non-target classes under softmax) biases the weights.
+    Nearest,
 }
 
 fn one() -> usize {
@@ -129,12 +219,57 @@ impl Model {
         Model::from_toml_str(&text, &origin)
     }
 
-    /// Widths along the network: the input, then each layer's outputs.
+    /// Each layer's windows and matrix, from the input shape on (or the first layer whose
+    /// kernel does not fit its input, with its index).
+    fn try_shapes(&self) -> Result<Vec<LayerShape>, (usize, Window)> {
+        let mut input = self.input.shape();
+        let mut out = Vec::with_capacity(self.layers.len());
+        for (k, layer) in self.layers.iter().enumerate() {
+            let (window, outputs) = match *layer {
+                Layer::Dense { out, .. } => (Window::dense(input.len()), out),
+                Layer::Conv2d {
+                    out_channels,
+                    kernel,
+                    stride,
+                    padding,
+                    ..
+                } => (
+                    Window {
+                        input,
+                        kernel,
+                        stride,
+                        padding,
+                    },
+                    out_channels,
+                ),
+            };
+            let (height, width) = window.output_size().ok_or((k, window))?;
+            let output = Shape {
+                height,
+                width,
+                channels: outputs,
+            };
+            out.push(LayerShape {
+                window,
+                outputs,
+                bias: layer.bias(),
+                activation: layer.activation(),
+                output,
+            });
+            input = output;
+        }
+        Ok(out)
+    }
+
+    /// Each layer's windows and matrix (of a validated model).
+    pub fn shapes(&self) -> Vec<LayerShape> {
+        self.try_shapes().expect("a validated model")
+    }
+
+    /// Widths along the network: the input, then each layer's output map.
     pub fn widths(&self) -> Vec<usize> {
-        let mut w = vec![self.input.size];
-        w.extend(self.layers.iter().map(|l| match l {
-            Layer::Dense { out, .. } => *out,
-        }));
+        let mut w = vec![self.input.features()];
+        w.extend(self.shapes().iter().map(|l| l.output.len()));
         w
     }
 
@@ -149,26 +284,92 @@ impl Model {
             field: field.to_string(),
             message,
         };
-        if !(1..=MAX_WIDTH).contains(&self.input.size) {
-            return Err(bad(
-                "input.size",
-                format!("must be 1..={MAX_WIDTH}, found {}", self.input.size),
-            ));
+        let input = &self.input;
+        match (input.size, input.shape) {
+            (None, None) => {
+                return Err(bad(
+                    "input",
+                    "give `size` (features) or `shape` ([height, width, channels])".into(),
+                ))
+            }
+            (_, Some(s)) if s.contains(&0) || s.iter().product::<usize>() > MAX_WIDTH => {
+                return Err(bad(
+                    "input.shape",
+                    format!("each of [height, width, channels] at least 1, {MAX_WIDTH} words in all; found {s:?}"),
+                ))
+            }
+            (Some(n), Some(s)) if n != s.iter().product::<usize>() => {
+                return Err(bad(
+                    "input.size",
+                    format!("{n} disagrees with input.shape {s:?} ({} words)", s.iter().product::<usize>()),
+                ))
+            }
+            (Some(n), _) if !(1..=MAX_WIDTH).contains(&n) => {
+                return Err(bad(
+                    "input.size",
+                    format!("must be 1..={MAX_WIDTH}, found {n}"),
+                ))
+            }
+            _ => {}
         }
         if self.layers.is_empty() {
             return Err(bad("layers", "at least one layer is needed".into()));
         }
         for (k, l) in self.layers.iter().enumerate() {
-            let Layer::Dense { out, .. } = l;
-            if !(1..=MAX_WIDTH).contains(out) {
-                return Err(bad(
-                    &format!("layers[{k}].out"),
-                    format!("must be 1..={MAX_WIDTH}, found {out}"),
-                ));
+            let positive: &[(&str, usize)] = match l {
+                Layer::Dense { out, .. } => &[("out", *out)],
+                Layer::Conv2d {
+                    out_channels,
+                    kernel,
+                    stride,
+                    ..
+                } => &[
+                    ("out_channels", *out_channels),
+                    ("kernel", *kernel),
+                    ("stride", *stride),
+                ],
+            };
+            for &(name, v) in positive {
+                if !(1..=MAX_WIDTH).contains(&v) {
+                    return Err(bad(
+                        &format!("layers[{k}].{name}"),
+                        format!("must be 1..={MAX_WIDTH}, found {v}"),
+                    ));
+                }
+            }
+            if let Layer::Conv2d {
+                kernel, padding, ..
+            } = *l
+            {
+                if padding >= kernel {
+                    return Err(bad(
+                        &format!("layers[{k}].padding"),
+                        format!("must be below the kernel ({kernel}): a window of padding only sees nothing; found {padding}"),
+                    ));
+                }
             }
         }
-        let Layer::Dense { activation, .. } = self.layers.last().expect("checked above");
-        if self.loss == Loss::SoftmaxCrossEntropy && *activation != Activation::None {
+        let shapes = self.try_shapes().map_err(|(k, w)| {
+            bad(
+                &format!("layers[{k}].kernel"),
+                format!(
+                    "does not fit the input map of {} x {} (padding {} on each side)",
+                    w.input.height, w.input.width, w.padding
+                ),
+            )
+        })?;
+        for (k, s) in shapes.iter().enumerate() {
+            for (what, v) in [("unrolled rows", s.rows()), ("outputs", s.output.len())] {
+                if v > MAX_WIDTH {
+                    return Err(bad(
+                        &format!("layers[{k}]"),
+                        format!("{v} {what}; at most {MAX_WIDTH}"),
+                    ));
+                }
+            }
+        }
+        let activation = self.layers.last().expect("checked above").activation();
+        if self.loss == Loss::SoftmaxCrossEntropy && activation != Activation::None {
             return Err(bad(
                 &format!("layers[{}].activation", self.layers.len() - 1),
                 format!("the softmax of the loss is the last layer's activation: use `none`, found `{activation:?}`"),
@@ -194,6 +395,27 @@ impl Model {
             ));
         }
         Ok(())
+    }
+
+    /// A data set of `features` per sample fits the input (`origin` names the model file,
+    /// `what` the set).
+    pub fn check_features(
+        &self,
+        features: usize,
+        origin: &str,
+        what: &str,
+    ) -> Result<(), ModelError> {
+        if features == self.input.features() {
+            return Ok(());
+        }
+        Err(ModelError {
+            origin: origin.to_string(),
+            field: "input".into(),
+            message: format!(
+                "the input has {} features, but {what} has {features} per sample",
+                self.input.features()
+            ),
+        })
     }
 
     /// The config the model trains on: the model's variant replaces the config's.
@@ -308,10 +530,7 @@ crs_every = 16
             (m.training.batch, m.training.seed, m.training.variant),
             (1, 1, None)
         );
-        let Layer::Dense {
-            bias, activation, ..
-        } = m.layers[1];
-        assert!(bias && activation == Activation::None);
+        assert!(m.layers[1].bias() && m.layers[1].activation() == Activation::None);
         m.validate_for(&Preset::Small.config(), "mlp.toml").unwrap();
     }
 
@@ -351,6 +570,60 @@ crs_every = 16
         v2.variant = Variant::V2;
         let e = m.validate_for(&v2, "m.toml").unwrap_err();
         assert_eq!(e.field, "training.crs_every", "{e}");
+        let conv = |layer: &str| {
+            MLP.replace("input = { size = 4 }", "input = { shape = [6, 5, 2] }")
+                .replace(
+                    "type = \"dense\"\nout = 8",
+                    &format!("type = \"conv2d\"\n{layer}"),
+                )
+        };
+        let m = Model::from_toml_str(
+            &conv("out_channels = 3\nkernel = 3\nstride = 2\npadding = 1"),
+            "m.toml",
+        )
+        .unwrap();
+        assert_eq!(m.widths(), vec![60, 3 * 3 * 3, 3]);
+        assert_eq!(m.shapes()[0].rows(), 3 * 3 * 2 + 1);
+        for (layer, field, says) in [
+            (
+                "out_channels = 3\nkernel = 7",
+                "layers[0].kernel",
+                "does not fit the input map of 6 x 5",
+            ),
+            (
+                "out_channels = 3\nkernel = 2\npadding = 2",
+                "layers[0].padding",
+                "below the kernel",
+            ),
+            (
+                "out_channels = 0\nkernel = 2",
+                "layers[0].out_channels",
+                "1..=",
+            ),
+            (
+                "out_channels = 2\nkernel = 2\nstride = 0",
+                "layers[0].stride",
+                "1..=",
+            ),
+        ] {
+            let e = Model::from_toml_str(&conv(layer), "m.toml").unwrap_err();
+            assert!(e.field == field && e.message.contains(says), "{layer}: {e}");
+        }
+        let e = Model::from_toml_str(
+            &MLP.replace(
+                "input = { size = 4 }",
+                "input = { size = 4, shape = [2, 3, 1] }",
+            ),
+            "m.toml",
+        )
+        .unwrap_err();
+        assert!(
+            e.field == "input.size" && e.message.contains("disagrees"),
+            "{e}"
+        );
+        let e = Model::from_toml_str(&MLP.replace("input = { size = 4 }", "input = {}"), "m.toml")
+            .unwrap_err();
+        assert_eq!(e.field, "input", "{e}");
         let m = Model::from_toml_str(&MLP.replace("lr = 0.1", "lr = 0.0001"), "m.toml").unwrap();
         let e = m
             .validate_for(&Preset::Small.config(), "m.toml")

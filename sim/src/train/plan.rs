@@ -1,15 +1,19 @@
 //! A network mapped onto MCUs, and its training step as a list of machine operations.
 //!
-//! Each dense layer's weight matrix, with its bias as one more input row, is tiled into
+//! Each layer's weight matrix, with its bias as one more input row, is tiled into
 //! MCU-sized blocks (rows = inputs, columns = outputs); every block is one MCU and stays
-//! there (PUMA's spatial mapping). One training step is a fixed list of [`Op`]s over named
-//! vectors: MVMs with the partial sums of row blocks added on the VFU, activations, the
-//! loss gradient, MTVMs with activation derivatives, and the OPAs with the learning rate
-//! folded into the column input. The `fast` engine runs this list on golden MCUs; a
+//! there (PUMA's spatial mapping). A convolution's matrix is its unrolled kernel (taps x
+//! out channels), applied at each output position to that position's window, which the
+//! step gathers from the input map ([`super::window`]): the window loop, unrolled. One
+//! training step is a fixed list of [`Op`]s over named vectors: MVMs with the partial sums
+//! of row blocks added on the VFU, activations, the loss gradient, MTVMs with activation
+//! derivatives (a convolution's window gradients added back into its input map), and the
+//! OPAs (one per block and window) with the learning rate folded into the column input. The `fast` engine runs this list on golden MCUs; a
 //! compiled program is the same list in ISA instructions. Word arithmetic is the VFU's
 //! (`arch::vfu`), in the config's fixed point.
 
-use super::model::{Activation, Layer, Loss, Model};
+use super::model::{Activation, Loss, Model, UpdateRounding};
+use super::window::Window;
 use crate::config::Config;
 use crate::fixed;
 use crate::isa::AluOp;
@@ -65,6 +69,11 @@ pub enum Op {
     },
     /// Every word of `dst` = `imm` (`set`).
     Set { dst: Slice, imm: i16 },
+    /// `dst` = `src` (`cp`): a convolution's window from its input map.
+    Copy { dst: Slice, src: Slice },
+    /// The operations that follow, up to the next mark, are convolution layer `layer` at
+    /// output `position` (row-major): a comment in the listings, nothing to run.
+    Window { layer: usize, position: usize },
 }
 
 /// One MCU-sized block of a layer's weight matrix.
@@ -79,11 +88,15 @@ pub struct Block {
     pub cols: usize,
 }
 
-/// One layer on the machine.
+/// One layer on the machine: its matrix (rows = the window's taps and the bias row,
+/// columns = outputs), applied at each of its window's positions.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MappedLayer {
+    /// Matrix rows without the bias: the window's taps.
     pub inputs: usize,
+    /// Matrix columns: a dense layer's outputs, a convolution's out channels.
     pub outputs: usize,
+    pub window: Window,
     pub bias: bool,
     pub activation: Activation,
     pub row_blocks: usize,
@@ -96,6 +109,16 @@ impl MappedLayer {
     /// Weight rows: the inputs and the bias row.
     pub fn rows(&self) -> usize {
         self.inputs + self.bias as usize
+    }
+
+    /// Words of the output map: the outputs at every position.
+    pub fn output_len(&self) -> usize {
+        self.window.positions() * self.outputs
+    }
+
+    /// The layer gathers its windows from its input map (a convolution).
+    pub fn gathers(&self) -> bool {
+        !self.window.is_whole_input()
     }
 }
 
@@ -110,6 +133,27 @@ pub struct Io {
     pub scores: Slice,
     /// The softmax probabilities (softmax loss) or the outputs (MSE).
     pub prediction: Slice,
+    /// Random words for the updates' stochastic rounding, written with each training
+    /// sample ([`Plan::dither`]); None when the updates round to nearest.
+    pub dither: Option<Slice>,
+}
+
+/// Stochastic rounding of the updates: -lr * delta is formed with `bits` more fraction
+/// bits, a random word in [-2^(bits-1), 2^(bits-1)) is added and the shift right by `bits`
+/// (which rounds half up) drops them: it rounds up with the probability of the dropped
+/// fraction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dither {
+    pub bits: u32,
+    pub seed: u64,
+}
+
+/// Extra fraction bits of the dithered update: as many as keep -lr in a word, at most 4.
+fn dither_bits(lr: f64, frac: u32) -> u32 {
+    (0..=4u32)
+        .rev()
+        .find(|&s| (lr * (1u64 << (frac + s)) as f64).round() < i16::MAX as f64)
+        .unwrap_or(0)
 }
 
 /// A network mapped onto MCUs and its training step.
@@ -126,6 +170,7 @@ pub struct Plan {
     pub loss: Loss,
     /// 1.0 in the config's fixed point.
     pub one: i16,
+    pub dither: Option<Dither>,
 }
 
 struct Builder {
@@ -151,6 +196,41 @@ impl Builder {
     /// `dst = a * imm` etc.
     fn alui(&mut self, op: AluOp, dst: Slice, a: Slice, imm: i16) {
         self.alu(op, dst, a, Operand::Imm(imm));
+    }
+
+    /// Window `p` of a convolution layer `l` into its vector: zeros where it overhangs
+    /// the map, then one copy per kernel row. A dense layer's window is its input.
+    fn gather(&mut self, l: usize, m: &MappedLayer, p: usize, input: Slice, window: Slice) {
+        if !m.gathers() {
+            return;
+        }
+        self.ops.push(Op::Window {
+            layer: l,
+            position: p,
+        });
+        let runs = m.window.runs(p);
+        if runs.iter().map(|r| r.len).sum::<usize>() < m.inputs {
+            self.ops.push(Op::Set {
+                dst: window.sub(0, m.inputs),
+                imm: 0,
+            });
+        }
+        for r in runs {
+            self.ops.push(Op::Copy {
+                dst: window.sub(r.tap, r.len),
+                src: input.sub(r.input, r.len),
+            });
+        }
+    }
+
+    /// `d = 0` where the MVM output `z` saturated (at the word's top or bottom): there the
+    /// machine's function is flat, and a gradient through it would grow the weights without
+    /// changing the output. `t` is scratch of the same length.
+    fn stop_at_saturation(&mut self, d: Slice, z: Slice, t: Slice) {
+        for (op, edge) in [(AluOp::Lt, i16::MAX), (AluOp::Gt, i16::MIN)] {
+            self.alui(op, t, z, edge);
+            self.alu(AluOp::Mul, d, d, Operand::Vector(t));
+        }
     }
 
     /// The activation of `z` into `a`.
@@ -198,22 +278,17 @@ impl Plan {
     pub fn new(model: &Model, cfg: &Config) -> Plan {
         let (rows, cols) = (cfg.array.rows, cfg.array.cols);
         let one = fixed::from_f64(1.0, cfg.format.frac_bits, 16) as i16;
-        let widths = model.widths();
         let mut layers = Vec::new();
         let mut blocks = Vec::new();
-        for (l, layer) in model.layers.iter().enumerate() {
-            let Layer::Dense {
-                out,
-                activation,
-                bias,
-            } = *layer;
+        for (l, s) in model.shapes().into_iter().enumerate() {
             let m = MappedLayer {
-                inputs: widths[l],
-                outputs: out,
-                bias,
-                activation,
-                row_blocks: (widths[l] + bias as usize).div_ceil(rows),
-                col_blocks: out.div_ceil(cols),
+                inputs: s.window.taps(),
+                outputs: s.outputs,
+                bias: s.bias,
+                activation: s.activation,
+                window: s.window,
+                row_blocks: s.rows().div_ceil(rows),
+                col_blocks: s.outputs.div_ceil(cols),
                 first_block: blocks.len(),
             };
             for rb in 0..m.row_blocks {
@@ -223,7 +298,7 @@ impl Plan {
                         rb,
                         cb,
                         rows: rows.min(m.rows() - rb * rows),
-                        cols: cols.min(out - cb * cols),
+                        cols: cols.min(m.outputs - cb * cols),
                     });
                 }
             }
@@ -234,17 +309,34 @@ impl Plan {
             ops: Vec::new(),
             one,
         };
-        // Each layer's input vector ends with its bias input (1.0), set once at the start
-        // of a step (`Set`), so MVM and OPA see it like any input.
+        // Each layer's input map; a dense layer's ends with its bias input (1.0) and is its
+        // window. A convolution gathers each window into its own vector, which ends with
+        // the bias input. The bias inputs are set once at the start of a step (`Set`), so
+        // MVM and OPA see them like any input.
         let inputs: Vec<Slice> = layers
             .iter()
             .enumerate()
-            .map(|(l, m)| b.buffer(format!("x{l}"), m.rows()))
+            .map(|(l, m)| {
+                let len = if m.gathers() {
+                    m.window.input.len()
+                } else {
+                    m.rows()
+                };
+                b.buffer(format!("x{l}"), len)
+            })
+            .collect();
+        let windows: Vec<Slice> = layers
+            .iter()
+            .enumerate()
+            .map(|(l, m)| match m.gathers() {
+                true => b.buffer(format!("x{l}_window"), m.rows()),
+                false => inputs[l],
+            })
             .collect();
         let pre: Vec<Slice> = layers
             .iter()
             .enumerate()
-            .map(|(l, m)| b.buffer(format!("z{l}"), m.outputs))
+            .map(|(l, m)| b.buffer(format!("z{l}"), m.output_len()))
             .collect();
         let partial: Vec<Slice> = layers
             .iter()
@@ -254,44 +346,48 @@ impl Plan {
         let outs = layers.len();
         let last = &layers[outs - 1];
         let scores = pre[outs - 1];
-        let act_last = b.buffer("a_out".into(), last.outputs);
-        let target = b.buffer("target".into(), last.outputs);
+        let act_last = b.buffer("a_out".into(), last.output_len());
+        let target = b.buffer("target".into(), last.output_len());
         // Forward.
         for (l, m) in layers.iter().enumerate() {
             if m.bias {
                 b.ops.push(Op::Set {
-                    dst: inputs[l].sub(m.inputs, 1),
+                    dst: windows[l].sub(m.inputs, 1),
                     imm: one,
                 });
             }
-            for rb in 0..m.row_blocks {
-                for cb in 0..m.col_blocks {
-                    let k = m.first_block + rb * m.col_blocks + cb;
-                    let blk = blocks[k];
-                    let x = inputs[l].sub(rb * rows, blk.rows);
-                    let dst = if rb == 0 { pre[l] } else { partial[l] };
-                    b.ops.push(Op::Mvm {
-                        block: k,
-                        x,
-                        y: dst.sub(cb * cols, blk.cols),
-                    });
-                }
-                if rb > 0 {
-                    b.alu(AluOp::Add, pre[l], pre[l], Operand::Vector(partial[l]));
+            for p in 0..m.window.positions() {
+                b.gather(l, m, p, inputs[l], windows[l]);
+                let z = pre[l].sub(p * m.outputs, m.outputs);
+                for rb in 0..m.row_blocks {
+                    for cb in 0..m.col_blocks {
+                        let k = m.first_block + rb * m.col_blocks + cb;
+                        let blk = blocks[k];
+                        let x = windows[l].sub(rb * rows, blk.rows);
+                        let dst = if rb == 0 { z } else { partial[l] };
+                        b.ops.push(Op::Mvm {
+                            block: k,
+                            x,
+                            y: dst.sub(cb * cols, blk.cols),
+                        });
+                    }
+                    if rb > 0 {
+                        b.alu(AluOp::Add, z, z, Operand::Vector(partial[l]));
+                    }
                 }
             }
             let a = if l + 1 < outs {
-                inputs[l + 1].sub(0, m.outputs)
+                inputs[l + 1].sub(0, m.output_len())
             } else {
                 act_last
             };
             b.activate(m.activation, a, pre[l]);
         }
         // The loss gradient at the last layer's pre-activation.
-        let grad = b.buffer("delta_out".into(), last.outputs);
+        let grad = b.buffer("delta_out".into(), last.output_len());
         let prediction = match model.loss {
             Loss::SoftmaxCrossEntropy => {
-                let n = last.outputs;
+                let n = last.output_len();
                 let max = b.buffer("max".into(), 1);
                 let sum = b.buffer("sum".into(), 1);
                 let e = b.buffer("exp".into(), n);
@@ -317,66 +413,118 @@ impl Plan {
                 p
             }
             Loss::Mse => {
-                let t = b.buffer("t_out".into(), last.outputs);
+                let t = b.buffer("t_out".into(), last.output_len());
                 b.alu(AluOp::Sub, grad, act_last, Operand::Vector(target));
                 b.derivative(last.activation, grad, act_last, scores, t);
                 act_last
             }
         };
+        let t_out = b.buffer("t_saturated".into(), last.output_len());
+        b.stop_at_saturation(grad, scores, t_out);
         let forward = std::mem::take(&mut b.ops);
         // Backward: each layer's delta, then every update with -lr folded into the
         // columns. Every MTVM reads the weights before any OPA of the step changes them.
-        let neg_lr = -(fixed::from_f64(model.training.lr, cfg.format.input_frac_bits, 16) as i16);
+        let frac_in = cfg.format.input_frac_bits;
+        let dither = match model.training.update_rounding {
+            UpdateRounding::Nearest => None,
+            UpdateRounding::Stochastic => Some(Dither {
+                bits: dither_bits(model.training.lr, frac_in),
+                seed: model.training.seed,
+            })
+            .filter(|d| d.bits > 0),
+        };
+        let widest = layers.iter().map(|m| m.output_len()).max().unwrap_or(0);
+        let dither_words = dither.map(|_| b.buffer("dither".into(), widest));
+        let extra = dither.map_or(0, |d| d.bits);
+        let neg_lr = -(fixed::from_f64(model.training.lr, frac_in + extra, 16) as i16);
         let mut delta = grad;
         let mut deltas = vec![grad; outs];
         for l in (1..outs).rev() {
             let m = &layers[l];
-            let below = &layers[l - 1];
-            let back = b.buffer(format!("delta{}", l - 1), below.outputs);
-            let part = b.buffer(format!("delta{}_part", l - 1), below.outputs);
-            let t = b.buffer(format!("t{}", l - 1), below.outputs);
-            for cb in 0..m.col_blocks {
-                for rb in 0..m.row_blocks {
-                    let k = m.first_block + rb * m.col_blocks + cb;
-                    let blk = blocks[k];
-                    // Only the rows of real inputs: the bias row has no delta below.
-                    let live = blk.rows.min(below.outputs.saturating_sub(rb * rows));
-                    if live == 0 {
-                        continue;
-                    }
-                    let dst = if cb == 0 { back } else { part };
-                    b.ops.push(Op::Mtvm {
-                        block: k,
-                        d: delta.sub(cb * cols, blk.cols),
-                        z: dst.sub(rb * rows, live),
+            let below = layers[l - 1].output_len();
+            let back = b.buffer(format!("delta{}", l - 1), below);
+            // A dense layer's MTVMs write the delta below directly; a convolution's write
+            // each window's gradient, which adds into the map's delta at the window's runs.
+            let (taps, taps_part) = if m.gathers() {
+                b.ops.push(Op::Set { dst: back, imm: 0 });
+                (
+                    b.buffer(format!("x{l}_window_delta"), m.inputs),
+                    b.buffer(format!("x{l}_window_delta_part"), m.inputs),
+                )
+            } else {
+                (back, b.buffer(format!("delta{}_part", l - 1), below))
+            };
+            let t = b.buffer(format!("t{}", l - 1), below);
+            for p in 0..m.window.positions() {
+                if m.gathers() {
+                    b.ops.push(Op::Window {
+                        layer: l,
+                        position: p,
                     });
                 }
-                if cb > 0 {
-                    b.alu(AluOp::Add, back, back, Operand::Vector(part));
+                for cb in 0..m.col_blocks {
+                    for rb in 0..m.row_blocks {
+                        let k = m.first_block + rb * m.col_blocks + cb;
+                        let blk = blocks[k];
+                        // Only the rows of real inputs: the bias row has no delta below.
+                        let live = blk.rows.min(m.inputs.saturating_sub(rb * rows));
+                        if live == 0 {
+                            continue;
+                        }
+                        let dst = if cb == 0 { taps } else { taps_part };
+                        b.ops.push(Op::Mtvm {
+                            block: k,
+                            d: delta.sub(p * m.outputs + cb * cols, blk.cols),
+                            z: dst.sub(rb * rows, live),
+                        });
+                    }
+                    if cb > 0 {
+                        b.alu(AluOp::Add, taps, taps, Operand::Vector(taps_part));
+                    }
+                }
+                if m.gathers() {
+                    for r in m.window.runs(p) {
+                        let dst = back.sub(r.input, r.len);
+                        b.alu(
+                            AluOp::Add,
+                            dst,
+                            dst,
+                            Operand::Vector(taps.sub(r.tap, r.len)),
+                        );
+                    }
                 }
             }
             b.derivative(
-                below.activation,
+                layers[l - 1].activation,
                 back,
-                inputs[l].sub(0, below.outputs),
+                inputs[l].sub(0, below),
                 pre[l - 1],
                 t,
             );
+            b.stop_at_saturation(back, pre[l - 1], t);
             deltas[l - 1] = back;
             delta = back;
         }
         for (l, m) in layers.iter().enumerate() {
-            let cols_in = b.buffer(format!("update{l}"), m.outputs);
+            let cols_in = b.buffer(format!("update{l}"), m.output_len());
             b.alui(AluOp::Mul, cols_in, deltas[l], neg_lr);
-            for rb in 0..m.row_blocks {
-                for cb in 0..m.col_blocks {
-                    let k = m.first_block + rb * m.col_blocks + cb;
-                    let blk = blocks[k];
-                    b.ops.push(Op::Opa {
-                        block: k,
-                        x: inputs[l].sub(rb * rows, blk.rows),
-                        d: cols_in.sub(cb * cols, blk.cols),
-                    });
+            if let Some(r) = dither_words {
+                let r = Operand::Vector(r.sub(0, cols_in.len));
+                b.alu(AluOp::Add, cols_in, cols_in, r);
+                b.alui(AluOp::Shr, cols_in, cols_in, extra as i16);
+            }
+            for p in 0..m.window.positions() {
+                b.gather(l, m, p, inputs[l], windows[l]);
+                for rb in 0..m.row_blocks {
+                    for cb in 0..m.col_blocks {
+                        let k = m.first_block + rb * m.col_blocks + cb;
+                        let blk = blocks[k];
+                        b.ops.push(Op::Opa {
+                            block: k,
+                            x: windows[l].sub(rb * rows, blk.rows),
+                            d: cols_in.sub(p * m.outputs + cb * cols, blk.cols),
+                        });
+                    }
                 }
             }
         }
@@ -387,7 +535,9 @@ impl Plan {
                 target,
                 scores,
                 prediction,
+                dither: dither_words,
             },
+            dither,
             layers,
             blocks,
             buffers: b.buffers,
@@ -420,6 +570,21 @@ impl Plan {
             }
         }
         w
+    }
+
+    /// The random words the runtime writes before training step `step` (None: the updates
+    /// round to nearest): a pure function of the seed and the step, so every engine and a
+    /// resumed run see the same.
+    pub fn dither(&self, step: u64) -> Option<(Slice, Vec<i16>)> {
+        let (d, slice) = (self.dither?, self.io.dither?);
+        let key = crate::rng::Key::new(d.seed)
+            .with(0x6469_7468_6572)
+            .with(step);
+        let half = 1i64 << (d.bits - 1);
+        let words = (0..slice.len as u64)
+            .map(|i| ((key.bits(i) % (2 * half) as u64) as i64 - half) as i16)
+            .collect();
+        Some((slice, words))
     }
 
     /// A sample as the runtime puts it in: the input words (`frac` fraction bits) and the
@@ -500,5 +665,91 @@ crs_every = 4
         assert_eq!((mvms, opas, mtvms), (6, 6, 2));
         assert_eq!(shift_for(10, 12), 1);
         assert_eq!(shift_for(7, 12), 0);
+    }
+}
+
+#[cfg(test)]
+mod rounding_tests {
+    use super::*;
+    use crate::arch::vfu::alu_elem;
+    use crate::config::Preset;
+    use crate::train::model::Model;
+
+    fn plan_with(rounding: &str, lr: f64) -> Plan {
+        let text = format!(
+            "name = \"m\"\ninput = {{ size = 3 }}\nloss = \"softmax_cross_entropy\"\n\
+             [[layers]]\ntype = \"dense\"\nout = 4\n\
+             [training]\nlr = {lr}\nepochs = 1\ncrs_every = 1\nupdate_rounding = \"{rounding}\"\n"
+        );
+        Plan::new(
+            &Model::from_toml_str(&text, "m.toml").unwrap(),
+            &Preset::Small.config(),
+        )
+    }
+
+    /// The update words of one step for deltas `d`, by the plan's own update operations.
+    fn updates(plan: &Plan, d: &[i16], step: u64) -> Vec<i16> {
+        let mut bufs: Vec<Vec<i16>> = plan.buffers.iter().map(|b| vec![0; b.1]).collect();
+        if let Some((s, w)) = plan.dither(step) {
+            bufs[s.buf][s.range()].copy_from_slice(&w);
+        }
+        let ops: Vec<&Op> = plan
+            .backward
+            .iter()
+            .filter(|o| matches!(o, Op::Alu { .. }))
+            .collect();
+        let Op::Alu {
+            a: delta, dst: upd, ..
+        } = ops[0]
+        else {
+            unreachable!()
+        };
+        bufs[delta.buf][delta.range()].copy_from_slice(d);
+        for op in ops {
+            let Op::Alu { op, dst, a, b } = *op else {
+                unreachable!()
+            };
+            for k in 0..dst.len {
+                let y = match b {
+                    Operand::Imm(i) => i,
+                    Operand::Vector(v) => bufs[v.buf][v.start + k],
+                    Operand::None => 0,
+                };
+                bufs[dst.buf][dst.start + k] = alu_elem(op, bufs[a.buf][a.start + k], y, 12);
+            }
+        }
+        bufs[upd.buf][upd.range()].to_vec()
+    }
+
+    /// Stochastic rounding of -lr * delta is unbiased over steps, down to updates of a
+    /// small fraction of an LSB; to nearest they vanish. Each step's words differ.
+    #[test]
+    fn stochastic_update_rounding_is_unbiased_where_nearest_loses_small_updates() {
+        let d = [3i16, -5, 40, 1];
+        for lr in [0.02, 0.1, 0.5] {
+            let stochastic = plan_with("stochastic", lr);
+            let nearest = plan_with("nearest", lr);
+            assert!(stochastic.dither.unwrap().bits >= 3, "{lr}");
+            assert!(nearest.dither.is_none() && nearest.io.dither.is_none());
+            let steps = 4000;
+            let mut mean = [0f64; 4];
+            for step in 1..=steps {
+                for (m, u) in mean.iter_mut().zip(updates(&stochastic, &d, step)) {
+                    *m += u as f64 / steps as f64;
+                }
+            }
+            for (k, &dk) in d.iter().enumerate() {
+                let exact = -lr * dk as f64;
+                assert!(
+                    (mean[k] - exact).abs() < 0.05,
+                    "lr {lr} delta {dk}: mean update {} LSB, exact {exact}",
+                    mean[k]
+                );
+            }
+            let near = updates(&nearest, &d, 1);
+            assert_eq!(near[3], 0, "lr {lr}: a delta of 1 LSB vanishes");
+        }
+        let p = plan_with("stochastic", 0.1);
+        assert_ne!(p.dither(1).unwrap().1, p.dither(2).unwrap().1);
     }
 }

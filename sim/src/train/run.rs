@@ -7,7 +7,7 @@ use super::arch::{ArchNet, ProgramCost};
 use super::data::{Dataset, Split};
 use super::fast::{Activity, FastNet, FastState};
 use super::float::{FloatNet, FloatState};
-use super::model::{Init, Layer, Model};
+use super::model::{Init, Model};
 use super::plan::Plan;
 use crate::config::{Config, Variant};
 use crate::cost::{CostReport, Counters};
@@ -88,15 +88,14 @@ pub struct EpochReport {
 /// outputs), as fixed-point words: every engine starts from them.
 pub fn initial_weights(model: &Model, cfg: &Config) -> Vec<Vec<Vec<i64>>> {
     let mut rng = SeqRng::new(model.training.seed);
-    let widths = model.widths();
     let frac = cfg.format.frac_bits;
     model
-        .layers
+        .shapes()
         .iter()
-        .enumerate()
-        .map(|(l, layer)| {
-            let Layer::Dense { out, bias, .. } = *layer;
-            let (fan_in, fan_out) = (widths[l], out);
+        .map(|s| {
+            let (out, bias) = (s.outputs, s.bias);
+            // A convolution's fans: its window's taps and its out channels.
+            let (fan_in, fan_out) = (s.window.taps(), out);
             let a = match model.training.init {
                 Init::XavierUniform => (6.0 / (fan_in + fan_out) as f64).sqrt(),
             };

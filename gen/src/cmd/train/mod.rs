@@ -134,7 +134,7 @@ fn data_of(a: &TrainArgs, model: &Model) -> Result<Split> {
         },
         None => Split::load(&a.data, a.test_split.unwrap_or(0.2))?,
     }
-    .scaled();
+    .scaled_for(model);
     if let Some(n) = a.limit {
         if n == 0 {
             bail!("--limit must be at least 1");
@@ -143,14 +143,11 @@ fn data_of(a: &TrainArgs, model: &Model) -> Result<Split> {
     }
     let origin = a.model.display();
     for (set, what) in [(&data.train, "training"), (&data.test, "test")] {
-        if set.dim() != model.input.size {
-            bail!(
-                "{origin}: input.size is {}, but the {what} set of {} has {} features per sample",
-                model.input.size,
-                a.data,
-                set.dim()
-            );
-        }
+        model.check_features(
+            set.dim(),
+            &origin.to_string(),
+            &format!("the {what} set of {}", a.data),
+        )?;
     }
     let classes = data.train.classes.max(data.test.classes);
     if model.outputs() < classes {

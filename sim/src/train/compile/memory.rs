@@ -1,8 +1,8 @@
 //! Data-memory addresses of the plan's vectors on the leader core: a vector occupies its
 //! words only from the first to the last operation of the step that uses it, so vectors
 //! whose lives do not overlap share words (first fit). The runtime's vectors (input,
-//! target, scores, prediction) and any vector read before the step writes it keep their
-//! words for the whole step.
+//! target, scores, prediction, the update rounding's random words) and any vector read
+//! before the step writes it keep their words for the whole step.
 
 use crate::train::plan::{Op, Operand, Plan, Slice};
 
@@ -13,6 +13,8 @@ fn uses(op: &Op) -> (Vec<Slice>, Vec<Slice>) {
         Op::Mtvm { d, z, .. } => (vec![d], vec![z]),
         Op::Opa { x, d, .. } => (vec![x, d], vec![]),
         Op::Set { dst, .. } => (vec![], vec![dst]),
+        Op::Copy { dst, src } => (vec![src], vec![dst]),
+        Op::Window { .. } => (vec![], vec![]),
         Op::Alu { dst, a, b, .. } => {
             let mut r = vec![a];
             if let Operand::Vector(v) = b {
@@ -49,9 +51,16 @@ pub fn allocate(plan: &Plan, base: usize) -> (Vec<Option<usize>>, usize) {
     let end = ops.len();
     let life: Vec<(usize, usize)> = (0..n)
         .map(|b| {
-            let pinned = [io.x, io.target, io.scores, io.prediction]
-                .iter()
-                .any(|s| s.buf == b)
+            let pinned = [
+                Some(io.x),
+                Some(io.target),
+                Some(io.scores),
+                Some(io.prediction),
+                io.dither,
+            ]
+            .iter()
+            .flatten()
+            .any(|s| s.buf == b)
                 || read_first[b];
             match first[b] {
                 _ if pinned => (0, end),
@@ -117,7 +126,10 @@ mod tests {
         // Replay the step on word owners: a read must find its own buffer's words.
         let mut owner = vec![usize::MAX; top];
         let io = plan.io;
-        for s in [io.x, io.target] {
+        for s in [Some(io.x), Some(io.target), io.dither]
+            .into_iter()
+            .flatten()
+        {
             for w in words(s) {
                 owner[w] = s.buf;
             }

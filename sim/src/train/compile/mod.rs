@@ -225,6 +225,11 @@ impl Listing {
         }
     }
 
+    /// A comment on its own line (not an instruction).
+    fn note(&mut self, text: &str) {
+        let _ = writeln!(self.body, "; {text}");
+    }
+
     fn equ(&mut self, name: String, value: usize, comment: String) {
         self.equs.entry(name).or_insert((value, comment));
     }
@@ -233,6 +238,8 @@ impl Listing {
 struct Emitter<'a> {
     plan: &'a Plan,
     cpt: usize,
+    /// The convolution window the operations are at (layer, position), from the last mark.
+    window: Option<(usize, usize)>,
     /// Data-memory address of every plan buffer on the leader (None: unused).
     buffer_addr: &'a [Option<usize>],
     /// First free data-memory word of the leader after its vectors.
@@ -296,8 +303,14 @@ impl Emitter<'_> {
     ) {
         let b = self.plan.blocks[block];
         let (tile, core, p) = place(block, self.cpt);
+        let at = match self.window {
+            Some((layer, position)) if layer == b.layer => {
+                format!(" window {}", self.position_text(layer, position))
+            }
+            _ => String::new(),
+        };
         let title = format!(
-            "{} layer {} row block {} col block {}",
+            "{} layer {}{at} row block {} col block {}",
             op_name(slot),
             b.layer,
             b.rb,
@@ -413,6 +426,13 @@ impl Emitter<'_> {
         }
     }
 
+    /// Output position `position` of layer `layer` as (row, column).
+    fn position_text(&self, layer: usize, position: usize) -> String {
+        let w = self.plan.layers[layer].window;
+        let (_, cols) = w.output_size().expect("a mapped window fits");
+        format!("({}, {})", position / cols, position % cols)
+    }
+
     fn op(&mut self, op: &Op) {
         match *op {
             Op::Mvm { block, x, y } => self.mcu_op(
@@ -436,6 +456,18 @@ impl Emitter<'_> {
             Op::Set { dst, imm } => {
                 let code = format!("set {}, {imm}, {}", self.at(dst, 0), dst.len);
                 self.agent(LEADER).line(code, "")
+            }
+            Op::Copy { dst, src } => {
+                let code = format!("cp {}, {}, {}", self.at(dst, 0), self.at(src, 0), dst.len);
+                self.agent(LEADER).line(code, "")
+            }
+            Op::Window { layer, position } => {
+                self.window = Some((layer, position));
+                let text = format!(
+                    "layer {layer}, window {}",
+                    self.position_text(layer, position)
+                );
+                self.agent(LEADER).note(&text);
             }
             Op::Alu { op, dst, a, b } => {
                 let m = op.mnemonic();
@@ -560,6 +592,7 @@ pub fn compile(plan: &Plan, cfg: &Config) -> Result<Compiled, CompileError> {
         let mut e = Emitter {
             plan,
             cpt,
+            window: None,
             buffer_addr: &addr,
             leader_free: top,
             agents: BTreeMap::new(),
@@ -691,6 +724,49 @@ mod tests {
         assert!((c.mapping[0].utilisation - 13.0 * 10.0 / 256.0).abs() < 1e-12);
         assert_eq!(place(5, 8), (0, 2, 1));
         assert_eq!(place(17, 8), (1, 0, 1));
+    }
+
+    /// A convolution's window loop: each window is gathered with `cp` (zeros first where it
+    /// overhangs the map), marked in the listing, and its MVM and OPA say which window.
+    #[test]
+    fn a_convolution_runs_its_window_loop_with_a_mark_per_window() {
+        let cfg = Preset::Small.config();
+        let model = Model::from_toml_str(
+            "name = \"c\"\ninput = { shape = [4, 4, 2] }\nloss = \"softmax_cross_entropy\"\n\
+             [[layers]]\ntype = \"conv2d\"\nout_channels = 3\nkernel = 3\nstride = 1\npadding = 1\n\
+             [[layers]]\ntype = \"dense\"\nout = 2\n\
+             [training]\nlr = 0.1\nepochs = 1\ncrs_every = 1\n",
+            "c.toml",
+        )
+        .unwrap();
+        let plan = Plan::new(&model, &cfg);
+        let c = compile(&plan, &cfg).unwrap();
+        let step = c.step.leader();
+        assert!(!assemble(step, "step").is_empty());
+        // 16 windows gathered forward and again for the updates.
+        assert_eq!(step.matches("; layer 0, window (").count(), 32, "{step}");
+        assert!(step.contains("; layer 0, window (3, 3)"));
+        assert!(step.contains("; MVM layer 0 window (1, 2) row block 0 col block 0: inputs"));
+        assert!(step.contains("; OPA layer 0 window (3, 0) row block 1 col block 0: rows"));
+        // The corner window: zeros, then two kernel rows of two pixels of 2 channels.
+        let corner = step.split("; layer 0, window (0, 0)").nth(1).unwrap();
+        let lines: Vec<&str> = corner.lines().skip(1).take(3).map(str::trim).collect();
+        assert!(lines[0].starts_with("set v_x0_window, 0, 18"), "{lines:?}");
+        assert!(
+            lines[1].starts_with("cp v_x0_window+8, v_x0, 4"),
+            "{lines:?}"
+        );
+        assert!(
+            lines[2].starts_with("cp v_x0_window+14, v_x0+8, 4"),
+            "{lines:?}"
+        );
+        assert_eq!(c.mapping[0].rows, 19);
+        assert_eq!(c.mapping[0].mcus.len(), 2);
+        // The predict program gathers each window once.
+        assert_eq!(
+            c.predict.leader().matches("; layer 0, window (").count(),
+            16
+        );
     }
 
     /// A network over several cores and tiles: the leader stores the operands of another
