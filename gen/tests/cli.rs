@@ -839,6 +839,29 @@ fn train_writes_csv_plots_checkpoints_and_resumes_after_ctrl_c() {
         epochs_without_time(&resumed),
         epochs_without_time(&scratch.file("straight.json"))
     );
+    // The same on the architectural simulator.
+    let arch = format!("{base} --engine arch --limit 40");
+    let cp_arch = scratch.file("train-cp-arch");
+    let (straight, resumed) = (
+        scratch.file("arch-straight.json"),
+        scratch.file("arch-resumed.json"),
+    );
+    for line in [
+        format!("{arch} --epochs 2 --json {}", straight.display()),
+        format!("{arch} --epochs 1 --checkpoint {}", cp_arch.display()),
+        format!(
+            "{arch} --epochs 2 --checkpoint {} --resume --json {}",
+            cp_arch.display(),
+            resumed.display()
+        ),
+    ] {
+        let o = panther_line(&line);
+        assert!(o.status.success(), "{line}: {}", stderr(&o));
+    }
+    assert_eq!(
+        epochs_without_time(&resumed),
+        epochs_without_time(&straight)
+    );
     // Ctrl-C mid-run: a complete checkpoint, a clear message, and a resume that ends
     // like a run that was never stopped.
     let cp2 = scratch.file("train-cp-int");

@@ -11,7 +11,7 @@ use crate::mcu::Mcu;
 use serde::Serialize;
 
 /// Event counts of one core.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct CoreStats {
     /// Executed instructions per row of the instruction table.
     #[serde(skip)]

@@ -6,7 +6,7 @@
 //!   a word whose count reaches 0 becomes invalid;
 //! - count 0 marks a persistent word (initial data): reads never consume it.
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SharedMemory {
     words: Vec<i16>,
     valid: Vec<bool>,

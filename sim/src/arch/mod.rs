@@ -10,6 +10,7 @@ pub mod memory;
 pub mod noc;
 pub mod node;
 pub mod params;
+pub mod snapshot;
 pub mod tile;
 pub mod vfu;
 

@@ -26,6 +26,13 @@ pub struct Noc {
 }
 
 impl Noc {
+    /// No packet in flight or waiting in a receive buffer, no credit outstanding.
+    pub fn is_idle(&self) -> bool {
+        self.in_flight.is_empty()
+            && self.buffers.values().all(VecDeque::is_empty)
+            && self.outstanding.values().all(|&n| n == 0)
+    }
+
     pub fn can_send(&self, arch: &ArchConfig, src: usize, dst: usize) -> bool {
         self.outstanding.get(&(src, dst)).copied().unwrap_or(0)
             < arch.receive_buffer_packets_per_source

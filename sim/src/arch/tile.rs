@@ -8,7 +8,7 @@ use super::params::ArchConfig;
 use crate::isa::Instr;
 use serde::Serialize;
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct TileStats {
     pub edram_accesses: u64,
     pub tile_imem_fetches: u64,
@@ -92,9 +92,9 @@ pub struct Tile {
     pub stats: TileStats,
     pub halted: bool,
     /// Last cycle of the access in progress.
-    edram_busy_until: Option<u64>,
+    pub(super) edram_busy_until: Option<u64>,
     /// Round-robin pointer: requester index (cores, then the TCU) with the highest priority.
-    rr_next: usize,
+    pub(super) rr_next: usize,
 }
 
 impl Tile {

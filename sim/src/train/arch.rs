@@ -43,6 +43,14 @@ impl Assembled {
     }
 }
 
+/// A saved `arch` trainer (checkpoints): the node between two runs and the run counts.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ArchState {
+    pub node: crate::arch::snapshot::NodeSnapshot,
+    pub crs_runs: u64,
+    pub steps: u64,
+}
+
 pub struct ArchNet {
     pub plan: Plan,
     pub compiled: Compiled,
@@ -136,6 +144,22 @@ impl ArchNet {
             steps: 0,
             slices: cfg.slicing.slices,
         })
+    }
+
+    pub fn state(&self) -> Result<ArchState, String> {
+        Ok(ArchState {
+            node: self.node.snapshot()?,
+            crs_runs: self.crs_runs,
+            steps: self.steps,
+        })
+    }
+
+    /// Continue from `s`, saved from a trainer of the same model and config.
+    pub fn restore(&mut self, s: &ArchState) -> Result<(), String> {
+        self.node.restore(&s.node)?;
+        self.crs_runs = s.crs_runs;
+        self.steps = s.steps;
+        Ok(())
     }
 
     /// The leader core (tile 0, core 0), which holds the step's vectors.

@@ -145,6 +145,7 @@ pub enum Trainer {
 pub enum TrainerState {
     Fast(FastState),
     Float(FloatState),
+    Arch(Box<super::arch::ArchState>),
 }
 
 impl Trainer {
@@ -258,12 +259,12 @@ impl Trainer {
         }
     }
 
-    /// The state a checkpoint saves (the `arch` engine has none yet).
+    /// The state a checkpoint saves.
     pub fn state(&self) -> Result<TrainerState, String> {
         match self {
             Trainer::Fast(n) => Ok(TrainerState::Fast(n.state())),
             Trainer::Float(n) => Ok(TrainerState::Float(n.state())),
-            Trainer::Arch(_) => Err("checkpoints of the arch engine are not supported yet; use the fast engine (bit-identical) for long runs".into()),
+            Trainer::Arch(n) => Ok(TrainerState::Arch(Box::new(n.state()?))),
         }
     }
 
@@ -271,6 +272,7 @@ impl Trainer {
         match (self, s) {
             (Trainer::Fast(n), TrainerState::Fast(s)) => n.restore(s),
             (Trainer::Float(n), TrainerState::Float(s)) => n.restore(s),
+            (Trainer::Arch(n), TrainerState::Arch(s)) => n.restore(s),
             _ => Err("the saved state is of another engine".into()),
         }
     }

@@ -74,10 +74,14 @@ fn v1_ideal_and_v2_noisy() -> [crate::config::Config; 2] {
 
 /// A run stopped mid-epoch, saved, reloaded from JSON and resumed ends with the same
 /// reports (wall time aside) and machine state as an uninterrupted run: V1 and V2, ideal
-/// and with every device effect.
+/// and with every device effect, on the `fast` and the `arch` engine (the node with its
+/// memories, MCUs, statistics and cycle count).
 #[test]
 fn a_resumed_run_continues_bit_identically() {
-    for cfg in v1_ideal_and_v2_noisy() {
+    for (cfg, engine) in v1_ideal_and_v2_noisy()
+        .into_iter()
+        .flat_map(|c| [(c.clone(), Engine::Fast), (c, Engine::Arch)])
+    {
         let variant = cfg.variant;
         let mut model = iris_model(2);
         if variant == Variant::V2 {
@@ -88,11 +92,11 @@ fn a_resumed_run_continues_bit_identically() {
         data.train = data.train.take(30);
         data.test = data.test.take(10);
         let id = DataId::of("iris", &data);
-        let mut whole = Session::new(&model, &cfg, Engine::Fast, true).unwrap();
+        let mut whole = Session::new(&model, &cfg, engine, true).unwrap();
         while !whole.finished() {
             whole.step(&data).unwrap();
         }
-        let mut first = Session::new(&model, &cfg, Engine::Fast, true).unwrap();
+        let mut first = Session::new(&model, &cfg, engine, true).unwrap();
         for _ in 0..43 {
             first.step(&data).unwrap();
         }
@@ -100,7 +104,7 @@ fn a_resumed_run_continues_bit_identically() {
         drop(first);
         let cp = Checkpoint::from_json(&saved, "cp.json").unwrap();
         let mut rest = cp
-            .resume(&model, &cfg, Engine::Fast, true, &id, "cp.json")
+            .resume(&model, &cfg, engine, true, &id, "cp.json")
             .unwrap();
         assert_eq!(rest.progress.epoch, 1);
         while !rest.finished() {
@@ -111,30 +115,30 @@ fn a_resumed_run_continues_bit_identically() {
             r.iter_mut().for_each(|e| e.seconds = 0.0);
             r
         };
-        assert_eq!(strip(&rest), strip(&whole), "{variant:?}");
+        assert_eq!(strip(&rest), strip(&whole), "{variant:?} {engine:?}");
         assert!(
             rest.states() == whole.states(),
-            "{variant:?}: states differ"
+            "{variant:?} {engine:?}: states differ"
         );
         // Another config, model or data set is refused with a reason.
         let mut other = cfg.clone();
         other.seed += 1;
         let e = cp
-            .resume(&model, &other, Engine::Fast, true, &id, "cp.json")
+            .resume(&model, &other, engine, true, &id, "cp.json")
             .err()
             .unwrap();
         assert!(e.contains("another config"), "{e}");
         let mut m2 = model.clone();
         m2.training.lr *= 2.0;
         let e = cp
-            .resume(&m2, &cfg, Engine::Fast, true, &id, "cp.json")
+            .resume(&m2, &cfg, engine, true, &id, "cp.json")
             .err()
             .unwrap();
         assert!(e.contains("another model"), "{e}");
         let mut id2 = id.clone();
         id2.digest ^= 1;
         let e = cp
-            .resume(&model, &cfg, Engine::Fast, true, &id2, "cp.json")
+            .resume(&model, &cfg, engine, true, &id2, "cp.json")
             .err()
             .unwrap();
         assert!(e.contains("other data"), "{e}");

@@ -200,9 +200,6 @@ pub fn run(a: &TrainArgs) -> Result<()> {
             output_dir(d, flag)?;
         }
     }
-    if engine == Engine::Arch && a.checkpoint.is_some() {
-        bail!("--checkpoint: checkpoints of the arch engine are not supported yet; the fast engine gives the same weights and counters and saves them");
-    }
     let reference = !a.no_reference && engine != Engine::Float;
     let mut session = match (&a.checkpoint, a.resume) {
         (Some(dir), true) => {
