@@ -1005,14 +1005,6 @@ fn compile_writes_listings_a_runnable_bundle_and_the_mapping() {
     let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(r["mcu_ops"]["opa"], 18, "{r}");
     assert!(r["noc_packets"].as_u64().unwrap() > 0, "{r}");
-    // Arch with checkpoints: a clear error.
-    fails_with(
-        &panther_line(&format!(
-            "train --model {model} --data iris --engine arch --checkpoint {}",
-            scratch.file("arch-cp").display()
-        )),
-        &["--checkpoint", "arch engine"],
-    );
 }
 
 /// Fashion-MNIST from Debian's package (`make setup` installs it): the fixed split of

@@ -75,7 +75,7 @@ impl CrossbarModel {
         let zeros = vec![0i64; rows * cols];
         let mut scratch = Vec::new();
         for c in copies.iter_mut() {
-            c.write_values(&zeros, &mut scratch);
+            c.write_values(&zeros, &mut scratch, None);
         }
         let slices = copies.iter().map(|c| c.arrays.len()).max().unwrap_or(0);
         CrossbarModel {

@@ -257,18 +257,33 @@ impl CellArray {
     /// noise, written to `out` (len = cols). One sensing access.
     pub fn sense_columns(&mut self, active_rows: &[u32], out: &mut [i64]) {
         debug_assert_eq!(out.len(), self.cols);
-        self.sense(false, active_rows, out);
+        self.sense(false, active_rows, out, self.cols);
     }
 
     /// Drive the given columns and sense every row (MTVM): Q.12 currents into `out` (len = rows).
     pub fn sense_rows(&mut self, active_cols: &[u32], out: &mut [i64]) {
         debug_assert_eq!(out.len(), self.rows);
-        self.sense(true, active_cols, out);
+        self.sense(true, active_cols, out, self.rows);
+    }
+
+    /// [`Self::sense_columns`] (or, driving columns, [`Self::sense_rows`]) of which only the
+    /// first `used` lines are sensed: their currents and noise are those of the full access;
+    /// the other lines read 0 (the caller does not use them).
+    pub fn sense_used(
+        &mut self,
+        drive_columns: bool,
+        active: &[u32],
+        out: &mut [i64],
+        used: usize,
+    ) {
+        let used = used.min(out.len());
+        self.sense(drive_columns, active, out, used);
+        out[used..].fill(0);
     }
 
     /// One sensing access. Driving columns reads a column-major copy of the cells (rebuilt
     /// only after a change), so both directions sum contiguous driven lines.
-    fn sense(&mut self, drive_columns: bool, active: &[u32], out: &mut [i64]) {
+    fn sense(&mut self, drive_columns: bool, active: &[u32], out: &mut [i64], used: usize) {
         let (rows, cols) = (self.rows, self.cols);
         if drive_columns && self.transposed.as_ref().map(|t| t.0) != Some(self.generation) {
             let t = match &self.cells {
@@ -290,22 +305,22 @@ impl CellArray {
             Matrix::Levels(l) => {
                 // u16 sums are exact while lines * max_level fits; they vectorise twice as wide.
                 if active.len() * self.max_level as usize <= u16::MAX as usize {
-                    sum_levels::<u16>(l, width, active, self.max_level, out);
+                    sum_levels::<u16>(l, width, used, active, self.max_level, out);
                 } else {
-                    sum_levels::<u32>(l, width, active, self.max_level, out);
+                    sum_levels::<u32>(l, width, used, active, self.max_level, out);
                 }
             }
             Matrix::Conductances(g) => {
                 // i32 sums are exact while lines * the largest conductance fits (gain <= 2).
                 if active.len() as u64 * 2 * ((self.max_level as u64) << G_FRAC) < i32::MAX as u64 {
-                    sum_conductances::<i32>(g, width, active, out);
+                    sum_conductances::<i32>(g, width, used, active, out);
                 } else {
-                    sum_conductances::<i64>(g, width, active, out);
+                    sum_conductances::<i64>(g, width, used, active, out);
                 }
                 if let Cells::Analog { device, .. } = &self.cells {
                     self.add_read_noise(
                         device.read_noise_sigma() * (active.len() as f64).sqrt(),
-                        out,
+                        &mut out[..used],
                     );
                 }
             }
@@ -325,17 +340,22 @@ impl CellArray {
     /// Sample-and-hold of one row for a serial read at cell resolution: the Q.12 value of
     /// each cell, sensed alone (read noise has the one-cell sigma). One sensing access.
     pub fn sample_row(&mut self, i: usize, out: &mut [i64]) {
+        self.sample_row_part(i, self.cols, out)
+    }
+
+    /// [`Self::sample_row`] of the first `n` cells only: the same values for them.
+    fn sample_row_part(&mut self, i: usize, n: usize, out: &mut [i64]) {
         let cols = self.cols;
         match &self.cells {
             Cells::Ideal(l) => {
-                for (o, &v) in out.iter_mut().zip(&l[i * cols..][..cols]) {
+                for (o, &v) in out.iter_mut().zip(&l[i * cols..][..n]) {
                     *o = (v as i64) << G_FRAC;
                 }
             }
             Cells::Analog { g, device, .. } => {
                 let sigma = device.read_noise_sigma();
                 let k = self.key.with(PURPOSE_READ).with(self.read_events);
-                for (j, (o, &v)) in out.iter_mut().zip(&g[i * cols..][..cols]).enumerate() {
+                for (j, (o, &v)) in out.iter_mut().zip(&g[i * cols..][..n]).enumerate() {
                     let noise = if sigma > 0.0 {
                         round_i64(sigma * G_ONE as f64 * k.normal(j as u64))
                     } else {
@@ -351,9 +371,13 @@ impl CellArray {
     /// Serial read of one row through an ADC at cell resolution: one code per cell, clamped
     /// to the cell range ([`Self::sample_row`], then a conversion).
     pub fn read_row(&mut self, i: usize, adc: &Adc, out: &mut [u32]) {
+        self.read_row_part(i, self.cols, adc, out)
+    }
+
+    /// [`Self::read_row`] of the first `cols` cells only.
+    fn read_row_part(&mut self, i: usize, cols: usize, adc: &Adc, out: &mut [u32]) {
         // Rows up to 128 cells are held on the stack (no allocation per row read).
         let mut held = [0i64; 128];
-        let cols = self.cols;
         let mut buf;
         let held: &mut [i64] = if cols <= held.len() {
             &mut held[..cols]
@@ -361,7 +385,7 @@ impl CellArray {
             buf = vec![0i64; cols];
             &mut buf
         };
-        self.sample_row(i, held);
+        self.sample_row_part(i, cols, held);
         for (o, &h) in out.iter_mut().zip(held.iter()) {
             *o = adc.convert(h).code.min(self.max_level);
         }
@@ -410,9 +434,49 @@ impl CellArray {
         }
     }
 
+    /// A serial read of every row of which only the cells of the window `(rows, cols)` at
+    /// the origin are sampled and converted: for them the codes of [`Self::read_all`] (the
+    /// same event numbers and draws), the rest of `out` untouched. For arrays whose other
+    /// cells hold no weight and meet no input (a network block's dead part).
+    pub fn read_window(&mut self, adc: &Adc, (rows, cols): (usize, usize), out: &mut [u32]) {
+        if self.is_ideal() {
+            return self.read_all(adc, out);
+        }
+        let width = self.cols;
+        for i in 0..self.rows {
+            if i < rows {
+                self.read_row_part(i, cols, adc, &mut out[i * width..][..cols]);
+            } else {
+                self.read_events += 1;
+            }
+        }
+    }
+
+    /// A serial write of every row of which only the cells of the window `(rows, cols)` are
+    /// programmed (the draws of [`Self::write_all`] for them); the others keep their state.
+    pub fn write_window(&mut self, levels: &[u32], (rows, cols): (usize, usize)) {
+        if self.is_ideal() {
+            return self.write_all(levels);
+        }
+        let width = self.cols;
+        for i in 0..self.rows {
+            if i < rows {
+                self.write_row_part(i, cols, &levels[i * width..][..cols]);
+            } else {
+                self.write_events += 1;
+                self.row_dirty[i] = false;
+            }
+        }
+    }
+
     /// Serial write (program and verify) of one row to the given levels.
     pub fn write_row(&mut self, i: usize, levels: &[u32]) {
-        let cols = self.cols;
+        self.write_row_part(i, self.cols, levels)
+    }
+
+    /// [`Self::write_row`] of the first `cols` cells only.
+    fn write_row_part(&mut self, i: usize, cols: usize, levels: &[u32]) {
+        let width = self.cols;
         let max = self.max_level;
         let event = self.write_events;
         self.write_events += 1;
@@ -421,21 +485,21 @@ impl CellArray {
         self.row_dirty[i] = false;
         match &mut self.cells {
             Cells::Ideal(l) => {
-                for (c, &v) in l[i * cols..][..cols].iter_mut().zip(levels) {
+                for (c, &v) in l[i * width..][..cols].iter_mut().zip(levels) {
                     debug_assert!(v <= max);
                     *c = v.min(max) as u8;
                 }
             }
             Cells::Analog { g, traits, device } => {
                 let k = self.key.with(PURPOSE_WRITE).with(event);
-                let r = i * cols..(i + 1) * cols;
+                let r = i * width..i * width + cols;
                 device.program_row(
                     CellRow {
                         traits: &traits[r.clone()],
                         g: &mut g[r],
                         max_level: max,
                         noise: k,
-                        first_cell: (i * cols) as u64,
+                        first_cell: (i * width) as u64,
                     },
                     &levels[..cols],
                 );
@@ -504,15 +568,15 @@ const CHUNK: usize = 256;
 /// Column sums of the given rows of a row-major u8 matrix `width` wide, as Q.12 currents.
 /// Rows are first added in groups that cannot overflow a byte (255 / max_level rows), so
 /// most additions are byte-wide; each group sum is then widened into `A`.
-fn sum_levels<A>(l: &[u8], width: usize, rows: &[u32], max_level: u32, out: &mut [i64])
+fn sum_levels<A>(l: &[u8], width: usize, used: usize, rows: &[u32], max_level: u32, out: &mut [i64])
 where
     A: Copy + Default + From<u8> + std::ops::AddAssign + Into<i64>,
 {
     let group = (255 / max_level.max(1)) as usize;
     let mut acc = [A::default(); CHUNK];
     let mut part = [0u8; CHUNK];
-    for base in (0..width).step_by(CHUNK) {
-        let w = CHUNK.min(width - base);
+    for base in (0..used).step_by(CHUNK) {
+        let w = CHUNK.min(used - base);
         let acc = &mut acc[..w];
         let part = &mut part[..w];
         acc.iter_mut().for_each(|a| *a = A::default());
@@ -535,13 +599,13 @@ where
 
 /// Column sums of the given rows of a row-major matrix of Q.12 conductances, accumulated
 /// in `A` (i32 where it cannot overflow, it vectorises twice as wide as i64).
-fn sum_conductances<A>(g: &[i32], width: usize, rows: &[u32], out: &mut [i64])
+fn sum_conductances<A>(g: &[i32], width: usize, used: usize, rows: &[u32], out: &mut [i64])
 where
     A: Copy + Default + From<i32> + std::ops::AddAssign + Into<i64>,
 {
     let mut acc = [A::default(); CHUNK];
-    for base in (0..width).step_by(CHUNK) {
-        let w = CHUNK.min(width - base);
+    for base in (0..used).step_by(CHUNK) {
+        let w = CHUNK.min(used - base);
         let acc = &mut acc[..w];
         acc.iter_mut().for_each(|a| *a = A::default());
         for &i in rows {

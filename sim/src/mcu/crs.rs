@@ -6,7 +6,7 @@
 //! (batch-end merge) and cleared. V3: the accumulator is resolved and written to itself and
 //! to both read copies.
 
-use super::{Mcu, WeightCopy};
+use super::{LiveWindow, Mcu, WeightCopy};
 use crate::config::Variant;
 use crate::cost::latency;
 use crate::crossbar::Adc;
@@ -41,6 +41,7 @@ fn read_values(
     adc: &Adc,
     levels: &mut Vec<u32>,
     mut keep: Option<&mut Vec<Vec<u32>>>,
+    window: Option<(usize, usize)>,
 ) -> Vec<i64> {
     let exact = |a: &crate::crossbar::CellArray| a.is_ideal() && adc.max_code >= a.max_level();
     if keep.is_none() && copy.arrays.iter().all(exact) {
@@ -58,7 +59,10 @@ fn read_values(
     levels.resize(n, 0);
     let mut v = vec![-copy.layout.correction(); n];
     for (k, a) in copy.arrays.iter_mut().enumerate() {
-        a.read_all(adc, levels);
+        match window {
+            Some(w) => a.read_window(adc, w, levels),
+            None => a.read_all(adc, levels),
+        }
         copy.layout.add_slice(k, levels, &mut v);
         if let Some(keep) = keep.as_deref_mut() {
             keep.push(levels.clone());
@@ -90,10 +94,17 @@ impl Mcu {
         let word_bits = self.cfg.format.word_bits;
         let src = self.roles.opa;
         let mut scratch = std::mem::take(&mut self.scratch_levels);
-        let mut acc = read_values(&mut self.copies[src], &adc, &mut scratch, None);
+        let live = self.crs_window();
+        let mut acc = read_values(&mut self.copies[src], &adc, &mut scratch, None, live);
         let mut copies_read = 1;
         if self.cfg.variant == Variant::V2 {
-            let w = read_values(&mut self.copies[self.roles.mvm], &adc, &mut scratch, None);
+            let w = read_values(
+                &mut self.copies[self.roles.mvm],
+                &adc,
+                &mut scratch,
+                None,
+                live,
+            );
             for (a, b) in acc.iter_mut().zip(w) {
                 *a += b;
             }
@@ -101,6 +112,16 @@ impl Mcu {
         }
         self.scratch_levels = scratch;
         self.count_serial_read(copies_read);
+        if let Some(LiveWindow { rows, cols, .. }) = self.live {
+            // Outside the window the weights are 0: kept (not read, not written) or
+            // rewritten as 0; no saturation is counted there.
+            let width = self.cols();
+            for (k, v) in acc.iter_mut().enumerate() {
+                if k / width >= rows || k % width >= cols {
+                    *v = 0;
+                }
+            }
+        }
         let mut saturations = 0u64;
         for v in acc.iter_mut() {
             let (s, sat) = crate::fixed::saturate(*v, word_bits);
@@ -132,10 +153,16 @@ impl Mcu {
         let adc = self.adc;
         let mvm = self.roles.mvm;
         let mut scratch = std::mem::take(&mut self.scratch_levels);
-        let weights = read_values(&mut self.copies[mvm], &adc, &mut scratch, None);
+        let weights = read_values(&mut self.copies[mvm], &adc, &mut scratch, None, None);
         let accumulator = if self.roles.opa != mvm {
             let opa = self.roles.opa;
-            Some(read_values(&mut self.copies[opa], &adc, &mut scratch, None))
+            Some(read_values(
+                &mut self.copies[opa],
+                &adc,
+                &mut scratch,
+                None,
+                None,
+            ))
         } else {
             None
         };
@@ -156,7 +183,7 @@ impl Mcu {
             .iter_mut()
             .map(|c| {
                 let mut slices = Vec::new();
-                read_values(c, &adc, &mut Vec::new(), Some(&mut slices));
+                read_values(c, &adc, &mut Vec::new(), Some(&mut slices), None);
                 CopySlices {
                     copy: c.name.to_string(),
                     slices,

@@ -56,7 +56,14 @@ pub struct WeightCopy {
 impl WeightCopy {
     /// Serial write of the whole copy from values (in the word range): slice by slice, each
     /// slice row by row. `levels` is scratch space of rows x cols.
-    pub fn write_values(&mut self, values: &[i64], levels: &mut Vec<u32>) {
+    /// Write represented values (row-major) into every slice; with a window, only its cells
+    /// of a non-ideal array ([`crate::crossbar::CellArray::write_window`]).
+    pub fn write_values(
+        &mut self,
+        values: &[i64],
+        levels: &mut Vec<u32>,
+        window: Option<(usize, usize)>,
+    ) {
         levels.resize(values.len(), 0);
         let (rows, cols) = (self.arrays[0].rows(), self.arrays[0].cols());
         // Ideal rows not updated since their last write that get the values they hold would
@@ -93,7 +100,10 @@ impl WeightCopy {
                 }
                 None => {
                     self.layout.slice_levels(k, values, levels);
-                    self.arrays[k].write_all(levels);
+                    match window {
+                        Some(w) => self.arrays[k].write_window(levels, w),
+                        None => self.arrays[k].write_all(levels),
+                    }
                 }
             }
         }
@@ -247,6 +257,26 @@ pub struct Mcu {
     /// Reused rows x cols buffer of serial reads and writes (avoids large allocations).
     scratch_levels: Vec<u32>,
     pub counters: Counters,
+    /// The part of the arrays that holds weights and meets inputs, when the user declares
+    /// one ([`Mcu::set_live_window`]); None: all of it.
+    live: Option<LiveWindow>,
+}
+
+/// Rows `..rows` and columns `..cols` of an MCU's arrays hold weights and meet inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LiveWindow {
+    pub rows: usize,
+    pub cols: usize,
+    pub dead_cells: DeadCells,
+}
+
+/// What a CRS does with the cells outside the live window of a non-ideal array.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeadCells {
+    /// Not read and not rewritten: they keep their state (fast; what the engines use).
+    Kept,
+    /// Read and rewritten to 0 like the live cells (the whole array, as without a window).
+    Rewritten,
 }
 
 impl Mcu {
@@ -267,6 +297,7 @@ impl Mcu {
             exact_shortcut: true,
             scratch_levels: Vec::new(),
             counters: Counters::default(),
+            live: None,
         };
         let zeros = vec![0i64; cfg.array.rows * cfg.array.cols];
         m.program_all(&zeros);
@@ -376,10 +407,36 @@ impl Mcu {
     }
 
     /// Serial write of whole copy `c` from values (in the word range), row by row.
+    /// Declare that only rows `..rows` and columns `..cols` hold weights and meet inputs:
+    /// the other cells hold 0, every MVM gives them input 0, every MTVM 0 on those columns,
+    /// and their outputs are not used (a network block's dead part). With
+    /// [`DeadCells::Kept`] a CRS reads and writes only this window of a non-ideal array
+    /// (the same draws for its cells; the others keep their state instead of being
+    /// rewritten to 0 with fresh write noise), and counts its events and time as for the
+    /// whole array: results for the window are those of the whole array.
+    /// MVM and MTVM sense, convert and count (saturated words, clipped conversions) the
+    /// window's outputs only; the others are 0 (on the exact path of an ideal device they
+    /// are computed, and are 0 anyway).
+    pub fn set_live_window(&mut self, rows: usize, cols: usize, dead_cells: DeadCells) {
+        self.live = Some(LiveWindow {
+            rows: rows.min(self.rows()),
+            cols: cols.min(self.cols()),
+            dead_cells,
+        });
+    }
+
+    /// The window a CRS reads and writes (None: the whole array).
+    fn crs_window(&self) -> Option<(usize, usize)> {
+        self.live
+            .filter(|w| w.dead_cells == DeadCells::Kept)
+            .map(|w| (w.rows, w.cols))
+    }
+
     pub(crate) fn write_copy(&mut self, c: usize, values: &[i64]) {
         let mut levels = std::mem::take(&mut self.scratch_levels);
+        let window = self.crs_window();
         let copy = &mut self.copies[c];
-        copy.write_values(values, &mut levels);
+        copy.write_values(values, &mut levels, window);
         let s = copy.layout.slices();
         self.scratch_levels = levels;
         self.counters.serial_write_rows += (self.cfg.array.rows * s) as u64;

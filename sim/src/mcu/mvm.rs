@@ -61,6 +61,12 @@ impl Mcu {
             Dir::Mvm => self.roles.mvm,
             Dir::Mtvm => self.roles.mtvm,
         };
+        // The outputs the user reads: their saturations and clips are counted.
+        let used = match (self.live, dir) {
+            (Some(w), Dir::Mvm) => w.cols,
+            (Some(w), Dir::Mtvm) => w.rows,
+            (None, _) => sense_n,
+        };
         let adc = self.adc;
         let copy = &mut self.copies[copy_idx];
         let slices = copy.layout.slices();
@@ -79,16 +85,17 @@ impl Mcu {
             let w = copy.ideal_values().expect("ideal copy");
             (exact_product(w, input, cols, dir), 0)
         } else {
-            bit_serial(copy, input, dir, bits, drive_n, sense_n, adc)
+            bit_serial(copy, input, dir, bits, sense_n, adc, used)
         };
         let f = &self.cfg.format;
         let shift = f.input_frac_bits + f.frac_bits - f.output_frac_bits;
         let mut saturations = 0;
         let words = raw
             .iter()
-            .map(|&r| {
+            .enumerate()
+            .map(|(j, &r)| {
                 let (w, sat) = fixed::to_output_word(r, shift, f.word_bits);
-                saturations += sat as u64;
+                saturations += (sat && j < used) as u64;
                 w
             })
             .collect();
@@ -147,14 +154,14 @@ fn bit_serial(
     input: &[i64],
     dir: Dir,
     bits: u32,
-    drive_n: usize,
     sense_n: usize,
     adc: crate::crossbar::Adc,
+    used: usize,
 ) -> (Vec<i64>, u64) {
     let slices = copy.layout.slices();
     let mut acc = vec![0i64; sense_n];
     let mut current = vec![0i64; sense_n];
-    let mut active: Vec<u32> = Vec::with_capacity(drive_n);
+    let mut active: Vec<u32> = Vec::with_capacity(input.len());
     // Sum of the inputs, rebuilt digitally from the drive bits for the offset correction.
     let mut input_sum = 0i64;
     let mut clips = 0u64;
@@ -171,12 +178,10 @@ fn bit_serial(
         input_sum += wt * active.len() as i64;
         for k in 0..slices {
             let array = &mut copy.arrays[k];
-            match dir {
-                Dir::Mvm => array.sense_columns(&active, &mut current),
-                Dir::Mtvm => array.sense_rows(&active, &mut current),
-            }
+            // Lines past `used` are not read by the user: not sensed, not converted.
+            array.sense_used(dir == Dir::Mtvm, &active, &mut current, used);
             let scale = wt * copy.layout.place(k);
-            for (a, &held) in acc.iter_mut().zip(&current) {
+            for (a, &held) in acc.iter_mut().zip(&current[..used]) {
                 let conv = adc.convert(held);
                 clips += conv.clipped as u64;
                 *a += scale * conv.code as i64;
@@ -184,5 +189,10 @@ fn bit_serial(
         }
     }
     let correction = copy.layout.correction() * input_sum;
-    (acc.into_iter().map(|a| a - correction).collect(), clips)
+    let raw = acc
+        .into_iter()
+        .enumerate()
+        .map(|(line, a)| if line < used { a - correction } else { 0 })
+        .collect();
+    (raw, clips)
 }

@@ -130,7 +130,17 @@ impl ArchNet {
             arch: cfg.arch.clone(),
             tiles,
         };
-        let node = Node::new(cfg, &bundle).map_err(|e| e.to_string())?;
+        let mut node = Node::new(cfg, &bundle).map_err(|e| e.to_string())?;
+        // The blocks' dead parts, as the `fast` engine declares them.
+        for (k, b) in plan.blocks.iter().enumerate() {
+            let (t, c, p) = place(k, cpt);
+            let core = node.tiles[t].cores.iter_mut().find(|x| x.id == c);
+            core.expect("placed core").mcus[p].set_live_window(
+                b.rows,
+                b.cols,
+                crate::mcu::DeadCells::Kept,
+            );
+        }
         Ok(ArchNet {
             plan,
             compiled,

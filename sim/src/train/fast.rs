@@ -9,7 +9,7 @@ use crate::arch::vfu;
 use crate::config::Config;
 use crate::cost::Counters;
 use crate::isa::{AluOp, Arity};
-use crate::mcu::{Mcu, McuError, McuState};
+use crate::mcu::{DeadCells, Mcu, McuError, McuState};
 
 /// What a step's operations did, beyond the MCUs' own counters.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -64,6 +64,8 @@ impl FastNet {
             let mut m = Mcu::new(cfg, k as u64);
             m.write_weights(&plan.block_image(k, weights, rows, cols))?;
             m.reset_counters();
+            let b = plan.blocks[k];
+            m.set_live_window(b.rows, b.cols, DeadCells::Kept);
             mcus.push(m);
         }
         let slices = cfg.slicing.slices;

@@ -504,7 +504,7 @@ epochs = 2
 crs_every = 16
 "#;
 
-    /// Every model file of `examples/models/` loads and fits the `panther` preset.
+    /// Every model file of `examples/models/` loads, fits the `panther` preset and compiles.
     #[test]
     fn every_example_model_loads_and_fits_the_panther_preset() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/models");
@@ -516,6 +516,11 @@ crs_every = 16
                 let cfg = m.config_for(&Preset::Panther.config());
                 m.validate_for(&cfg, &path.display().to_string())
                     .unwrap_or_else(|e| panic!("{e}"));
+                // And compiles: its vectors fit the leader's data memory, its listings the
+                // instruction memories.
+                let plan = crate::train::plan::Plan::new(&m, &cfg);
+                crate::train::compile::compile(&plan, &cfg)
+                    .unwrap_or_else(|e| panic!("{}: {}", path.display(), e.0));
                 n += 1;
             }
         }

@@ -148,6 +148,12 @@ pub struct Dither {
     pub seed: u64,
 }
 
+/// Random words per step: an update longer than this reuses them for each run of as many
+/// columns (each column still rounds without bias; columns this far apart round alike
+/// within a step). The leader's data memory is small (2048 words): 64 words keep the
+/// Fashion-MNIST MLP in it.
+pub const DITHER_WORDS: usize = 64;
+
 /// Extra fraction bits of the dithered update: as many as keep -lr in a word, at most 4.
 fn dither_bits(lr: f64, frac: u32) -> u32 {
     (0..=4u32)
@@ -434,7 +440,7 @@ impl Plan {
             .filter(|d| d.bits > 0),
         };
         let widest = layers.iter().map(|m| m.output_len()).max().unwrap_or(0);
-        let dither_words = dither.map(|_| b.buffer("dither".into(), widest));
+        let dither_words = dither.map(|_| b.buffer("dither".into(), widest.min(DITHER_WORDS)));
         let extra = dither.map_or(0, |d| d.bits);
         let neg_lr = -(fixed::from_f64(model.training.lr, frac_in + extra, 16) as i16);
         let mut delta = grad;
@@ -509,8 +515,10 @@ impl Plan {
             let cols_in = b.buffer(format!("update{l}"), m.output_len());
             b.alui(AluOp::Mul, cols_in, deltas[l], neg_lr);
             if let Some(r) = dither_words {
-                let r = Operand::Vector(r.sub(0, cols_in.len));
-                b.alu(AluOp::Add, cols_in, cols_in, r);
+                for at in (0..cols_in.len).step_by(r.len) {
+                    let part = cols_in.sub(at, r.len.min(cols_in.len - at));
+                    b.alu(AluOp::Add, part, part, Operand::Vector(r.sub(0, part.len)));
+                }
                 b.alui(AluOp::Shr, cols_in, cols_in, extra as i16);
             }
             for p in 0..m.window.positions() {

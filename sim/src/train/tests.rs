@@ -400,3 +400,60 @@ fn fast_forward_over_mailbox_waits_changes_no_result() {
     assert_eq!(reports[0].1, reports[1].1);
     assert!(reports[0].1.contains("stall_attribute_cycles"));
 }
+
+/// Keeping each block's dead part out of the CRS (`DeadCells::Kept`, which the engines
+/// use) changes nothing a network sees: with every device effect, V1 and V2, the same
+/// losses, predictions, event counters, clips and saturations, and the same weights in
+/// every block's live part, as MCUs that read and rewrite their whole arrays at each CRS.
+#[test]
+fn live_windows_change_no_result_or_counter() {
+    use super::fast::FastNet;
+    use super::plan::Plan;
+    for mut cfg in v1_ideal_and_v2_noisy() {
+        cfg.device = crate::config::DeviceConfig::all_effects();
+        let mut model = iris_model_with(1, 40);
+        model.training.batch = if cfg.variant == Variant::V1 { 1 } else { 2 };
+        let w = run::initial_weights(&model, &cfg);
+        let plan = Plan::new(&model, &cfg);
+        let mut live = FastNet::new(plan.clone(), &cfg, &w).unwrap();
+        let mut whole = FastNet::new(plan.clone(), &cfg, &w).unwrap();
+        for (m, b) in whole.mcus.iter_mut().zip(&plan.blocks) {
+            m.set_live_window(b.rows, b.cols, crate::mcu::DeadCells::Rewritten);
+        }
+        let data = Split::load("iris", 0.2).unwrap().scaled();
+        for k in 0..16 {
+            let (x, y) = (&data.train.features[k], data.train.labels[k]);
+            live.load(x, y);
+            whole.load(x, y);
+            assert_eq!(
+                live.train_sample(y).unwrap(),
+                whole.train_sample(y).unwrap()
+            );
+            if k % 2 == 1 {
+                live.crs();
+                whole.crs();
+            }
+        }
+        for x in &data.test.features[..10] {
+            live.load(x, 0);
+            whole.load(x, 0);
+            assert_eq!(live.predict().unwrap(), whole.predict().unwrap());
+        }
+        assert_eq!(live.counters(), whole.counters());
+        assert_eq!(live.activity, whole.activity);
+        let cols = cfg.array.cols;
+        for (k, b) in plan.blocks.iter().enumerate() {
+            let (a, c) = (
+                live.mcus[k].read_weights().weights,
+                whole.mcus[k].read_weights().weights,
+            );
+            for i in 0..b.rows {
+                assert_eq!(
+                    a[i * cols..][..b.cols],
+                    c[i * cols..][..b.cols],
+                    "block {k} row {i}"
+                );
+            }
+        }
+    }
+}

@@ -61,7 +61,7 @@ impl Testbench for CrossbarTestbench {
         let (mut copies, _) = build_copies(&cfg, 0, dev);
         let mut scratch = Vec::new();
         for copy in copies.iter_mut() {
-            copy.write_values(&vec![0; 64], &mut scratch);
+            copy.write_values(&vec![0; 64], &mut scratch, None);
         }
         let copy = p.roles.opa;
         let arrays = &mut copies[copy].arrays;
