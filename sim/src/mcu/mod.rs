@@ -406,7 +406,6 @@ impl Mcu {
         self.counters.busy_ns += crate::cost::latency::serial_write_ns(&self.cfg);
     }
 
-    /// Serial write of whole copy `c` from values (in the word range), row by row.
     /// Declare that only rows `..rows` and columns `..cols` hold weights and meet inputs:
     /// the other cells hold 0, every MVM gives them input 0, every MTVM 0 on those columns,
     /// and their outputs are not used (a network block's dead part). With
@@ -432,6 +431,7 @@ impl Mcu {
             .map(|w| (w.rows, w.cols))
     }
 
+    /// Serial write of whole copy `c` from values (in the word range), row by row.
     pub(crate) fn write_copy(&mut self, c: usize, values: &[i64]) {
         let mut levels = std::mem::take(&mut self.scratch_levels);
         let window = self.crs_window();
