@@ -89,6 +89,15 @@ fn files_manifest_and_constraints() {
     let sdc = std::fs::read_to_string(dir.join("mcu.sdc")).unwrap();
     assert!(sdc.contains("-period 2.5 "), "{sdc}");
     assert!(sdc.contains("set_input_delay  0.625 "), "{sdc}");
+    assert!(
+        sdc.contains("set_clock_uncertainty 0.125 [get_clocks clock]"),
+        "{sdc}"
+    );
+    assert!(sdc.contains("set_input_transition 0.05 ") && sdc.contains("set_load 0.005 "));
+    assert!(
+        sdc.contains("set_false_path -from [get_ports {cmd_row cmd_copy cmd_slices cmd_correct}]"),
+        "{sdc}"
+    );
     assert!(sdc.contains("panther_crossbar"), "{sdc}");
     let m: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("mcu.json")).unwrap()).unwrap();

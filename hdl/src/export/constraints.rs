@@ -21,6 +21,29 @@ fn fill(template: &str, pairs: &[(&str, String)]) -> String {
     s
 }
 
+/// Command operands the host holds from before a command until its `done`
+/// (docs/mcu-ports.md): no timing path from them needs to close in one cycle.
+pub const QUASI_STATIC_INPUTS: [&str; 4] = ["cmd_row", "cmd_copy", "cmd_slices", "cmd_correct"];
+
+/// False paths from the quasi-static operands, for a top that has them.
+fn quasi_static_rules(top: &SvTop) -> String {
+    let has = |n: &str| top.ports.iter().any(|p| p.dir == Dir::Input && p.name == n);
+    if !QUASI_STATIC_INPUTS.iter().all(|n| has(n)) {
+        return String::new();
+    }
+    format!(
+        "\n# Quasi-static operands: the host holds them from before a command until its done\n\
+         # (docs/mcu-ports.md), so their paths need not close in one cycle.\n\
+         set_false_path -from [get_ports {{{}}}]\n",
+        QUASI_STATIC_INPUTS.join(" ")
+    )
+}
+
+/// A time in ns to the fs, without float noise (0.015, not 0.015000000000000001).
+fn ns(v: f64) -> String {
+    format!("{}", (v * 1e6).round() / 1e6)
+}
+
 /// `<top>.sdc`.
 pub fn sdc(top: &SvTop, cfg: &Config, config_hash: &str) -> String {
     let names = |dir: Dir| {
@@ -40,7 +63,10 @@ pub fn sdc(top: &SvTop, cfg: &Config, config_hash: &str) -> String {
             ("CONFIG_HASH", config_hash.to_string()),
             ("PERIOD_NS", format!("{period}")),
             ("IO_BUDGET", format!("{budget}")),
-            ("IO_DELAY_NS", format!("{}", period * budget)),
+            ("IO_DELAY_NS", ns(period * budget)),
+            ("UNCERTAINTY_NS", ns(period * 0.05)),
+            ("TRANSITION_NS", ns(period * 0.02)),
+            ("QUASI_STATIC_RULES", quasi_static_rules(top)),
             ("INPUTS", names(Dir::Input)),
             ("OUTPUTS", names(Dir::Output)),
             (
