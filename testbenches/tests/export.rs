@@ -7,6 +7,7 @@ use panther_hdl::eda::gates::{iverilog, lint, synth, timing, yosys_check};
 use panther_hdl::export::package::write_package;
 use panther_hdl::export::SvTop;
 use panther_hdl::params::RtlParams;
+use panther_hdl::rtl::controller::McuCmd;
 use panther_sim::config::{Config, Variant};
 use panther_testbenches::small_config;
 use panther_testbenches::tops::{find, TOPS};
@@ -102,6 +103,19 @@ fn files_manifest_and_constraints() {
     let m: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("mcu.json")).unwrap()).unwrap();
     assert_eq!(m["config"]["hash"], cfg.hash_hex());
+    // The protocol in brief, as the RTL encodes it.
+    assert_eq!(m["variant"], format!("{:?}", cfg.variant));
+    let p = &m["protocol"];
+    assert_eq!(p["commands"]["WriteRow"], McuCmd::WriteRow.code());
+    assert_eq!(p["commands"]["Train"], McuCmd::Train.code());
+    assert_eq!(
+        (
+            p["cmd_mask_bits"]["mvm"].as_u64(),
+            p["cmd_mask_bits"]["opa"].as_u64()
+        ),
+        (Some(2), Some(0))
+    );
+    assert!(m["reset"].as_str().unwrap().starts_with("none"));
     assert_eq!(m["ports"].as_array().unwrap().len(), top.ports.len());
     let load_word = m["ports"]
         .as_array()

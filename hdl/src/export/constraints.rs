@@ -25,10 +25,15 @@ fn fill(template: &str, pairs: &[(&str, String)]) -> String {
 /// (docs/mcu-ports.md): no timing path from them needs to close in one cycle.
 pub const QUASI_STATIC_INPUTS: [&str; 4] = ["cmd_row", "cmd_copy", "cmd_slices", "cmd_correct"];
 
+/// The top has the MCU's command port with its operands (the MCU, not its blocks).
+pub(super) fn has_command_operands(top: &SvTop) -> bool {
+    let has = |n: &str| top.ports.iter().any(|p| p.dir == Dir::Input && p.name == n);
+    has("cmd_valid") && QUASI_STATIC_INPUTS.iter().all(|n| has(n))
+}
+
 /// False paths from the quasi-static operands, for a top that has them.
 fn quasi_static_rules(top: &SvTop) -> String {
-    let has = |n: &str| top.ports.iter().any(|p| p.dir == Dir::Input && p.name == n);
-    if !QUASI_STATIC_INPUTS.iter().all(|n| has(n)) {
+    if !has_command_operands(top) {
         return String::new();
     }
     format!(

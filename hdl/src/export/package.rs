@@ -3,7 +3,10 @@
 
 use super::{constraints, ports::Port, CrossbarView, SvTop, CORE_WAIVERS};
 use crate::eda::tools::versions;
+use crate::rtl::controller::McuCmd;
 use panther_sim::config::Config;
+use panther_sim::isa::TrainMask;
+use panther_sim::mcu::Roles;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -20,6 +23,25 @@ struct Manifest<'a> {
     crossbar: Option<CrossbarInfo>,
     lint_waivers: Vec<&'static str>,
     tools: BTreeMap<&'static str, Option<String>>,
+    /// The variant and its weight copies (`cmd_copy` index order).
+    variant: String,
+    copies: &'static [&'static str],
+    reset: &'static str,
+    /// For tops with the MCU's command port.
+    protocol: Option<Protocol>,
+}
+
+/// The command protocol in brief; docs/mcu-ports.md has it whole.
+#[derive(Serialize)]
+struct Protocol {
+    doc: &'static str,
+    /// `cmd` port value of each command.
+    commands: BTreeMap<String, u64>,
+    /// Bit of `cmd_mask` of each `Train` operation.
+    cmd_mask_bits: BTreeMap<&'static str, u32>,
+    handshake: &'static str,
+    /// Held by the host from before a command until its done (false paths in the SDC).
+    quasi_static_inputs: [&'static str; 4],
 }
 
 #[derive(Serialize)]
@@ -79,6 +101,29 @@ pub fn manifest(top: &SvTop, cfg: &Config, origin: &str) -> String {
         }),
         lint_waivers: CORE_WAIVERS.iter().map(|w| w.0).collect(),
         tools: versions(),
+        variant: format!("{:?}", cfg.variant),
+        copies: Roles::copy_names(cfg.variant),
+        reset: "none yet: registers start from their initial values (power-up); see docs/mcu-ports.md",
+        protocol: constraints::has_command_operands(top).then(|| Protocol {
+            doc: "docs/mcu-ports.md",
+            commands: McuCmd::ALL
+                .iter()
+                .map(|c| (format!("{c:?}"), c.code()))
+                .collect(),
+            cmd_mask_bits: {
+                let bit = |m: TrainMask| m.bits().trailing_zeros();
+                let none = TrainMask::default();
+                [
+                    ("mvm", bit(TrainMask { mvm: true, ..none })),
+                    ("mtvm", bit(TrainMask { mtvm: true, ..none })),
+                    ("opa", bit(TrainMask { opa: true, ..none })),
+                ]
+                .into_iter()
+                .collect()
+            },
+            handshake: "cmd_valid is taken at a rising edge while busy is low; busy is high from the next cycle through the one-cycle done; cycles is the command's length in the done cycle; a command raised while busy, the done cycle included, is dropped",
+            quasi_static_inputs: constraints::QUASI_STATIC_INPUTS,
+        }),
     };
     serde_json::to_string_pretty(&m).expect("manifest serialises") + "\n"
 }

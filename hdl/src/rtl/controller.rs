@@ -25,7 +25,7 @@ pub enum McuCmd {
 
 impl McuCmd {
     /// Declaration order: the encoding on the `cmd` port, as exported.
-    const ALL: [McuCmd; 4] = [
+    pub const ALL: [McuCmd; 4] = [
         McuCmd::Train,
         McuCmd::Resolve,
         McuCmd::ReadRow,
