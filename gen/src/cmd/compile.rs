@@ -65,7 +65,7 @@ pub fn run(a: &CompileArgs) -> Result<()> {
             ("one-hot target", plan.io.target, t),
         ];
         // The first training step's random words for the updates' stochastic rounding.
-        if let Some((s, words)) = plan.dither(1) {
+        if let Some((s, words)) = plan.dither_words(1) {
             inputs.push(("random words of the update rounding", s, words));
         }
         for (what, s, words) in inputs {

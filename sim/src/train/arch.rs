@@ -213,7 +213,7 @@ impl ArchNet {
     /// One training sample: the loss and whether the prediction was right (as `fast`).
     pub fn train_sample(&mut self, label: usize) -> Result<(f64, bool), String> {
         self.steps += 1;
-        if let Some((s, words)) = self.plan.dither(self.steps) {
+        if let Some((s, words)) = self.plan.dither_words(self.steps) {
             self.write(s, &words);
         }
         ArchNet::run(&mut self.node, &self.step)?;

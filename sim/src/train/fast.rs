@@ -145,7 +145,7 @@ impl FastNet {
     /// prediction words) and whether the prediction was right.
     pub fn train_sample(&mut self, label: usize) -> Result<(f64, bool), McuError> {
         self.activity.steps += 1;
-        if let Some((s, words)) = self.plan.dither(self.activity.steps) {
+        if let Some((s, words)) = self.plan.dither_words(self.activity.steps) {
             self.write(s, &words);
         }
         let predicted = self.predict()?;

@@ -8,8 +8,9 @@
 //! training step is a fixed list of [`Op`]s over named vectors: MVMs with the partial sums
 //! of row blocks added on the VFU, activations, the loss gradient, MTVMs with activation
 //! derivatives (a convolution's window gradients added back into its input map), and the
-//! OPAs (one per block and window) with the learning rate folded into the column input. The `fast` engine runs this list on golden MCUs; a
-//! compiled program is the same list in ISA instructions. Word arithmetic is the VFU's
+//! OPAs (one per block and window) with the learning rate folded into the column input.
+//! The `fast` engine runs this list on golden MCUs; a compiled program is the same list in
+//! ISA instructions. Word arithmetic is the VFU's
 //! (`arch::vfu`), in the config's fixed point.
 
 use super::model::{Activation, Loss, Model, UpdateRounding};
@@ -133,9 +134,6 @@ pub struct Io {
     pub scores: Slice,
     /// The softmax probabilities (softmax loss) or the outputs (MSE).
     pub prediction: Slice,
-    /// Random words for the updates' stochastic rounding, written with each training
-    /// sample ([`Plan::dither`]); None when the updates round to nearest.
-    pub dither: Option<Slice>,
 }
 
 /// Stochastic rounding of the updates: -lr * delta is formed with `bits` more fraction
@@ -146,6 +144,9 @@ pub struct Io {
 pub struct Dither {
     pub bits: u32,
     pub seed: u64,
+    /// The random words, written by the runtime before each training step
+    /// ([`Plan::dither_words`]).
+    pub words: Slice,
 }
 
 /// Random words per step: an update longer than this reuses them for each run of as many
@@ -176,6 +177,7 @@ pub struct Plan {
     pub loss: Loss,
     /// 1.0 in the config's fixed point.
     pub one: i16,
+    /// The updates' stochastic rounding; None when they round to nearest.
     pub dither: Option<Dither>,
 }
 
@@ -334,9 +336,12 @@ impl Plan {
         let windows: Vec<Slice> = layers
             .iter()
             .enumerate()
-            .map(|(l, m)| match m.gathers() {
-                true => b.buffer(format!("x{l}_window"), m.rows()),
-                false => inputs[l],
+            .map(|(l, m)| {
+                if m.gathers() {
+                    b.buffer(format!("x{l}_window"), m.rows())
+                } else {
+                    inputs[l]
+                }
             })
             .collect();
         let pre: Vec<Slice> = layers
@@ -431,16 +436,16 @@ impl Plan {
         // Backward: each layer's delta, then every update with -lr folded into the
         // columns. Every MTVM reads the weights before any OPA of the step changes them.
         let frac_in = cfg.format.input_frac_bits;
-        let dither = match model.training.update_rounding {
-            UpdateRounding::Nearest => None,
-            UpdateRounding::Stochastic => Some(Dither {
-                bits: dither_bits(model.training.lr, frac_in),
-                seed: model.training.seed,
-            })
-            .filter(|d| d.bits > 0),
-        };
-        let widest = layers.iter().map(|m| m.output_len()).max().unwrap_or(0);
-        let dither_words = dither.map(|_| b.buffer("dither".into(), widest.min(DITHER_WORDS)));
+        let bits = dither_bits(model.training.lr, frac_in);
+        let dither = (model.training.update_rounding == UpdateRounding::Stochastic && bits > 0)
+            .then(|| {
+                let widest = layers.iter().map(|m| m.output_len()).max().unwrap_or(0);
+                Dither {
+                    bits,
+                    seed: model.training.seed,
+                    words: b.buffer("dither".into(), widest.min(DITHER_WORDS)),
+                }
+            });
         let extra = dither.map_or(0, |d| d.bits);
         let neg_lr = -(fixed::from_f64(model.training.lr, frac_in + extra, 16) as i16);
         let mut delta = grad;
@@ -514,7 +519,7 @@ impl Plan {
         for (l, m) in layers.iter().enumerate() {
             let cols_in = b.buffer(format!("update{l}"), m.output_len());
             b.alui(AluOp::Mul, cols_in, deltas[l], neg_lr);
-            if let Some(r) = dither_words {
+            if let Some(Dither { words: r, .. }) = dither {
                 for at in (0..cols_in.len).step_by(r.len) {
                     let part = cols_in.sub(at, r.len.min(cols_in.len - at));
                     b.alu(AluOp::Add, part, part, Operand::Vector(r.sub(0, part.len)));
@@ -543,7 +548,6 @@ impl Plan {
                 target,
                 scores,
                 prediction,
-                dither: dither_words,
             },
             dither,
             layers,
@@ -583,8 +587,9 @@ impl Plan {
     /// The random words the runtime writes before training step `step` (None: the updates
     /// round to nearest): a pure function of the seed and the step, so every engine and a
     /// resumed run see the same.
-    pub fn dither(&self, step: u64) -> Option<(Slice, Vec<i16>)> {
-        let (d, slice) = (self.dither?, self.io.dither?);
+    pub fn dither_words(&self, step: u64) -> Option<(Slice, Vec<i16>)> {
+        let d = self.dither?;
+        let slice = d.words;
         let key = crate::rng::Key::new(d.seed)
             .with(0x6469_7468_6572)
             .with(step);
@@ -698,7 +703,7 @@ mod rounding_tests {
     /// The update words of one step for deltas `d`, by the plan's own update operations.
     fn updates(plan: &Plan, d: &[i16], step: u64) -> Vec<i16> {
         let mut bufs: Vec<Vec<i16>> = plan.buffers.iter().map(|b| vec![0; b.1]).collect();
-        if let Some((s, w)) = plan.dither(step) {
+        if let Some((s, w)) = plan.dither_words(step) {
             bufs[s.buf][s.range()].copy_from_slice(&w);
         }
         let ops: Vec<&Op> = plan
@@ -738,7 +743,7 @@ mod rounding_tests {
             let stochastic = plan_with("stochastic", lr);
             let nearest = plan_with("nearest", lr);
             assert!(stochastic.dither.unwrap().bits >= 3, "{lr}");
-            assert!(nearest.dither.is_none() && nearest.io.dither.is_none());
+            assert!(nearest.dither.is_none());
             let steps = 4000;
             let mut mean = [0f64; 4];
             for step in 1..=steps {
@@ -758,6 +763,6 @@ mod rounding_tests {
             assert_eq!(near[3], 0, "lr {lr}: a delta of 1 LSB vanishes");
         }
         let p = plan_with("stochastic", 0.1);
-        assert_ne!(p.dither(1).unwrap().1, p.dither(2).unwrap().1);
+        assert_ne!(p.dither_words(1).unwrap().1, p.dither_words(2).unwrap().1);
     }
 }

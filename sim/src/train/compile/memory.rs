@@ -1,8 +1,8 @@
 //! Data-memory addresses of the plan's vectors on the leader core: a vector occupies its
 //! words only from the first to the last operation of the step that uses it, so vectors
 //! whose lives do not overlap share words (first fit). The runtime's vectors (input,
-//! target, scores, prediction, the update rounding's random words) and any vector read
-//! before the step writes it keep their words for the whole step.
+//! target, scores, prediction) and any vector read before the step writes it (such as the
+//! update rounding's random words) keep their words for the whole step.
 
 use crate::train::plan::{Op, Operand, Plan, Slice};
 
@@ -51,16 +51,9 @@ pub fn allocate(plan: &Plan, base: usize) -> (Vec<Option<usize>>, usize) {
     let end = ops.len();
     let life: Vec<(usize, usize)> = (0..n)
         .map(|b| {
-            let pinned = [
-                Some(io.x),
-                Some(io.target),
-                Some(io.scores),
-                Some(io.prediction),
-                io.dither,
-            ]
-            .iter()
-            .flatten()
-            .any(|s| s.buf == b)
+            let pinned = [io.x, io.target, io.scores, io.prediction]
+                .iter()
+                .any(|s| s.buf == b)
                 || read_first[b];
             match first[b] {
                 _ if pinned => (0, end),
@@ -126,10 +119,9 @@ mod tests {
         // Replay the step on word owners: a read must find its own buffer's words.
         let mut owner = vec![usize::MAX; top];
         let io = plan.io;
-        for s in [Some(io.x), Some(io.target), io.dither]
-            .into_iter()
-            .flatten()
-        {
+        // The runtime writes these before the step.
+        let dither = plan.dither.map(|d| d.words);
+        for s in [Some(io.x), Some(io.target), dither].into_iter().flatten() {
             for w in words(s) {
                 owner[w] = s.buf;
             }
