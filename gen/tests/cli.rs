@@ -518,7 +518,7 @@ fn cosim_mcu_reports_json_and_a_verilator_vcd_window() {
     let header = p.parse_header().unwrap();
     assert!(header.find_var(&["top", "mcu", "done"]).is_some());
     assert!(header
-        .find_var(&["top", "mcu", "u_mcu_core", "load_word"])
+        .find_var(&["top", "mcu", "row_drivers", "load_word"])
         .is_some());
     let times: Vec<u64> = p
         .filter_map(|c| match c.unwrap() {

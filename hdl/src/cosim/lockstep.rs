@@ -142,7 +142,7 @@ impl Probe for PortProbe<'_> {
 }
 
 /// Reads the values of an exported top's ports from its rust_hdl design.
-struct PortReader {
+pub struct PortReader {
     /// rust_hdl port name -> port index.
     index: HashMap<String, usize>,
     /// The port index of each depth-1 atom, in walk order (found in the first walk).
@@ -150,11 +150,11 @@ struct PortReader {
     /// Variant names of enum ports.
     variants: Vec<Option<Vec<String>>>,
     /// Words LSB first, per port.
-    values: Vec<Vec<u32>>,
+    pub values: Vec<Vec<u32>>,
 }
 
 impl PortReader {
-    fn new(ports: &[Port]) -> PortReader {
+    pub fn new(ports: &[Port]) -> PortReader {
         PortReader {
             index: (ports.iter().enumerate())
                 .map(|(i, p)| (p.rtl_name.clone(), i))
@@ -165,7 +165,7 @@ impl PortReader {
         }
     }
 
-    fn read<B: Block>(&mut self, uut: &B) {
+    pub fn read<B: Block>(&mut self, uut: &B) {
         uut.accept(
             "uut",
             &mut PortProbe {
@@ -184,7 +184,8 @@ pub fn probe_ports<B: Block>(uut: &B, ports: &[Port]) -> Vec<Vec<u32>> {
     r.values
 }
 
-fn hex(words: &[u32], width: u32) -> String {
+/// A value as a sized hex literal (`48'h1f`).
+pub fn hex(words: &[u32], width: u32) -> String {
     let digits = width.div_ceil(4).max(1) as usize;
     let full: String = words.iter().rev().map(|w| format!("{w:08x}")).collect();
     format!("{width}'h{}", &full[full.len().saturating_sub(digits)..])

@@ -1,11 +1,14 @@
 //! Co-simulation sessions: while one is open on a thread, every design simulation a
 //! testbench puts under [`follow`] (block testbenches and the MCU host) runs in lock-step
-//! with its Verilator model.
+//! with its Verilator model; while a recording is open, each is recorded for a generated
+//! SystemVerilog testbench instead.
 //! The golden comparison of each testbench is unchanged, so a session checks golden,
 //! rust_hdl and Verilator together.
 
 use crate::cosim::lockstep::{attach, LockReport, Mismatch};
 use crate::design::Design;
+use crate::export::testbench::{Recorder, Recording};
+use crate::export::SvTop;
 use crate::host::design_sim::DesignSim;
 use serde::Serialize;
 use std::cell::RefCell;
@@ -27,8 +30,23 @@ struct Session {
     setup_seconds: f64,
 }
 
+/// A design recorded for a SystemVerilog testbench: its export and what it did.
+pub type Recorded = (SvTop, Rc<RefCell<Recording>>);
+
 thread_local! {
     static SESSION: RefCell<Option<Session>> = const { RefCell::new(None) };
+    static RECORDING: RefCell<Option<Result<Vec<Recorded>, String>>> = const { RefCell::new(None) };
+}
+
+/// Run `f` with every design simulation it follows recorded for a testbench
+/// ([`crate::export::testbench`]); the designs in the order they started.
+pub fn with_recording<T>(f: impl FnOnce() -> T) -> (T, Result<Vec<Recorded>, String>) {
+    RECORDING.with(|r| *r.borrow_mut() = Some(Ok(Vec::new())));
+    let out = f();
+    let rec = RECORDING
+        .with(|r| r.borrow_mut().take())
+        .expect("recording open");
+    (out, rec)
 }
 
 /// Everything a session's lock-steps saw.
@@ -109,6 +127,24 @@ pub fn with_verilator<T>(vcd: Option<VcdRequest>, f: impl FnOnce() -> T) -> (T, 
 /// Put `sim` in lock-step when a session is open on this thread (the design is exported
 /// under its own name).
 pub fn follow<B: Design>(sim: &mut DesignSim<B>) {
+    let recorded = RECORDING.with(|r| {
+        let mut r = r.borrow_mut();
+        let Some(Ok(list)) = r.as_mut() else {
+            return r.is_some();
+        };
+        match SvTop::of_connected(&sim.uut) {
+            Ok(top) => {
+                let (recorder, rec) = Recorder::new(&top);
+                list.push((top, rec));
+                sim.set_shadow(Box::new(recorder));
+            }
+            Err(e) => *r = Some(Err(e)),
+        }
+        true
+    });
+    if recorded {
+        return;
+    }
     SESSION.with(|s| {
         let mut s = s.borrow_mut();
         let Some(session) = s.as_mut() else {

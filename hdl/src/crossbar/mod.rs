@@ -141,64 +141,12 @@ impl Crossbar {
         }
     }
 
-    /// The black-box declaration of this block (ports as rust_hdl names them).
+    /// The black-box declaration of this block, written from its ports.
     pub fn stub(&self) -> String {
-        let mut ports: Vec<(String, &str, usize)> = vec![
-            ("clock".into(), "input", 1),
-            ("copy_sel".into(), "input", CopySel::BITS),
-        ];
-        let vec_ports = |name: &str, dir: &'static str, n: usize, w: usize| {
-            (0..n)
-                .map(|i| (format!("{name}${i}"), dir, w))
-                .collect::<Vec<_>>()
-        };
-        ports.extend(vec_ports("row_drive", "input", self.row_drive.len(), 1));
-        ports.extend(vec_ports("col_drive", "input", self.col_drive.len(), 1));
-        ports.push(("sample".into(), "input", 1));
-        ports.push(("sample_kind".into(), "input", SampleKind::BITS));
-        ports.push(("slice_mask".into(), "input", SliceMask::BITS));
-        ports.push(("row_addr".into(), "input", LineIdx::BITS));
-        ports.push(("conv_base".into(), "input", LineIdx::BITS));
-        ports.extend(vec_ports(
-            "sar_trial",
-            "input",
-            self.sar_trial.len(),
-            Code::BITS,
-        ));
-        ports.extend(vec_ports("sar_cmp", "output", self.sar_cmp.len(), 1));
-        ports.push(("update_begin".into(), "input", 1));
-        ports.push(("pulse".into(), "input", 1));
-        ports.push(("pulse_negative".into(), "input", 1));
-        ports.push(("slice_sel".into(), "input", SliceIdx::BITS));
-        ports.extend(vec_ports(
-            "pulse_code",
-            "input",
-            self.pulse_code.len(),
-            Pulse::BITS,
-        ));
-        ports.push(("commit".into(), "input", 1));
-        ports.push(("clip_count".into(), "output", Count::BITS));
-        ports.push(("write".into(), "input", 1));
-        ports.extend(vec_ports(
-            "write_level",
-            "input",
-            self.write_level.len(),
-            Level::BITS,
-        ));
-        let names: Vec<&str> = ports.iter().map(|p| p.0.as_str()).collect();
-        let mut s = format!(
-            "(* blackbox *)\nmodule panther_crossbar({});\n",
-            names.join(",")
-        );
-        for (n, d, w) in &ports {
-            if *w == 1 {
-                s += &format!("    {d} wire {n};\n");
-            } else {
-                s += &format!("    {d} wire [{}:0] {n};\n", w - 1);
-            }
-        }
-        s += "endmodule\n";
-        s
+        crate::export::emit::declaration(
+            "panther_crossbar",
+            &crate::export::emit::tree::collect(self).nodes[0],
+        )
     }
 }
 
@@ -239,7 +187,8 @@ impl Logic for Crossbar {
 
     fn hdl(&self) -> Verilog {
         Verilog::Blackbox(BlackBox {
-            code: self.stub(),
+            // The exporter writes the declaration (`stub`); rust_hdl's generator is not used.
+            code: String::new(),
             name: "panther_crossbar".into(),
         })
     }

@@ -6,7 +6,7 @@
 use super::tools::Tool;
 use crate::design::Design;
 use crate::export::{CrossbarView, SvTop};
-use rust_hdl::prelude::{check_all, generate_verilog};
+use rust_hdl::prelude::check_all;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -27,11 +27,16 @@ pub fn iverilog(dir: &Path, top: &SvTop) -> Result<String, String> {
     args.extend(files.iter().map(String::as_str));
     let text = Tool::Iverilog.run(dir, &args)?;
     let _ = std::fs::remove_file(dir.join(&out));
-    // iverilog's -Wall also reports timescale inheritance on files without one; anything
-    // else it prints is a real warning.
+    // iverilog's -Wall also reports timescale inheritance on files without one, and that
+    // an `always_comb` reading a bit select wakes on the whole vector (what the standard's
+    // sensitivity does anyway); anything else it prints is a real warning.
     let real: Vec<&str> = text
         .lines()
-        .filter(|l| !l.trim().is_empty() && !l.contains("timescale"))
+        .filter(|l| {
+            !l.trim().is_empty()
+                && !l.contains("timescale")
+                && !l.contains("sorry: constant selects in always_* processes")
+        })
         .collect();
     if real.is_empty() {
         Ok(text)
@@ -42,6 +47,62 @@ pub fn iverilog(dir: &Path, top: &SvTop) -> Result<String, String> {
             real.join("\n")
         ))
     }
+}
+
+/// Did a generated testbench's run print its PASS line?
+fn tb_verdict(top: &SvTop, simulator: &str, out: &str) -> Result<String, String> {
+    let pass = format!("PASS {}:", top.tb_name());
+    match out.lines().find(|l| l.starts_with(&pass)) {
+        Some(l) => Ok(l.to_string()),
+        None => Err(format!(
+            "{} under {simulator} did not pass:\n{out}",
+            top.tb_name()
+        )),
+    }
+}
+
+/// The generated testbench (`<top>_tb.sv`, in `dir`) compiled by iverilog and run by vvp.
+pub fn icarus_tb(dir: &Path, top: &SvTop) -> Result<String, String> {
+    let out = format!("{}.vvp", top.tb_name());
+    let tb = top.tb_name();
+    let mut args = vec!["-g2012", "-s", tb.as_str(), "-o", out.as_str()];
+    let files = top.tb_files();
+    args.extend(files.iter().map(String::as_str));
+    Tool::Iverilog.run(dir, &args)?;
+    let run = Tool::Vvp.run(dir, &["-n", &out]);
+    let _ = std::fs::remove_file(dir.join(&out));
+    tb_verdict(top, "Icarus", &run?)
+}
+
+/// The generated testbench built by `verilator --binary` and run.
+pub fn verilator_tb(dir: &Path, top: &SvTop) -> Result<String, String> {
+    let tb = top.tb_name();
+    let mdir = format!(".{tb}-obj");
+    let mut args = vec![
+        "--binary",
+        "-Wno-fatal",
+        "-Wno-lint",
+        "-Wno-style",
+        "--top-module",
+        tb.as_str(),
+        "-Mdir",
+        mdir.as_str(),
+    ];
+    let files = top.tb_files();
+    args.extend(files.iter().map(String::as_str));
+    let built = Tool::Verilator.run(dir, &args);
+    let run =
+        built.and_then(|_| {
+            let exe = dir.join(&mdir).join(format!("V{tb}"));
+            let out = std::process::Command::new(&exe)
+                .current_dir(dir)
+                .output()
+                .map_err(|e| format!("cannot run {}: {e}", exe.display()))?;
+            Ok(String::from_utf8_lossy(&out.stdout).to_string()
+                + &String::from_utf8_lossy(&out.stderr))
+        });
+    let _ = std::fs::remove_dir_all(dir.join(&mdir));
+    tb_verdict(top, "Verilator", &run?)
 }
 
 /// The yosys check: hierarchy, processes, `check -assert` (no undriven or multiply driven
@@ -74,16 +135,22 @@ pub fn yosys_check_netlist(name: &str, verilog: &str) -> Result<(), String> {
 }
 
 /// rust_hdl's own checks of a design (nothing open or undriven, no combinational loops,
-/// no writes to inputs), then the yosys check of its raw netlist (latches are only caught
-/// there). A behavioural block alone (the crossbar) has no netlist, only its black box.
+/// no writes to inputs), then the yosys check of its export (latches are only caught
+/// there), the crossbar a black box, in a temp folder that is removed afterwards.
 pub fn check_design<B: Design>(mut design: B) -> Result<(), String> {
     design.connect_all();
     check_all(&design).map_err(|e| format!("{}: rust_hdl check_all: {e:?}", B::NAME))?;
-    let verilog = generate_verilog(&design);
-    if !verilog.contains("module top(") {
-        return Ok(());
+    let top = SvTop::of_connected(&design)?;
+    let dir = tempfile::Builder::new()
+        .prefix(&format!("panther-yosys-{}-", B::NAME))
+        .tempdir()
+        .map_err(|e| format!("yosys check of {}: no temp folder: {e}", B::NAME))?;
+    for (file, text) in top.sources() {
+        let path = dir.path().join(&file);
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
     }
-    yosys_check_netlist(B::NAME, &verilog)
+    yosys_check(dir.path(), &top).map_err(|e| format!("yosys rejected {}: {e}", B::NAME))?;
+    Ok(())
 }
 
 /// Cell counts of a generic yosys synthesis.

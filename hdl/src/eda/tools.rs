@@ -11,6 +11,8 @@ pub enum Tool {
     Verilator,
     Yosys,
     Iverilog,
+    /// Icarus's simulator (runs what iverilog compiled).
+    Vvp,
     /// OpenSTA (static timing of the exported SDC).
     Sta,
     /// Builds Verilator's generated makefiles.
@@ -18,10 +20,11 @@ pub enum Tool {
 }
 
 impl Tool {
-    pub const ALL: [Tool; 5] = [
+    pub const ALL: [Tool; 6] = [
         Tool::Verilator,
         Tool::Yosys,
         Tool::Iverilog,
+        Tool::Vvp,
         Tool::Sta,
         Tool::Make,
     ];
@@ -31,6 +34,7 @@ impl Tool {
             Tool::Verilator => "verilator",
             Tool::Yosys => "yosys",
             Tool::Iverilog => "iverilog",
+            Tool::Vvp => "vvp",
             Tool::Sta => "sta",
             Tool::Make => "make",
         }
@@ -41,6 +45,7 @@ impl Tool {
             Tool::Verilator => "--version",
             Tool::Yosys => "-V",
             Tool::Iverilog => "-V",
+            Tool::Vvp => "-V",
             Tool::Sta => "-version",
             Tool::Make => "--version",
         }
@@ -49,6 +54,7 @@ impl Tool {
     fn package(self) -> &'static str {
         match self {
             Tool::Sta => "opensta",
+            Tool::Vvp => "iverilog",
             t => t.command(),
         }
     }

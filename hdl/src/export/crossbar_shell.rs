@@ -23,7 +23,7 @@ fn pad32(n: usize) -> usize {
     n.div_ceil(32).max(1) * 32
 }
 
-/// `{{pad}'d0, name$n-1, ..., name$0}`: a vector port group packed LSB first, padded to
+/// `{{pad}'d0, name_{n-1}, ..., name_0}`: a vector port group packed LSB first, padded to
 /// whole 32-bit words (the DPI side reads `svBitVecVal` words).
 fn packed(name: &str, n: usize, width: usize) -> String {
     let total = pad32(n * width);
@@ -31,7 +31,7 @@ fn packed(name: &str, n: usize, width: usize) -> String {
     if total > n * width {
         parts.push(format!("{}'d0", total - n * width));
     }
-    parts.extend((0..n).rev().map(|i| format!("{name}${i}")));
+    parts.extend((0..n).rev().map(|i| format!("{name}_{i}")));
     format!("{{{}}}", parts.join(", "))
 }
 
@@ -102,9 +102,9 @@ pub fn dpi_shell(x: &CrossbarShape) -> String {
     );
     let conv_base = int("conv_base", LineIdx::BITS);
     for l in 0..x.lanes {
-        let trial = int(&format!("sar_trial${l}"), Code::BITS);
+        let trial = int(&format!("sar_trial_{l}"), Code::BITS);
         s +=
-            &format!("    assign sar_cmp${l} = {DPI_COMPARE}(epoch, {l}, {conv_base}, {trial});\n");
+            &format!("    assign sar_cmp_{l} = {DPI_COMPARE}(epoch, {l}, {conv_base}, {trial});\n");
     }
     s += "endmodule\n";
     s
@@ -153,11 +153,11 @@ pub fn standin(x: &CrossbarShape) -> String {
     );
     s += "    always_comb begin\n";
     for i in 0..rows {
-        s += &format!("        row_bits[{i}] = row_drive${i};\n");
+        s += &format!("        row_bits[{i}] = row_drive_{i};\n");
     }
     for j in 0..cols {
         s += &format!(
-            "        col_bits[{j}] = col_drive${j}; codes[{j}] = pulse_code${j}; levels[{j}] = write_level${j};\n"
+            "        col_bits[{j}] = col_drive_{j}; codes[{j}] = pulse_code_{j}; levels[{j}] = write_level_{j};\n"
         );
     }
     s += "    end\n";
@@ -221,8 +221,8 @@ pub fn standin(x: &CrossbarShape) -> String {
     for l in 0..x.lanes {
         let (k, a) = (l / x.shared_adcs, l % x.shared_adcs);
         s += &format!(
-            "    assign sar_cmp${l} = ({{22'd0, conv_base}} + {a} < held_lines) && \
-             (held[{k} * LINES + {{22'd0, conv_base}} + {a}] >= {{8'd0, sar_trial${l}}});\n"
+            "    assign sar_cmp_{l} = ({{22'd0, conv_base}} + {a} < held_lines) && \
+             (held[{k} * LINES + {{22'd0, conv_base}} + {a}] >= {{8'd0, sar_trial_{l}}});\n"
         );
     }
     s += "endmodule\n";

@@ -1,18 +1,19 @@
-//! SystemVerilog export of any block: rust_hdl's Verilog-2001 netlist renamed to
-//! `<name>_core...` inside narrow lint waivers, an ANSI wrapper `module <name>`, and the
-//! crossbar as a DPI-C shell (Verilator) or an ideal-device stand-in (iverilog); yosys
+//! SystemVerilog export of any block: our own emitter's modules ([`emit`]: one per
+//! distinct body, parameters, registers with their reset) inside narrow lint waivers, and
+//! the crossbar as a DPI-C shell (Verilator) or an ideal-device stand-in (iverilog); yosys
 //! takes it as a black box. docs/verilog.md describes the files.
 
 pub mod constraints;
 pub mod crossbar_shell;
+pub mod emit;
 pub mod package;
 pub mod ports;
+pub mod testbench;
 
 use crate::design::Design;
 use crate::params::RtlParams;
 use panther_sim::config::Config;
-use ports::{parse_ports, Dir, Port};
-use rust_hdl::prelude::generate_verilog;
+use ports::{Dir, Port};
 
 /// The crossbar's sizes, for its shells.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,26 +29,14 @@ pub struct CrossbarShape {
     pub stub: String,
 }
 
-/// Warnings `verilator -Wall` raises on rust_hdl's netlist, waived around generated text
-/// only (each with why it is harmless there).
-pub const CORE_WAIVERS: [(&str, &str); 5] = [
-    (
-        "WIDTH",
-        "rust_hdl sizes literals and slices by value, not by context",
-    ),
+/// Warnings `verilator -Wall` raises on the emitted modules, waived around that text only
+/// (each with why it is harmless there).
+pub const CORE_WAIVERS: [(&str, &str); 2] = [
     (
         "UNUSEDSIGNAL",
-        "blocks expose every field; parents read only some",
+        "blocks expose every field and sub-block port; parents read only some",
     ),
-    (
-        "UNUSEDPARAM",
-        "rust_hdl emits every constant as a localparam",
-    ),
-    ("DECLFILENAME", "the core modules share the wrapper's file"),
-    (
-        "UNDRIVEN",
-        "unused outputs of shared sub-blocks stay undriven",
-    ),
+    ("DECLFILENAME", "a top's modules share its file"),
 ];
 
 /// The three forms of the crossbar an export carries.
@@ -90,8 +79,10 @@ impl CrossbarView {
 pub struct SvTop {
     pub name: String,
     pub ports: Vec<Port>,
-    /// The renamed netlist (None when the top is the crossbar itself).
+    /// Our emitted modules, the top last (None when the top is the crossbar itself).
     core: Option<String>,
+    /// Names of the emitted modules, in file order.
+    pub modules: Vec<String>,
     pub crossbar: Option<CrossbarShape>,
 }
 
@@ -110,22 +101,8 @@ fn check_name(name: &str) -> Result<(), String> {
     }
 }
 
-/// Cut the black-box stub rust_hdl appends for the crossbar (the shell files provide it).
-fn without_stub(verilog: &str) -> String {
-    match verilog.find("(* blackbox *)") {
-        Some(i) => {
-            let end = verilog[i..]
-                .find("endmodule")
-                .map(|e| i + e + "endmodule".len())
-                .unwrap_or(verilog.len());
-            format!("{}{}", &verilog[..i], &verilog[end..])
-        }
-        None => verilog.to_string(),
-    }
-}
-
 impl SvTop {
-    /// The exported form of `design` (connected first, as rust_hdl's generator needs).
+    /// The exported form of `design` (connected first, as the emitter needs).
     pub fn of<B: Design>(mut design: B) -> Result<SvTop, String> {
         design.connect_all();
         Self::of_connected(&design)
@@ -133,8 +110,16 @@ impl SvTop {
 
     /// The exported form of a design already connected (one a simulation runs).
     pub fn of_connected<B: Design>(design: &B) -> Result<SvTop, String> {
-        let shape = design.crossbar().map(|x| x.shape());
-        SvTop::new(B::NAME, &generate_verilog(design), shape)
+        check_name(B::NAME)?;
+        let emitted = emit::emit(design, B::NAME)?;
+        let crossbar = design.crossbar().map(|x| x.shape());
+        Ok(SvTop {
+            name: B::NAME.to_string(),
+            ports: emitted.ports,
+            core: (!emitted.modules.is_empty()).then_some(emitted.text),
+            modules: emitted.modules,
+            crossbar,
+        })
     }
 
     /// Top `B` sized by `cfg`.
@@ -142,68 +127,35 @@ impl SvTop {
         Self::of(B::from_config(cfg, p))
     }
 
-    /// Package rust_hdl's `verilog` of a design as top `name`. `crossbar`: the shape of the
-    /// crossbar it instantiates (or is).
-    pub fn new(
-        name: &str,
-        verilog: &str,
-        crossbar: Option<CrossbarShape>,
-    ) -> Result<SvTop, String> {
-        check_name(name)?;
-        if verilog.contains("module top(") {
-            let core_name = format!("{name}_core");
-            let renamed = without_stub(verilog)
-                .replace("module top(", &format!("module {core_name}("))
-                .replace("top$", &format!("{core_name}$"))
-                .replace("endmodule // top\n", &format!("endmodule // {core_name}\n"));
-            let ports = parse_ports(&renamed, &core_name)?;
-            Ok(SvTop {
-                name: name.to_string(),
-                ports,
-                core: Some(renamed),
-                crossbar,
-            })
-        } else {
-            // The crossbar alone: rust_hdl emits only its black box.
-            let shape = crossbar.ok_or("generated Verilog has no `module top`")?;
-            let ports = parse_ports(&shape.stub, "panther_crossbar")?;
-            Ok(SvTop {
-                name: name.to_string(),
-                ports,
-                core: None,
-                crossbar: Some(shape),
-            })
-        }
-    }
-
-    /// The module the wrapper instantiates.
-    fn inner(&self) -> String {
-        match self.core {
-            Some(_) => format!("{}_core", self.name),
-            None => "panther_crossbar".into(),
-        }
-    }
-
-    /// `<name>.sv`: the waived core and the ANSI wrapper.
+    /// `<name>.sv`: the emitted modules inside narrow lint waivers, or (for the crossbar
+    /// alone) a wrapper around its shell.
     pub fn top_sv(&self) -> String {
         let mut s = format!(
-            "// {name}.sv: generated by `panther verilog` from the rust_hdl description; do not edit.\n\
-             // Module `{name}` is the top: an ANSI wrapper around rust_hdl's netlist `{name}_core`.\n\n",
+            "// {name}.sv: generated by `panther verilog` from the rust_hdl description; do not edit.\n",
             name = self.name
         );
-        if let Some(core) = &self.core {
-            s += "// ---- generated by rust_hdl: lint waivers cover this text only ----\n";
-            for (code, why) in CORE_WAIVERS {
-                s += &format!("/* verilator lint_off {code} */ // {why}\n");
+        match &self.core {
+            Some(core) => {
+                s += &format!(
+                    "// Modules: {}; the top is `{}`.\n\n",
+                    self.modules.join(", "),
+                    self.name
+                );
+                for (code, why) in CORE_WAIVERS {
+                    s += &format!("/* verilator lint_off {code} */ // {why}\n");
+                }
+                s += "\n";
+                s += core.trim_end();
+                s += "\n\n";
+                for (code, _) in CORE_WAIVERS.iter().rev() {
+                    s += &format!("/* verilator lint_on {code} */\n");
+                }
             }
-            s += core.trim();
-            s += "\n";
-            for (code, _) in CORE_WAIVERS.iter().rev() {
-                s += &format!("/* verilator lint_on {code} */\n");
+            None => {
+                s += "// The crossbar alone: a wrapper around its shell `panther_crossbar`.\n\n";
+                s += &self.wrapper();
             }
-            s += "// ---- end of generated text ----\n\n";
         }
-        s += &self.wrapper();
         s
     }
 
@@ -227,13 +179,13 @@ impl SvTop {
         let conns: Vec<String> = self
             .ports
             .iter()
-            .map(|p| format!("        .{}({})", p.rtl_name, p.name))
+            .map(|p| format!("        .{}({})", p.name, p.name))
             .collect();
         format!(
             "module {name} (\n{decls}\n);\n    {inner} u_{inner} (\n{conns}\n    );\nendmodule : {name}\n",
             name = self.name,
             decls = decls.join(",\n"),
-            inner = self.inner(),
+            inner = "panther_crossbar",
             conns = conns.join(",\n"),
         )
     }
@@ -262,5 +214,17 @@ impl SvTop {
     /// A file list (`<name>.f`: DPI-C, for Verilator; `<name>.standin.f`: for iverilog).
     pub fn file_list(&self, view: CrossbarView) -> String {
         self.files(view).join("\n") + "\n"
+    }
+
+    /// The generated testbench's module and file (`<name>_tb`, `<name>_tb.sv`).
+    pub fn tb_name(&self) -> String {
+        format!("{}_tb", self.name)
+    }
+
+    /// The testbench's sources: the stand-in view (no DPI), then the testbench.
+    pub fn tb_files(&self) -> Vec<String> {
+        let mut v = self.files(CrossbarView::Standin);
+        v.push(format!("{}.sv", self.tb_name()));
+        v
     }
 }

@@ -8,6 +8,7 @@ use crate::design::Design;
 use crate::params::*;
 use crate::rtl::crs_sequencer::CrsOp;
 use crate::rtl::line_drivers::DriveMode;
+use crate::rtl::reg::Reg;
 use panther_sim::config::Config;
 use rust_hdl::prelude::*;
 
@@ -69,6 +70,8 @@ pub enum CtlState {
 #[derive(LogicBlock)]
 pub struct Controller {
     pub clock: Signal<In, Clock>,
+    /// Synchronous reset, active high: every register to its idle value.
+    pub rst: Signal<In, Bit>,
     pub cmd_valid: Signal<In, Bit>,
     pub cmd: Signal<In, McuCmd>,
     pub cmd_mask: Signal<In, Bits<3>>,
@@ -101,12 +104,12 @@ pub struct Controller {
     pub crs_start: Signal<Out, Bit>,
     pub crs_op: Signal<Out, CrsOp>,
     pub crs_done: Signal<In, Bit>,
-    fsm: DFF<CtlState>,
-    pending: DFF<Bits<3>>,
-    cmd_reg: DFF<McuCmd>,
-    step_reg: DFF<StepIdx>,
-    cols_reg: DFF<Bit>,
-    cycle_count: DFF<Count>,
+    fsm: Reg<CtlState>,
+    pending: Reg<Bits<3>>,
+    cmd_reg: Reg<McuCmd>,
+    step_reg: Reg<StepIdx>,
+    cols_reg: Reg<Bit>,
+    cycle_count: Reg<Count>,
     last_step: Constant<StepIdx>,
     rows: Constant<LineIdx>,
     cols: Constant<LineIdx>,
@@ -118,6 +121,7 @@ impl Controller {
     pub fn new(p: &RtlParams) -> Controller {
         Controller {
             clock: Default::default(),
+            rst: Default::default(),
             cmd_valid: Default::default(),
             cmd: Default::default(),
             cmd_mask: Default::default(),
@@ -184,6 +188,12 @@ impl Logic for Controller {
             cols_reg,
             cycle_count
         );
+        self.fsm.rst.next = self.rst.val();
+        self.pending.rst.next = self.rst.val();
+        self.cmd_reg.rst.next = self.rst.val();
+        self.step_reg.rst.next = self.rst.val();
+        self.cols_reg.rst.next = self.rst.val();
+        self.cycle_count.rst.next = self.rst.val();
         self.busy.next = self.fsm.q.val() != CtlState::Idle;
         self.done.next = false;
         self.cycles.next = self.cycle_count.q.val();

@@ -4,6 +4,7 @@
 
 use crate::design::Design;
 use crate::params::*;
+use crate::rtl::reg::Reg;
 use panther_sim::config::Config;
 use panther_sim::fixed;
 use rust_hdl::prelude::*;
@@ -12,6 +13,8 @@ use rust_hdl::prelude::*;
 #[derive(LogicBlock)]
 pub struct CrsLane {
     pub clock: Signal<In, Clock>,
+    /// Synchronous reset, active high: every register to its idle value.
+    pub rst: Signal<In, Bit>,
     pub clear: Signal<In, Bit>,
     pub in_valid: Signal<In, Bit>,
     pub in_line: Signal<In, LineIdx>,
@@ -29,8 +32,8 @@ pub struct CrsLane {
     pub level: Signal<Out, Level>,
     pub saturated: Signal<Out, Bit>,
     pub read_value: Signal<Out, Wide>,
-    value: DFF<Wide>,
-    sat: DFF<Bit>,
+    value: Reg<Wide>,
+    sat: Reg<Bit>,
     line_index: Constant<LineIdx>,
     word_bias: Constant<Wide>,
     word_limit: Constant<Wide>,
@@ -47,6 +50,7 @@ impl CrsLane {
         let w = p.word_bits;
         CrsLane {
             clock: Default::default(),
+            rst: Default::default(),
             clear: Default::default(),
             in_valid: Default::default(),
             in_line: Default::default(),
@@ -91,6 +95,8 @@ impl Logic for CrsLane {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clock, value, sat);
+        self.value.rst.next = self.rst.val();
+        self.sat.rst.next = self.rst.val();
         self.biased.next = self.value.q.val() + self.word_bias.val();
         if self.zero.val() {
             self.biased.next = self.word_bias.val();

@@ -7,6 +7,7 @@
 use crate::design::Design;
 use crate::params::*;
 use crate::rtl::crs_lane::CrsLane;
+use crate::rtl::reg::Reg;
 use crate::rtl::sar_bank::ClampSel;
 use panther_sim::config::Config;
 use panther_sim::config::Variant;
@@ -39,6 +40,8 @@ pub enum CrsState {
 #[derive(LogicBlock)]
 pub struct CrsSequencer {
     pub clock: Signal<In, Clock>,
+    /// Synchronous reset, active high: every register to its idle value.
+    pub rst: Signal<In, Bit>,
     pub start: Signal<In, Bit>,
     pub op: Signal<In, CrsOp>,
     pub row: Signal<In, LineIdx>,
@@ -70,14 +73,14 @@ pub struct CrsSequencer {
     pub saturations: Signal<Out, Count>,
     pub state: Signal<Out, CrsState>,
     pub lanes: Vec<CrsLane>,
-    fsm: DFF<CrsState>,
-    op_reg: DFF<CrsOp>,
-    row_reg: DFF<LineIdx>,
-    copy_reg: DFF<CopySel>,
-    second_read: DFF<Bit>,
-    slice_reg: DFF<SliceIdx>,
-    place_reg: DFF<Bits<6>>,
-    sats: DFF<Count>,
+    fsm: Reg<CrsState>,
+    op_reg: Reg<CrsOp>,
+    row_reg: Reg<LineIdx>,
+    copy_reg: Reg<CopySel>,
+    second_read: Reg<Bit>,
+    slice_reg: Reg<SliceIdx>,
+    place_reg: Reg<Bits<6>>,
+    sats: Reg<Count>,
     last_row: Constant<LineIdx>,
     last_slice: Constant<SliceIdx>,
     last_copy: Constant<CopySel>,
@@ -100,6 +103,7 @@ impl CrsSequencer {
         let cols = p.cols;
         CrsSequencer {
             clock: Default::default(),
+            rst: Default::default(),
             start: Default::default(),
             op: Default::default(),
             row: Default::default(),
@@ -181,6 +185,14 @@ impl Logic for CrsSequencer {
             place_reg,
             sats
         );
+        self.fsm.rst.next = self.rst.val();
+        self.op_reg.rst.next = self.rst.val();
+        self.row_reg.rst.next = self.rst.val();
+        self.copy_reg.rst.next = self.rst.val();
+        self.second_read.rst.next = self.rst.val();
+        self.slice_reg.rst.next = self.rst.val();
+        self.place_reg.rst.next = self.rst.val();
+        self.sats.rst.next = self.rst.val();
         self.done.next = false;
         self.bank_start.next = false;
         self.write.next = false;
@@ -212,6 +224,7 @@ impl Logic for CrsSequencer {
         self.sat_chain[0].next = 0.into();
         for j in 0..self.lanes.len() {
             self.lanes[j].clock.next = self.clock.val();
+            self.lanes[j].rst.next = self.rst.val();
             self.lanes[j].clear.next = self.fsm.q.val() == CrsState::RowStart;
             self.lanes[j].in_valid.next =
                 self.in_valid.val() & (self.fsm.q.val() == CrsState::ReadWait);

@@ -4,6 +4,7 @@
 
 use crate::design::Design;
 use crate::params::*;
+use crate::rtl::reg::Reg;
 use panther_sim::config::Config;
 use rust_hdl::prelude::*;
 
@@ -23,6 +24,8 @@ pub enum DriveMode {
 #[derive(LogicBlock)]
 pub struct DriverLane {
     pub clock: Signal<In, Clock>,
+    /// Synchronous reset, active high: every register to its idle value.
+    pub rst: Signal<In, Bit>,
     pub load_en: Signal<In, Bit>,
     pub load_addr: Signal<In, LineIdx>,
     pub load_word: Signal<In, Word>,
@@ -34,7 +37,7 @@ pub struct DriverLane {
     pub magnitude: Signal<Out, Word>,
     pub negative: Signal<Out, Bit>,
     pub nonzero: Signal<Out, Bit>,
-    value: DFF<Word>,
+    value: Reg<Word>,
     line_index: Constant<LineIdx>,
     word_shifted: Signal<Local, Word>,
     magnitude_shifted: Signal<Local, Word>,
@@ -44,6 +47,7 @@ impl DriverLane {
     pub fn new(index: usize) -> Self {
         Self {
             clock: Default::default(),
+            rst: Default::default(),
             load_en: Default::default(),
             load_addr: Default::default(),
             load_word: Default::default(),
@@ -67,6 +71,7 @@ impl Logic for DriverLane {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clock, value);
+        self.value.rst.next = self.rst.val();
         if self.load_en.val() & (self.load_addr.val() == self.line_index.val()) {
             self.value.d.next = self.load_word.val();
         }
@@ -101,6 +106,8 @@ impl Logic for DriverLane {
 #[derive(LogicBlock)]
 pub struct LineDrivers {
     pub clock: Signal<In, Clock>,
+    /// Synchronous reset, active high: every register to its idle value.
+    pub rst: Signal<In, Bit>,
     /// Host write port of the input registers.
     pub load_en: Signal<In, Bit>,
     pub load_addr: Signal<In, LineIdx>,
@@ -126,6 +133,7 @@ impl LineDrivers {
     pub fn new(lines: usize) -> Self {
         Self {
             clock: Default::default(),
+            rst: Default::default(),
             load_en: Default::default(),
             load_addr: Default::default(),
             load_word: Default::default(),
@@ -159,6 +167,7 @@ impl Logic for LineDrivers {
         self.count_chain[0].next = 0.into();
         for i in 0..self.lanes.len() {
             self.lanes[i].clock.next = self.clock.val();
+            self.lanes[i].rst.next = self.rst.val();
             self.lanes[i].load_en.next = self.load_en.val();
             self.lanes[i].load_addr.next = self.load_addr.val();
             self.lanes[i].load_word.next = self.load_word.val();

@@ -18,6 +18,8 @@ use rust_hdl::prelude::*;
 #[derive(LogicBlock)]
 pub struct Mcu {
     pub clock: Signal<In, Clock>,
+    /// Synchronous reset, active high: every register to its idle value.
+    pub rst: Signal<In, Bit>,
     /// Command handshake.
     pub cmd_valid: Signal<In, Bit>,
     pub cmd: Signal<In, McuCmd>,
@@ -96,6 +98,7 @@ impl Mcu {
         let correction = p.layout(p.roles.mvm).correction();
         Mcu {
             clock: Default::default(),
+            rst: Default::default(),
             cmd_valid: Default::default(),
             cmd: Default::default(),
             cmd_mask: Default::default(),
@@ -156,13 +159,21 @@ impl Logic for Mcu {
     fn update(&mut self) {
         // Clocks.
         self.controller.clock.next = self.clock.val();
+        self.controller.rst.next = self.rst.val();
         self.row_drivers.clock.next = self.clock.val();
+        self.row_drivers.rst.next = self.rst.val();
         self.col_drivers.clock.next = self.clock.val();
+        self.col_drivers.rst.next = self.rst.val();
         self.sar_bank.clock.next = self.clock.val();
+        self.sar_bank.rst.next = self.rst.val();
         self.shift_add.clock.next = self.clock.val();
+        self.shift_add.rst.next = self.rst.val();
         self.offset_correction.clock.next = self.clock.val();
+        self.offset_correction.rst.next = self.rst.val();
         self.opa_unit.clock.next = self.clock.val();
+        self.opa_unit.rst.next = self.rst.val();
         self.crs_sequencer.clock.next = self.clock.val();
+        self.crs_sequencer.rst.next = self.rst.val();
         self.crossbar.clock.next = self.clock.val();
         // Host side.
         self.controller.cmd_valid.next = self.cmd_valid.val();

@@ -9,5 +9,6 @@ pub mod mcu;
 pub mod offset_correction;
 pub mod opa_column;
 pub mod opa_unit;
+pub mod reg;
 pub mod sar_bank;
 pub mod shift_add;

@@ -4,6 +4,7 @@
 
 use crate::design::Design;
 use crate::params::*;
+use crate::rtl::reg::Reg;
 use panther_sim::config::Config;
 use rust_hdl::prelude::*;
 
@@ -20,6 +21,8 @@ pub enum CorrectionState {
 #[derive(LogicBlock)]
 pub struct OffsetCorrection {
     pub clock: Signal<In, Clock>,
+    /// Synchronous reset, active high: every register to its idle value.
+    pub rst: Signal<In, Bit>,
     pub clear: Signal<In, Bit>,
     /// Add this step's weighted count of driven lines.
     pub step_add: Signal<In, Bit>,
@@ -30,11 +33,11 @@ pub struct OffsetCorrection {
     pub done: Signal<Out, Bit>,
     pub product: Signal<Out, Wide>,
     pub input_sum: Signal<Out, Wide>,
-    sum: DFF<Wide>,
-    prod: DFF<Wide>,
-    multiplicand: DFF<Wide>,
-    bit_idx: DFF<Bits<6>>,
-    fsm: DFF<CorrectionState>,
+    sum: Reg<Wide>,
+    prod: Reg<Wide>,
+    multiplicand: Reg<Wide>,
+    bit_idx: Reg<Bits<6>>,
+    fsm: Reg<CorrectionState>,
     constant: Constant<Wide>,
     last_bit: Constant<Bits<6>>,
     weighted: Signal<Local, Wide>,
@@ -47,6 +50,7 @@ impl OffsetCorrection {
         let last = 63 - c.max(1).leading_zeros() as u64;
         OffsetCorrection {
             clock: Default::default(),
+            rst: Default::default(),
             clear: Default::default(),
             step_add: Default::default(),
             active_count: Default::default(),
@@ -80,6 +84,11 @@ impl Logic for OffsetCorrection {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clock, sum, prod, multiplicand, bit_idx, fsm);
+        self.sum.rst.next = self.rst.val();
+        self.prod.rst.next = self.rst.val();
+        self.multiplicand.rst.next = self.rst.val();
+        self.bit_idx.rst.next = self.rst.val();
+        self.fsm.rst.next = self.rst.val();
         self.done.next = false;
         self.product.next = self.prod.q.val();
         self.input_sum.next = self.sum.q.val();

@@ -4,6 +4,7 @@
 
 use crate::design::Design;
 use crate::params::*;
+use crate::rtl::reg::Reg;
 use panther_sim::config::Config;
 use rust_hdl::prelude::*;
 
@@ -11,6 +12,8 @@ use rust_hdl::prelude::*;
 #[derive(LogicBlock)]
 pub struct OpaColumn {
     pub clock: Signal<In, Clock>,
+    /// Synchronous reset, active high: every register to its idle value.
+    pub rst: Signal<In, Bit>,
     pub magnitude: Signal<In, Word>,
     pub negative: Signal<In, Bit>,
     pub step: Signal<In, StepIdx>,
@@ -23,7 +26,7 @@ pub struct OpaColumn {
     pub term: Signal<Out, Word>,
     pub overflow: Signal<Out, Bit>,
     pub live: Signal<Out, Bit>,
-    live_flag: DFF<Bit>,
+    live_flag: Reg<Bit>,
     opa_shift: Constant<Bits<6>>,
     round_half: Constant<Bits<32>>,
     word_mask: Constant<Bits<32>>,
@@ -37,6 +40,7 @@ impl OpaColumn {
     pub fn new(p: &RtlParams) -> OpaColumn {
         OpaColumn {
             clock: Default::default(),
+            rst: Default::default(),
             magnitude: Default::default(),
             negative: Default::default(),
             step: Default::default(),
@@ -72,6 +76,7 @@ impl Logic for OpaColumn {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clock, live_flag);
+        self.live_flag.rst.next = self.rst.val();
         self.aligned.next = ((bit_cast::<32, 16>(self.magnitude.val()) << self.step.val())
             + self.round_half.val())
             >> self.opa_shift.val();

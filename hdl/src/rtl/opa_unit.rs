@@ -10,6 +10,7 @@ use crate::design::Design;
 use crate::params::*;
 use crate::rtl::line_drivers::DriveMode;
 use crate::rtl::opa_column::OpaColumn;
+use crate::rtl::reg::Reg;
 use panther_sim::config::Config;
 use rust_hdl::prelude::*;
 
@@ -28,6 +29,8 @@ pub enum OpaState {
 #[derive(LogicBlock)]
 pub struct OpaUnit {
     pub clock: Signal<In, Clock>,
+    /// Synchronous reset, active high: every register to its idle value.
+    pub rst: Signal<In, Bit>,
     pub start: Signal<In, Bit>,
     pub done: Signal<Out, Bit>,
     pub busy: Signal<Out, Bit>,
@@ -57,16 +60,16 @@ pub struct OpaUnit {
     pub clip_events: Signal<Out, Count>,
     pub state: Signal<Out, OpaState>,
     pub columns: Vec<OpaColumn>,
-    fsm: DFF<OpaState>,
-    step_reg: DFF<StepIdx>,
-    slice_reg: DFF<SliceIdx>,
+    fsm: Reg<OpaState>,
+    step_reg: Reg<StepIdx>,
+    slice_reg: Reg<SliceIdx>,
     /// n * slice: the slice's digit position (kept in step with slice_reg).
-    place_reg: DFF<Bits<6>>,
-    phase_reg: DFF<Bits<2>>,
-    phases_run: DFF<Bits<3>>,
-    overflows: DFF<Count>,
-    live_bits: DFF<Word>,
-    slice_clips: Vec<DFF<Count>>,
+    place_reg: Reg<Bits<6>>,
+    phase_reg: Reg<Bits<2>>,
+    phases_run: Reg<Bits<3>>,
+    overflows: Reg<Count>,
+    live_bits: Reg<Word>,
+    slice_clips: Vec<Reg<Count>>,
     last_step: Constant<StepIdx>,
     last_slice: Constant<SliceIdx>,
     nominal_bits: Constant<Bits<6>>,
@@ -95,6 +98,7 @@ impl OpaUnit {
         let (rows, cols, s) = (p.rows, p.cols, p.slices);
         OpaUnit {
             clock: Default::default(),
+            rst: Default::default(),
             start: Default::default(),
             done: Default::default(),
             busy: Default::default(),
@@ -168,8 +172,17 @@ impl Logic for OpaUnit {
             self, clock, fsm, step_reg, slice_reg, place_reg, phase_reg, phases_run, overflows,
             live_bits
         );
+        self.fsm.rst.next = self.rst.val();
+        self.step_reg.rst.next = self.rst.val();
+        self.slice_reg.rst.next = self.rst.val();
+        self.place_reg.rst.next = self.rst.val();
+        self.phase_reg.rst.next = self.rst.val();
+        self.phases_run.rst.next = self.rst.val();
+        self.overflows.rst.next = self.rst.val();
+        self.live_bits.rst.next = self.rst.val();
         for k in 0..self.slice_clips.len() {
             self.slice_clips[k].clock.next = self.clock.val();
+            self.slice_clips[k].rst.next = self.rst.val();
             self.slice_clips[k].d.next = self.slice_clips[k].q.val();
         }
         self.done.next = false;
@@ -206,6 +219,7 @@ impl Logic for OpaUnit {
         self.overflow_chain[0].next = 0.into();
         for j in 0..self.columns.len() {
             self.columns[j].clock.next = self.clock.val();
+            self.columns[j].rst.next = self.rst.val();
             self.columns[j].magnitude.next = self.col_magnitude[j].val();
             self.columns[j].negative.next = self.col_negative[j].val();
             self.columns[j].step.next = self.step_reg.q.val();

@@ -6,6 +6,7 @@
 
 use crate::design::Design;
 use crate::params::*;
+use crate::rtl::reg::Reg;
 use panther_sim::config::Config;
 use rust_hdl::prelude::*;
 
@@ -33,6 +34,8 @@ pub enum SarState {
 #[derive(LogicBlock)]
 pub struct SarLane {
     pub clock: Signal<In, Clock>,
+    /// Synchronous reset, active high: every register to its idle value.
+    pub rst: Signal<In, Bit>,
     pub clear: Signal<In, Bit>,
     /// The bit under trial (one-hot).
     pub bit_mask: Signal<In, Code>,
@@ -54,12 +57,12 @@ pub struct SarLane {
     pub drain_pos: Signal<Out, LineIdx>,
     pub drain_place: Signal<Out, Bits<6>>,
     pub drain_clip: Signal<Out, Bit>,
-    sar_code: DFF<Code>,
-    clipped: DFF<Bit>,
-    d_code: DFF<Code>,
-    d_pos: DFF<LineIdx>,
-    d_place: DFF<Bits<6>>,
-    d_clip: DFF<Bit>,
+    sar_code: Reg<Code>,
+    clipped: Reg<Bit>,
+    d_code: Reg<Code>,
+    d_pos: Reg<LineIdx>,
+    d_place: Reg<Bits<6>>,
+    d_clip: Reg<Bit>,
     max_code: Constant<Code>,
     clip_trial: Constant<Code>,
     acc_max_level: Constant<Code>,
@@ -75,6 +78,7 @@ impl SarLane {
     pub fn new(p: &RtlParams, k: usize, a: usize) -> SarLane {
         SarLane {
             clock: Default::default(),
+            rst: Default::default(),
             clear: Default::default(),
             bit_mask: Default::default(),
             decide: Default::default(),
@@ -116,6 +120,12 @@ impl Logic for SarLane {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clock, sar_code, clipped, d_code, d_pos, d_place, d_clip);
+        self.sar_code.rst.next = self.rst.val();
+        self.clipped.rst.next = self.rst.val();
+        self.d_code.rst.next = self.rst.val();
+        self.d_pos.rst.next = self.rst.val();
+        self.d_place.rst.next = self.rst.val();
+        self.d_clip.rst.next = self.rst.val();
         if self.clip_check.val() {
             self.trial.next = self.clip_trial.val();
         } else {
@@ -172,6 +182,8 @@ impl Logic for SarLane {
 #[derive(LogicBlock)]
 pub struct SarBank {
     pub clock: Signal<In, Clock>,
+    /// Synchronous reset, active high: every register to its idle value.
+    pub rst: Signal<In, Bit>,
     /// Sample every line, then convert `line_count` lines.
     pub start: Signal<In, Bit>,
     pub line_count: Signal<In, LineIdx>,
@@ -198,12 +210,12 @@ pub struct SarBank {
     pub conversions: Signal<Out, Count>,
     pub state: Signal<Out, SarState>,
     pub lanes: Vec<SarLane>,
-    fsm: DFF<SarState>,
-    bit_mask: DFF<Code>,
-    base: DFF<LineIdx>,
-    drain_left: DFF<LineIdx>,
-    clips: DFF<Count>,
-    converted: DFF<Count>,
+    fsm: Reg<SarState>,
+    bit_mask: Reg<Code>,
+    base: Reg<LineIdx>,
+    drain_left: Reg<LineIdx>,
+    clips: Reg<Count>,
+    converted: Reg<Count>,
     top_bit: Constant<Code>,
     shared_adcs: Constant<LineIdx>,
     lane_count: Constant<LineIdx>,
@@ -219,6 +231,7 @@ impl SarBank {
             .collect();
         SarBank {
             clock: Default::default(),
+            rst: Default::default(),
             start: Default::default(),
             line_count: Default::default(),
             clamp_sel: Default::default(),
@@ -265,6 +278,12 @@ impl Logic for SarBank {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clock, fsm, bit_mask, base, drain_left, clips, converted);
+        self.fsm.rst.next = self.rst.val();
+        self.bit_mask.rst.next = self.rst.val();
+        self.base.rst.next = self.rst.val();
+        self.drain_left.rst.next = self.rst.val();
+        self.clips.rst.next = self.rst.val();
+        self.converted.rst.next = self.rst.val();
         self.sample.next = false;
         self.done.next = false;
         self.code_valid.next = false;
@@ -273,6 +292,7 @@ impl Logic for SarBank {
         self.conv_base.next = self.base.q.val();
         for l in 0..self.lanes.len() {
             self.lanes[l].clock.next = self.clock.val();
+            self.lanes[l].rst.next = self.rst.val();
             self.lanes[l].clear.next = false;
             self.lanes[l].decide.next = false;
             self.lanes[l].clip_check.next = false;

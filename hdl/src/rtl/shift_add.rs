@@ -5,6 +5,7 @@
 
 use crate::design::Design;
 use crate::params::*;
+use crate::rtl::reg::Reg;
 use panther_sim::config::Config;
 use panther_sim::fixed;
 use rust_hdl::prelude::*;
@@ -27,6 +28,8 @@ fn out_consts(p: &RtlParams) -> (u64, u64, u64, u64, u64) {
 #[derive(LogicBlock)]
 pub struct ShiftAddLane {
     pub clock: Signal<In, Clock>,
+    /// Synchronous reset, active high: every register to its idle value.
+    pub rst: Signal<In, Bit>,
     pub clear: Signal<In, Bit>,
     pub in_valid: Signal<In, Bit>,
     pub in_line: Signal<In, LineIdx>,
@@ -44,7 +47,7 @@ pub struct ShiftAddLane {
     /// `raw` / `word` when `read_addr` is this line, else 0 (the read mux is an OR).
     pub read_raw: Signal<Out, Wide>,
     pub read_word: Signal<Out, Word>,
-    acc: DFF<Wide>,
+    acc: Reg<Wide>,
     line_index: Constant<LineIdx>,
     round_half: Constant<Wide>,
     out_shift: Constant<Bits<6>>,
@@ -65,6 +68,7 @@ impl ShiftAddLane {
         let (half, shift, bias, limit, wmax) = out_consts(p);
         ShiftAddLane {
             clock: Default::default(),
+            rst: Default::default(),
             clear: Default::default(),
             in_valid: Default::default(),
             in_line: Default::default(),
@@ -101,6 +105,7 @@ impl Logic for ShiftAddLane {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clock, acc);
+        self.acc.rst.next = self.rst.val();
         self.term.next = bit_cast::<48, 24>(self.in_code.val()) << self.in_shift.val();
         if self.clear.val() {
             self.acc.d.next = 0.into();
@@ -147,6 +152,8 @@ impl Logic for ShiftAddLane {
 #[derive(LogicBlock)]
 pub struct ShiftAdd {
     pub clock: Signal<In, Clock>,
+    /// Synchronous reset, active high: every register to its idle value.
+    pub rst: Signal<In, Bit>,
     pub clear: Signal<In, Bit>,
     pub in_valid: Signal<In, Bit>,
     pub in_line: Signal<In, LineIdx>,
@@ -174,6 +181,7 @@ impl ShiftAdd {
         let n = p.lines();
         ShiftAdd {
             clock: Default::default(),
+            rst: Default::default(),
             clear: Default::default(),
             in_valid: Default::default(),
             in_line: Default::default(),
@@ -213,6 +221,7 @@ impl Logic for ShiftAdd {
         self.sat_chain[0].next = 0.into();
         for j in 0..self.lanes.len() {
             self.lanes[j].clock.next = self.clock.val();
+            self.lanes[j].rst.next = self.rst.val();
             self.lanes[j].clear.next = self.clear.val();
             self.lanes[j].in_valid.next = self.in_valid.val();
             self.lanes[j].in_line.next = self.in_line.val();
