@@ -13,6 +13,7 @@ macro_rules! ensure_eq {
 }
 
 pub mod stimulus;
+pub mod sv_testbench;
 pub mod testbench;
 pub mod tops;
 

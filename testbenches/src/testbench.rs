@@ -29,6 +29,12 @@ pub trait Testbench {
     fn case(design: &Self::Design) -> BoxedStrategy<Self::Case>;
     /// Run one case; `Ok(cycles)` when every checked value equals the golden model's.
     fn check(design: &Self::Design, case: &Self::Case, vcd: Vcd) -> Outcome;
+
+    /// The case with an ideal device, for a recorded SystemVerilog testbench whose
+    /// crossbar is the ideal-device stand-in (only tops that contain the crossbar differ).
+    fn ideal_device(case: Self::Case) -> Self::Case {
+        case
+    }
 }
 
 /// A design point and a case for it (property tests: both vary per case).
@@ -62,7 +68,22 @@ pub struct Mismatch {
 }
 
 /// `cases` random cases of one design point drawn from `seed` (VCD of the first case).
-pub fn run<T: Testbench>(top: &str, seed: u64, cases: u32, mut vcd: Vcd) -> TestbenchRun {
+pub fn run<T: Testbench>(top: &str, seed: u64, cases: u32, vcd: Vcd) -> TestbenchRun {
+    run_mapped::<T>(top, seed, cases, vcd, |c| c)
+}
+
+/// [`run`] with an ideal device in every case ([`Testbench::ideal_device`]).
+pub fn run_ideal<T: Testbench>(top: &str, seed: u64, cases: u32) -> TestbenchRun {
+    run_mapped::<T>(top, seed, cases, None, T::ideal_device)
+}
+
+fn run_mapped<T: Testbench>(
+    top: &str,
+    seed: u64,
+    cases: u32,
+    mut vcd: Vcd,
+    map: impl Fn(T::Case) -> T::Case,
+) -> TestbenchRun {
     let mut runner = crate::seeded_runner(seed);
     let design = T::design()
         .new_tree(&mut runner)
@@ -78,10 +99,10 @@ pub fn run<T: Testbench>(top: &str, seed: u64, cases: u32, mut vcd: Vcd) -> Test
         mismatches: Vec::new(),
     };
     for case in 0..cases {
-        let input = stimulus
+        let input = map(stimulus
             .new_tree(&mut runner)
             .expect("case strategies always generate")
-            .current();
+            .current());
         match T::check(&design, &input, vcd.take()) {
             Ok(c) => run.cycles += c,
             Err(message) => run.mismatches.push(Mismatch {

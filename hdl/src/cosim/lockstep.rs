@@ -104,24 +104,51 @@ fn read_atom(a: &dyn Atom, variants: &mut Option<Vec<String>>, words: &mut [u32]
     }
 }
 
-/// Reads the top-level ports of a design. The atoms at depth 1 come in the same order in
-/// every walk, so their port indices are looked up by name in the first walk only.
+/// Reads the ports of the block at `reader.scope` (the design itself when empty). The
+/// atoms of that block come in the same order in every walk, so their port indices are
+/// looked up by name in the first walk only.
 struct PortProbe<'a> {
     depth: usize,
-    /// Depth-1 atoms seen so far in this walk.
+    /// Scopes entered below the root that match `reader.scope` so far.
+    matched: usize,
+    /// The block's atoms seen so far in this walk.
     seen: usize,
     reader: &'a mut PortReader,
 }
 
-impl Probe for PortProbe<'_> {
-    fn visit_start_scope(&mut self, _name: &str, _node: &dyn Block) {
+impl PortProbe<'_> {
+    fn enter(&mut self, name: &str) {
+        // The root (depth 1) is always the design; below it, follow the scope's names.
+        if self.depth >= 1
+            && self.matched == self.depth - 1
+            && self
+                .reader
+                .scope
+                .get(self.matched)
+                .is_some_and(|s| s == name)
+        {
+            self.matched += 1;
+        }
         self.depth += 1;
     }
-    fn visit_start_namespace(&mut self, _name: &str, _node: &dyn Block) {
-        self.depth += 1;
+    fn leave(&mut self) {
+        self.depth -= 1;
+        if self.depth >= 1 && self.matched == self.depth {
+            self.matched -= 1;
+        }
+    }
+}
+
+impl Probe for PortProbe<'_> {
+    fn visit_start_scope(&mut self, name: &str, _node: &dyn Block) {
+        self.enter(name);
+    }
+    fn visit_start_namespace(&mut self, name: &str, _node: &dyn Block) {
+        self.enter(name);
     }
     fn visit_atom(&mut self, name: &str, a: &dyn Atom) {
-        if self.depth != 1 {
+        let scope = self.reader.scope.len();
+        if self.depth != scope + 1 || self.matched != scope {
             return;
         }
         let r = &mut *self.reader;
@@ -134,10 +161,10 @@ impl Probe for PortProbe<'_> {
         self.seen += 1;
     }
     fn visit_end_namespace(&mut self, _name: &str, _node: &dyn Block) {
-        self.depth -= 1;
+        self.leave();
     }
     fn visit_end_scope(&mut self, _name: &str, _node: &dyn Block) {
-        self.depth -= 1;
+        self.leave();
     }
 }
 
@@ -151,11 +178,19 @@ pub struct PortReader {
     variants: Vec<Option<Vec<String>>>,
     /// Words LSB first, per port.
     pub values: Vec<Vec<u32>>,
+    /// Instance names from the design down to the block whose ports are read.
+    scope: Vec<String>,
 }
 
 impl PortReader {
     pub fn new(ports: &[Port]) -> PortReader {
+        Self::within(ports, &[])
+    }
+
+    /// The ports of the sub-block at `scope` (instance names below the design).
+    pub fn within(ports: &[Port], scope: &[&str]) -> PortReader {
         PortReader {
+            scope: scope.iter().map(|s| s.to_string()).collect(),
             index: (ports.iter().enumerate())
                 .map(|(i, p)| (p.rtl_name.clone(), i))
                 .collect(),
@@ -170,6 +205,7 @@ impl PortReader {
             "uut",
             &mut PortProbe {
                 depth: 0,
+                matched: 0,
                 seen: 0,
                 reader: self,
             },

@@ -33,20 +33,43 @@ struct Session {
 /// A design recorded for a SystemVerilog testbench: its export and what it did.
 pub type Recorded = (SvTop, Rc<RefCell<Recording>>);
 
+/// What a recording records of each design it follows.
+#[derive(Debug, Clone)]
+pub enum RecordTarget {
+    /// The design's own ports.
+    Design,
+    /// The ports of the sub-block at `scope` (instance names below the design): a block
+    /// that is tested inside the MCU.
+    Inner { scope: Vec<String> },
+}
+
+struct OpenRecording {
+    target: RecordTarget,
+    list: Result<Vec<Recorded>, String>,
+}
+
 thread_local! {
     static SESSION: RefCell<Option<Session>> = const { RefCell::new(None) };
-    static RECORDING: RefCell<Option<Result<Vec<Recorded>, String>>> = const { RefCell::new(None) };
+    static RECORDING: RefCell<Option<OpenRecording>> = const { RefCell::new(None) };
 }
 
 /// Run `f` with every design simulation it follows recorded for a testbench
 /// ([`crate::export::testbench`]); the designs in the order they started.
-pub fn with_recording<T>(f: impl FnOnce() -> T) -> (T, Result<Vec<Recorded>, String>) {
-    RECORDING.with(|r| *r.borrow_mut() = Some(Ok(Vec::new())));
+pub fn with_recording<T>(
+    target: RecordTarget,
+    f: impl FnOnce() -> T,
+) -> (T, Result<Vec<Recorded>, String>) {
+    RECORDING.with(|r| {
+        *r.borrow_mut() = Some(OpenRecording {
+            target,
+            list: Ok(Vec::new()),
+        })
+    });
     let out = f();
     let rec = RECORDING
         .with(|r| r.borrow_mut().take())
         .expect("recording open");
-    (out, rec)
+    (out, rec.list)
 }
 
 /// Everything a session's lock-steps saw.
@@ -129,16 +152,31 @@ pub fn with_verilator<T>(vcd: Option<VcdRequest>, f: impl FnOnce() -> T) -> (T, 
 pub fn follow<B: Design>(sim: &mut DesignSim<B>) {
     let recorded = RECORDING.with(|r| {
         let mut r = r.borrow_mut();
-        let Some(Ok(list)) = r.as_mut() else {
-            return r.is_some();
+        let Some(rec) = r.as_mut() else {
+            return false;
         };
-        match SvTop::of_connected(&sim.uut) {
-            Ok(top) => {
-                let (recorder, rec) = Recorder::new(&top);
-                list.push((top, rec));
+        let Ok(list) = rec.list.as_mut() else {
+            return true;
+        };
+        let made = match &rec.target {
+            RecordTarget::Design => SvTop::of_connected(&sim.uut).map(|top| {
+                let (recorder, handle) = Recorder::new(&top, &[]);
+                (top, recorder, handle)
+            }),
+            RecordTarget::Inner { scope } => {
+                let scope: Vec<&str> = scope.iter().map(String::as_str).collect();
+                SvTop::of_inner(&sim.uut, &scope).map(|top| {
+                    let (recorder, handle) = Recorder::new(&top, &scope);
+                    (top, recorder, handle)
+                })
+            }
+        };
+        match made {
+            Ok((top, recorder, handle)) => {
+                list.push((top, handle));
                 sim.set_shadow(Box::new(recorder));
             }
-            Err(e) => *r = Some(Err(e)),
+            Err(e) => rec.list = Err(e),
         }
         true
     });

@@ -14,6 +14,7 @@ use crate::design::Design;
 use crate::params::RtlParams;
 use panther_sim::config::Config;
 use ports::{Dir, Port};
+use rust_hdl::prelude::{Block, Probe};
 
 /// The crossbar's sizes, for its shells.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,6 +87,35 @@ pub struct SvTop {
     pub crossbar: Option<CrossbarShape>,
 }
 
+/// Emits the block at `scope` when the walk reaches it.
+struct ScopeFinder<'a> {
+    scope: &'a [&'a str],
+    depth: usize,
+    matched: usize,
+    found: Option<Result<emit::Emitted, String>>,
+}
+
+impl Probe for ScopeFinder<'_> {
+    fn visit_start_scope(&mut self, name: &str, node: &dyn Block) {
+        if self.depth >= 1
+            && self.matched == self.depth - 1
+            && self.scope.get(self.matched) == Some(&name)
+        {
+            self.matched += 1;
+            if self.matched == self.scope.len() && self.found.is_none() {
+                self.found = Some(emit::emit(node, name));
+            }
+        }
+        self.depth += 1;
+    }
+    fn visit_end_scope(&mut self, _name: &str, _node: &dyn Block) {
+        self.depth -= 1;
+        if self.depth >= 1 && self.matched == self.depth {
+            self.matched -= 1;
+        }
+    }
+}
+
 /// Names usable as a module (and C++ class) name.
 fn check_name(name: &str) -> Result<(), String> {
     let ok = name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
@@ -119,6 +149,30 @@ impl SvTop {
             core: (!emitted.modules.is_empty()).then_some(emitted.text),
             modules: emitted.modules,
             crossbar,
+        })
+    }
+
+    /// The export of the sub-block at `scope` (instance names below `design`), as it is
+    /// inside the design (a sub-block holds no crossbar).
+    pub fn of_inner(design: &dyn Block, scope: &[&str]) -> Result<SvTop, String> {
+        let name = *scope.last().ok_or("an inner block needs a scope")?;
+        check_name(name)?;
+        let mut finder = ScopeFinder {
+            scope,
+            depth: 0,
+            matched: 0,
+            found: None,
+        };
+        design.accept("uut", &mut finder);
+        let emitted = finder
+            .found
+            .ok_or_else(|| format!("no block `{}` inside the design", scope.join(".")))??;
+        Ok(SvTop {
+            name: name.to_string(),
+            ports: emitted.ports,
+            core: Some(emitted.text),
+            modules: emitted.modules,
+            crossbar: None,
         })
     }
 

@@ -12,37 +12,58 @@ use rust_hdl::prelude::Block;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-/// One settled state: inputs that changed, expected outputs that changed.
-#[derive(Debug, Clone, Default)]
-pub struct State {
-    pub inputs: Vec<(usize, Vec<u32>)>,
-    pub outputs: Vec<(usize, Vec<u32>)>,
-}
-
-/// What a recorded simulation did, port by port (indices into the top's ports).
+/// What a recorded simulation did: every port's value (words LSB first, indexed like the
+/// top's ports) in every settled state, and whether its outputs are checked.
 #[derive(Debug, Clone, Default)]
 pub struct Recording {
-    pub states: Vec<State>,
-    last: Vec<Option<Vec<u32>>>,
+    pub states: Vec<(bool, Vec<Vec<u32>>)>,
+}
+
+impl Recording {
+    /// Runs of one design one after another, each (after the first) preceded by a clock
+    /// cycle in reset, whose outputs are not checked: the registers start again from the
+    /// state rust_hdl's fresh design has. An error when `top` has no reset to do it with.
+    pub fn joined(top: &SvTop, runs: &[Recording]) -> Result<Recording, String> {
+        let rst = top
+            .ports
+            .iter()
+            .position(|p| p.name == "rst" && p.dir == Dir::Input);
+        let clock = top.ports.iter().position(|p| p.name == "clock");
+        let mut out = Recording::default();
+        for (n, run) in runs.iter().enumerate() {
+            if let (true, Some(last)) = (n > 0, out.states.last().cloned()) {
+                let (Some(rst), Some(clock)) = (rst, clock) else {
+                    return Err(format!(
+                        "`{}` has no clock and reset to run one case after another; record one case",
+                        top.name
+                    ));
+                };
+                for high in [false, true] {
+                    let mut state = last.1.clone();
+                    state[rst] = vec![1];
+                    state[clock] = vec![high as u32];
+                    out.states.push((false, state));
+                }
+            }
+            out.states.extend(run.states.iter().cloned());
+        }
+        Ok(out)
+    }
 }
 
 /// The [`Shadow`] that records (attach with `DesignSim::set_shadow`).
 pub struct Recorder {
-    ports: Vec<Port>,
     reader: PortReader,
     clock: Option<usize>,
     rec: Rc<RefCell<Recording>>,
 }
 
 impl Recorder {
-    pub fn new(top: &SvTop) -> (Recorder, Rc<RefCell<Recording>>) {
-        let rec = Rc::new(RefCell::new(Recording {
-            states: Vec::new(),
-            last: vec![None; top.ports.len()],
-        }));
+    /// Records the ports of `top`, found at `scope` (instance names, empty: the design).
+    pub fn new(top: &SvTop, scope: &[&str]) -> (Recorder, Rc<RefCell<Recording>>) {
+        let rec = Rc::new(RefCell::new(Recording::default()));
         let r = Recorder {
-            ports: top.ports.clone(),
-            reader: PortReader::new(&top.ports),
+            reader: PortReader::within(&top.ports, scope),
             clock: top.ports.iter().position(|p| p.name == "clock"),
             rec: rec.clone(),
         };
@@ -53,116 +74,163 @@ impl Recorder {
 impl<B: Block> Shadow<B> for Recorder {
     fn settled(&mut self, uut: &B, _cycle: u64, clock_high: bool) {
         self.reader.read(uut);
-        let mut rec = self.rec.borrow_mut();
-        let mut state = State::default();
-        for (i, p) in self.ports.iter().enumerate() {
-            let mut v = self.reader.values[i].clone();
-            if Some(i) == self.clock {
-                v = vec![clock_high as u32];
-            }
-            if rec.last[i].as_ref() != Some(&v) {
-                rec.last[i] = Some(v.clone());
-                match p.dir {
-                    Dir::Input => state.inputs.push((i, v)),
-                    Dir::Output => state.outputs.push((i, v)),
-                }
-            }
+        let mut state = self.reader.values.clone();
+        if let Some(c) = self.clock {
+            state[c] = vec![clock_high as u32];
         }
-        rec.states.push(state);
+        self.rec.borrow_mut().states.push((true, state));
     }
 }
 
-fn decl(p: &Port) -> String {
-    if p.width == 1 {
-        format!("logic {}", p.name)
+/// A testbench: its module text (`<top>_tb.sv`) and its vectors (`<top>_tb.hex`).
+#[derive(Debug, Clone)]
+pub struct TestbenchText {
+    pub sv: String,
+    pub vectors: String,
+}
+
+fn decl(width: u32, name: &str) -> String {
+    if width == 1 {
+        format!("logic {name}")
     } else {
-        format!("logic [{}:0] {}", p.width - 1, p.name)
+        format!("logic [{}:0] {name}", width - 1)
     }
+}
+
+/// The fields of one vector after its check bit, MSB first: every input but the clock,
+/// the clock, every output.
+fn vector_fields(ports: &[Port], clock: Option<usize>) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..ports.len())
+        .filter(|&i| ports[i].dir == Dir::Input && Some(i) != clock)
+        .collect();
+    order.extend(clock);
+    order.extend((0..ports.len()).filter(|&i| ports[i].dir == Dir::Output));
+    order
+}
+
+/// One vector as hex digits: the check bit, then the fields of [`vector_fields`], packed
+/// MSB first.
+fn vector_hex(check: bool, state: &[Vec<u32>], ports: &[Port], fields: &[usize]) -> String {
+    // Pack LSB first into 32-bit words, then print MSB first.
+    let total: u32 = fields.iter().map(|&i| ports[i].width).sum::<u32>() + 1;
+    let mut words = vec![0u32; total.div_ceil(32) as usize];
+    let mut at = 0u32;
+    for &i in fields.iter().rev() {
+        for b in 0..ports[i].width {
+            let bit = state[i]
+                .get((b / 32) as usize)
+                .map_or(0, |w| (w >> (b % 32)) & 1);
+            if bit == 1 {
+                words[((at + b) / 32) as usize] |= 1 << ((at + b) % 32);
+            }
+        }
+        at += ports[i].width;
+    }
+    if check {
+        words[(at / 32) as usize] |= 1 << (at % 32);
+    }
+    let mut h = hex(&words, total);
+    h.drain(..h.find('h').map_or(0, |k| k + 1));
+    h
 }
 
 /// The testbench module `<top>_tb` for `rec`; `title` says what was recorded.
-pub fn testbench_sv(top: &SvTop, rec: &Recording, title: &str) -> String {
+pub fn testbench_sv(top: &SvTop, rec: &Recording, title: &str) -> TestbenchText {
     let name = format!("{}_tb", top.name);
     let ports = &top.ports;
+    let clock = ports.iter().position(|p| p.name == "clock");
     let rst = ports
         .iter()
         .position(|p| p.name == "rst" && p.dir == Dir::Input);
+    let fields = vector_fields(ports, clock);
+    let width: u32 = fields.iter().map(|&i| ports[i].width).sum::<u32>() + 1;
+    let outputs: Vec<&Port> = ports.iter().filter(|p| p.dir == Dir::Output).collect();
     let mut s = format!(
         "// {name}.sv: generated by `panther verilog --tb`; do not edit.\n\
-         // Replays {title} through the ports of `{top}`: {n} settled states recorded from\n\
-         // the rust_hdl design, each output checked in every state. A synchronous reset\n\
-         // first brings the registers to the state rust_hdl starts from.\n\
+         // Replays {title} through the ports of `{top}`: {n} settled states (two per clock\n\
+         // cycle) recorded from the rust_hdl design, every output checked in every state.\n\
+         // The vectors are in `{name}.hex` (+vectors=PATH to read another file), one state\n\
+         // per line: {{check, inputs but the clock, clock, outputs}} in port order, MSB first\n\
+         // (states with check 0 are a reset between two recorded runs).\n\
+         // A synchronous reset first brings the registers to the state rust_hdl starts from.\n\
          `timescale 1ns / 1ps\n\
-         module {name};\n",
+         module {name};\n\
+         \x20   localparam integer STATES = {n};\n\
+         \x20   localparam integer WIDTH = {width};\n",
         top = top.name,
         n = rec.states.len(),
     );
     for p in ports {
-        s += &format!("    {};\n", decl(p));
+        s += &format!("    {};\n", decl(p.width, &p.name));
     }
-    for p in ports.iter().filter(|p| p.dir == Dir::Output) {
-        s += &format!(
-            "    {};\n",
-            decl(&Port {
-                name: format!("expected_{}", p.name),
-                ..p.clone()
-            })
-        );
+    for p in &outputs {
+        s += &format!("    {};\n", decl(p.width, &format!("expected_{}", p.name)));
     }
-    s += "    integer state = 0, errors = 0;\n\n";
+    s += "    logic tb_check;\n";
+    if clock.is_some() {
+        s += "    logic tb_clock_next;\n";
+    }
+    s += "    logic [WIDTH-1:0] tb_vectors [0:STATES-1];\n";
+    s += "    string tb_path;\n    integer tb_state, tb_errors, tb_checked;\n\n";
     let conns: Vec<String> = ports
         .iter()
         .map(|p| format!("        .{0}({0})", p.name))
         .collect();
     s += &format!("    {} dut (\n{}\n    );\n\n", top.name, conns.join(",\n"));
-    s += "    // Outputs settle within a time unit; every state is checked 5 units after it is set.\n";
-    s += "    task automatic check;\n        #5;\n        state = state + 1;\n";
-    for p in ports.iter().filter(|p| p.dir == Dir::Output) {
+    s += "    // A state lasts 5 time units: its clock edge, the other inputs 1 unit later (rust_hdl's\n";
+    s += "    // registers take the values from before the edge), outputs checked 4 units after that.\n";
+    s += "    task automatic check;\n        tb_checked = tb_checked + 1;\n";
+    for p in &outputs {
         s += &format!(
-            "        if ({n} !== expected_{n}) begin\n            errors = errors + 1;\n            if (errors <= 10) $display(\"state %0d: {n} = %h, expected %h\", state, {n}, expected_{n});\n        end\n",
+            "        if ({n} !== expected_{n}) begin\n            tb_errors = tb_errors + 1;\n            if (tb_errors <= 10) $display(\"state %0d: {n} = %h, expected %h\", tb_state, {n}, expected_{n});\n        end\n",
             n = p.name
         );
     }
     s += "    endtask\n\n    initial begin\n";
+    s += &format!(
+        "        if (!$value$plusargs(\"vectors=%s\", tb_path)) tb_path = \"{name}.hex\";\n\
+         \x20       $readmemh(tb_path, tb_vectors);\n\
+         \x20       tb_errors = 0;\n\
+         \x20       tb_checked = 0;\n"
+    );
     for p in ports.iter().filter(|p| p.dir == Dir::Input) {
         s += &format!("        {} = '0;\n", p.name);
     }
-    if let Some(r) = rst {
-        let clock = ports
-            .iter()
-            .find(|p| p.name == "clock")
-            .map(|p| p.name.as_str());
-        s += &format!("        {} = 1'b1;\n", ports[r].name);
-        if let Some(c) = clock {
-            s += &format!("        #5 {c} = 1'b1;\n        #5 {c} = 1'b0;\n");
-        }
-        s += &format!("        {} = 1'b0;\n", ports[r].name);
+    if let (Some(r), Some(c)) = (rst, clock) {
+        s += &format!(
+            "        {r} = 1'b1;\n        #5 {c} = 1'b1;\n        #5 {c} = 1'b0;\n        {r} = 1'b0;\n",
+            r = ports[r].name,
+            c = ports[c].name
+        );
     }
-    for st in &rec.states {
-        let mut line = String::from("       ");
-        // The clock last: other inputs are set before the edge they meet.
-        let mut inputs: Vec<&(usize, Vec<u32>)> = st.inputs.iter().collect();
-        inputs.sort_by_key(|(i, _)| ports[*i].name == "clock");
-        for (i, v) in inputs {
-            if Some(*i) == rst {
-                continue;
-            }
-            line += &format!(" {} = {};", ports[*i].name, hex(v, ports[*i].width));
-        }
-        for (i, v) in &st.outputs {
-            line += &format!(
-                " expected_{} = {};",
-                ports[*i].name,
-                hex(v, ports[*i].width)
-            );
-        }
-        line += " check;\n";
-        s += &line;
+    let targets: Vec<String> = std::iter::once("tb_check".to_string())
+        .chain(fields.iter().map(|&i| match ports[i].dir {
+            Dir::Input if Some(i) == clock => "tb_clock_next".to_string(),
+            Dir::Input => ports[i].name.clone(),
+            Dir::Output => format!("expected_{}", ports[i].name),
+        }))
+        .collect();
+    s += "        for (tb_state = 0; tb_state < STATES; tb_state = tb_state + 1) begin\n";
+    if let Some(c) = clock {
+        s += &format!(
+            "            tb_clock_next = tb_vectors[tb_state][{at}];\n            {c} = tb_clock_next;\n",
+            at = outputs.iter().map(|p| p.width).sum::<u32>(),
+            c = ports[c].name
+        );
     }
     s += &format!(
-        "        if (errors == 0) $display(\"PASS {name}: %0d states\", state);\n\
-         \x20       else $display(\"FAIL {name}: %0d of %0d states differ\", errors, state);\n\
+        "            #1 {{{}}} = tb_vectors[tb_state];\n            #4 if (tb_check) check;\n        end\n",
+        targets.join(", ")
+    );
+    s += &format!(
+        "        if (tb_errors == 0) $display(\"PASS {name}: %0d states, %0d checked\", tb_state, tb_checked);\n\
+         \x20       else $display(\"FAIL {name}: %0d values differ in %0d checked states\", tb_errors, tb_checked);\n\
          \x20       $finish;\n    end\nendmodule : {name}\n"
     );
-    s
+    let mut vectors = String::with_capacity(rec.states.len() * (width as usize / 4 + 2));
+    for st in &rec.states {
+        vectors += &vector_hex(st.0, &st.1, ports, &fields);
+        vectors.push('\n');
+    }
+    TestbenchText { sv: s, vectors }
 }

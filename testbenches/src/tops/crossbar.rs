@@ -50,6 +50,10 @@ impl Testbench for CrossbarTestbench {
     /// Digital ports over the shared analog model: serial writes of every row of every slice,
     /// a sample of driven rows, then every converter lane's comparator equals `Adc::compare`
     /// on the golden arrays' currents (same writes, same event order: same noise draws).
+    fn ideal_device(c: CrossbarCase) -> CrossbarCase {
+        CrossbarCase { ideal: true, ..c }
+    }
+
     fn check(&variant: &Variant, c: &CrossbarCase, vcd: Vcd) -> Outcome {
         let mut cfg = small_config(8, variant, 2, c.ideal);
         cfg.seed = c.seed;

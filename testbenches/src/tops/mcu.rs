@@ -62,6 +62,10 @@ impl Testbench for McuTestbench {
     fn check(&v: &Variant, c: &SequenceCase, vcd: Vcd) -> Outcome {
         compare_on(&c.config(v), &c.file, vcd, true).map(|c| c.cycles)
     }
+
+    fn ideal_device(c: SequenceCase) -> SequenceCase {
+        SequenceCase { ideal: true, ..c }
+    }
 }
 
 /// The rust_hdl MCU's host for a testbench: in lock-step with Verilator while a

@@ -15,7 +15,7 @@ pub mod opa_unit;
 pub mod sar_bank;
 pub mod shift_add;
 
-use crate::testbench::{run, Testbench, TestbenchRun, Vcd};
+use crate::testbench::{run, run_ideal, Testbench, TestbenchRun, Vcd};
 use panther_hdl::eda::gates::check_design;
 use panther_hdl::export::SvTop;
 use panther_hdl::params::RtlParams;
@@ -32,10 +32,13 @@ pub struct Top {
     pub tested_in_mcu: bool,
     /// The block as an exported top, sized by the config.
     pub export: fn(&Config, &RtlParams) -> Result<SvTop, String>,
-    /// rust_hdl's checks and the yosys check of the block's raw netlist.
+    /// rust_hdl's checks and the yosys check of the block's export.
     pub check: fn(&Config, &RtlParams) -> Result<(), String>,
     /// `cases` random cases of one design point drawn from `seed` (VCD of the first).
     pub testbench: fn(seed: u64, cases: u32, vcd: Vcd) -> TestbenchRun,
+    /// The testbench with an ideal device in every case (what a recorded SystemVerilog
+    /// testbench replays with the stand-in crossbar).
+    pub ideal_run: fn(seed: u64, cases: u32) -> TestbenchRun,
 }
 
 impl Top {
@@ -47,6 +50,7 @@ impl Top {
             export: SvTop::from_config::<B>,
             check: check_as::<B>,
             testbench: run_as::<B, T>,
+            ideal_run: ideal_run_as::<B, T>,
         }
     }
 }
@@ -57,6 +61,10 @@ fn check_as<B: Design>(cfg: &Config, p: &RtlParams) -> Result<(), String> {
 
 fn run_as<B: Design, T: Testbench>(seed: u64, cases: u32, vcd: Vcd) -> TestbenchRun {
     run::<T>(B::NAME, seed, cases, vcd)
+}
+
+fn ideal_run_as<B: Design, T: Testbench>(seed: u64, cases: u32) -> TestbenchRun {
+    run_ideal::<T>(B::NAME, seed, cases)
 }
 
 pub const TOPS: &[Top] = &[

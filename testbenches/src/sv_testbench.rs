@@ -1,0 +1,102 @@
+//! Self-checking SystemVerilog testbenches for the exported tops, recorded from rust_hdl
+//! runs that were first checked against the golden model: `<top>_tb.sv` replays the
+//! run's inputs through the top's ports and checks every output in every settled state,
+//! under any simulator (`panther verilog --tb`; Icarus and Verilator in the tests).
+
+use crate::tops::mcu::compare_on;
+use crate::tops::Top;
+use panther_hdl::cosim::session::{with_recording, RecordTarget, Recorded};
+use panther_hdl::export::testbench::{testbench_sv, Recording, TestbenchText};
+use panther_hdl::export::SvTop;
+use panther_sim::config::Config;
+use panther_sim::opfile::OpFile;
+
+/// A recorded testbench: the exported top it drives, the testbench and its vectors.
+pub struct SvTestbench {
+    pub top: SvTop,
+    pub text: TestbenchText,
+    /// Settled states replayed (two per clock cycle).
+    pub states: usize,
+}
+
+impl SvTestbench {
+    /// `<top>_tb.sv`, its vectors `<top>_tb.hex` and its file list `<top>_tb.f` (the
+    /// stand-in view, then the testbench), to write next to the export: (file name, text).
+    pub fn files(&self) -> Vec<(String, String)> {
+        let tb = self.top.tb_name();
+        vec![
+            (format!("{tb}.sv"), self.text.sv.clone()),
+            (format!("{tb}.hex"), self.text.vectors.clone()),
+            (format!("{tb}.f"), self.top.tb_files().join("\n") + "\n"),
+        ]
+    }
+}
+
+/// The designs a recording followed (one design point, one after another), as a
+/// testbench titled `title`.
+fn joined(rec: Result<Vec<Recorded>, String>, title: &str) -> Result<SvTestbench, String> {
+    let list = rec?;
+    let Some((top, _)) = list.first() else {
+        return Err(format!("recording {title}: no design was simulated"));
+    };
+    let text = top.top_sv();
+    if list.iter().any(|(t, _)| t.top_sv() != text) {
+        return Err(format!(
+            "recording {title}: the designs simulated differ, a testbench replays one"
+        ));
+    }
+    let runs: Vec<Recording> = list.iter().map(|(_, r)| r.borrow().clone()).collect();
+    let rec = Recording::joined(top, &runs)?;
+    Ok(SvTestbench {
+        text: testbench_sv(top, &rec, title),
+        states: rec.states.len(),
+        top: top.clone(),
+    })
+}
+
+/// The MCU running `file` (checked against the golden model, command cycles against the
+/// timing model). The stand-in crossbar models an ideal device, so the config must too.
+pub fn for_mcu(cfg: &Config, file: &OpFile, title: &str) -> Result<SvTestbench, String> {
+    if !cfg.device.is_ideal() {
+        return Err(format!(
+            "a recorded testbench replays the MCU with the stand-in crossbar, an ideal device; \
+             {title} has a non-ideal `device` section (use an ideal config, for example the \
+             `ideal` device preset)"
+        ));
+    }
+    let (compared, rec) =
+        with_recording(RecordTarget::Design, || compare_on(cfg, file, None, true));
+    compared.map_err(|e| format!("{title}: the RTL differs from the golden model: {e}"))?;
+    joined(rec, title)
+}
+
+/// `cases` cases of `top`'s randomized testbench from `seed` (one design point), with an
+/// ideal device; a block tested inside the MCU is recorded at its ports there.
+pub fn for_top(top: &Top, seed: u64, cases: u32) -> Result<SvTestbench, String> {
+    let target = if top.tested_in_mcu {
+        RecordTarget::Inner {
+            scope: vec![top.name.to_string()],
+        }
+    } else {
+        RecordTarget::Design
+    };
+    let (run, rec) = with_recording(target, || (top.ideal_run)(seed, cases));
+    if let Some(m) = run.mismatches.first() {
+        return Err(format!(
+            "{}: testbench seed {seed} differs from the golden model: {}",
+            top.name, m.message
+        ));
+    }
+    let where_ = if top.tested_in_mcu {
+        " inside the MCU"
+    } else {
+        ""
+    };
+    joined(
+        rec,
+        &format!(
+            "{cases} cases of the `{}` testbench{where_} (seed {seed}, {})",
+            top.name, run.design
+        ),
+    )
+}
