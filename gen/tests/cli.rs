@@ -462,6 +462,30 @@ fn verilog_exports_a_top_and_rejects_bad_input() {
     ] {
         assert!(out.join(f).is_file(), "{f}");
     }
+    // A recorded testbench of a block inside the MCU, run by both simulators.
+    let tb = scratch.file("tb");
+    let o = panther_line(&format!(
+        "verilog --top opa_unit --config {cfg} --out {} --tb --random 2 --check",
+        tb.display()
+    ));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("Icarus and Verilator: pass"));
+    for f in [
+        "opa_unit_tb.sv",
+        "opa_unit_tb.hex",
+        "opa_unit_tb.f",
+        "opa_unit.sv",
+    ] {
+        assert!(tb.join("tb").join(f).is_file(), "{f}");
+    }
+    // The MCU replays with the ideal stand-in crossbar: a non-ideal device is refused.
+    fails_with(
+        &panther_line(&format!(
+            "verilog --top mcu --config {cfg} --device reram --out {} --tb",
+            tb.display()
+        )),
+        &["non-ideal device", "--device ideal"],
+    );
     fails_with(
         &panther_line(&format!("verilog --top alu --out {}", out.display())),
         &["--top alu", "allowed: mcu,"],

@@ -55,17 +55,28 @@ fn joined(rec: Result<Vec<Recorded>, String>, title: &str) -> Result<SvTestbench
 }
 
 /// The MCU running `file` (checked against the golden model, command cycles against the
-/// timing model). The stand-in crossbar models an ideal device, so the config must too.
-pub fn for_mcu(cfg: &Config, file: &OpFile, title: &str) -> Result<SvTestbench, String> {
-    if !cfg.device.is_ideal() {
+/// timing model), recorded at the ports of the MCU or, for a block tested inside it
+/// (`inner`), at that block's ports. A recorded MCU replays with the stand-in crossbar,
+/// an ideal device, so its config must be ideal too.
+pub fn for_mcu(
+    cfg: &Config,
+    file: &OpFile,
+    title: &str,
+    inner: Option<&str>,
+) -> Result<SvTestbench, String> {
+    if inner.is_none() && !cfg.device.is_ideal() {
         return Err(format!(
-            "a recorded testbench replays the MCU with the stand-in crossbar, an ideal device; \
-             {title} has a non-ideal `device` section (use an ideal config, for example the \
-             `ideal` device preset)"
+            "a recorded MCU testbench replays with the stand-in crossbar, an ideal device; \
+             {title} runs a non-ideal device (give an ideal one: `--device ideal`)"
         ));
     }
-    let (compared, rec) =
-        with_recording(RecordTarget::Design, || compare_on(cfg, file, None, true));
+    let target = match inner {
+        Some(name) => RecordTarget::Inner {
+            scope: vec![name.to_string()],
+        },
+        None => RecordTarget::Design,
+    };
+    let (compared, rec) = with_recording(target, || compare_on(cfg, file, None, true));
     compared.map_err(|e| format!("{title}: the RTL differs from the golden model: {e}"))?;
     joined(rec, title)
 }

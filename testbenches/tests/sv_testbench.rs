@@ -63,7 +63,7 @@ fn mcu_testbenches_of_every_variant_pass() {
         cfg.array.cols = cols;
         cfg.validate("test").unwrap();
         let file = random_op_file(&cfg, 5, 11);
-        let tb = for_mcu(&cfg, &file, &format!("{v:?} ops")).unwrap();
+        let tb = for_mcu(&cfg, &file, &format!("{v:?} ops"), None).unwrap();
         passes(&tb, &format!("mcu {v:?}"));
     }
 }

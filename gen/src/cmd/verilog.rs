@@ -1,13 +1,16 @@
 //! `panther verilog`: export a top (or all) as SystemVerilog with file lists, SDC
-//! constraints and a manifest; `--check` runs the lint, iverilog and yosys gates.
+//! constraints and a manifest; `--tb` records a self-checking testbench next to it;
+//! `--check` runs the lint, iverilog and yosys gates (and the testbench under Icarus and
+//! Verilator).
 
-use crate::common::{table, tops_arg, ConfigArg};
+use crate::common::{op_stimulus, table, tops_arg, write_atomic, ConfigArg};
 use anyhow::Result;
 use panther_hdl::eda::gates;
 use panther_hdl::export::package::write_package;
 use panther_hdl::export::SvTop;
 use panther_hdl::params::RtlParams;
 use panther_sim::config::Config;
+use panther_testbenches::sv_testbench;
 use panther_testbenches::tops::Top;
 use std::path::{Path, PathBuf};
 
@@ -22,9 +25,44 @@ pub struct VerilogArgs {
     /// Output folder.
     #[arg(long, default_value = "gen/out/verilog")]
     pub out: PathBuf,
-    /// Then run the gates: verilator --lint-only -Wall, iverilog -g2012, yosys checks.
+    /// Then run the gates: verilator --lint-only -Wall, iverilog -g2012, yosys checks
+    /// (with --tb: the testbench under Icarus and Verilator).
     #[arg(long)]
     pub check: bool,
+    /// Also record a self-checking testbench into OUT/tb (OUT/TOP/tb with --top all): the
+    /// export it drives, `<top>_tb.sv`, its vectors and file list. The MCU (and the blocks
+    /// tested inside it: controller, opa_unit, crs_sequencer) run --ops or random ops on
+    /// the config, checked against the golden model; other blocks run --random cases of
+    /// their randomized testbench at its own design point.
+    #[arg(long)]
+    pub tb: bool,
+    /// The op file the MCU's testbench replays (its config, if it names one, is used).
+    #[arg(long, requires = "tb", value_name = "FILE")]
+    pub ops: Option<PathBuf>,
+    /// Random ops (MCU) or testbench cases (blocks) of the testbench.
+    #[arg(long, requires = "tb", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub random: u32,
+    /// Seed of the testbench's random stimulus.
+    #[arg(long, requires = "tb", default_value_t = 1)]
+    pub seed: u64,
+}
+
+/// Record `top`'s testbench and write it, with the export it drives, into `dir`.
+fn write_testbench(a: &VerilogArgs, top: &Top, dir: &Path) -> Result<(SvTop, String)> {
+    let tb = if top.name == "mcu" || top.tested_in_mcu {
+        let (file, cfg, origin) = op_stimulus(&a.config, a.ops.as_ref(), a.seed, a.random)?;
+        let inner = (top.name != "mcu").then_some(top.name);
+        sv_testbench::for_mcu(&cfg, &file, &origin, inner)
+    } else {
+        sv_testbench::for_top(top, a.seed, a.random)
+    }
+    .map_err(anyhow::Error::msg)?;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| anyhow::anyhow!("cannot create output folder {}: {e}", dir.display()))?;
+    for (name, text) in tb.top.sources().into_iter().chain(tb.files()) {
+        write_atomic(&dir.join(name), text.as_bytes())?;
+    }
+    Ok((tb.top, format!("{} states", tb.states)))
 }
 
 /// Export `top` under `cfg` into `dir`.
@@ -63,11 +101,32 @@ pub fn run(a: &VerilogArgs) -> Result<()> {
             }
             row.push("lint, iverilog, yosys: pass".into());
         }
+        if a.tb {
+            let tb_dir = dir.join("tb");
+            let (tb_top, states) = write_testbench(a, t, &tb_dir)?;
+            let mut cell = format!(
+                "{}: {states}",
+                tb_dir.join(format!("{name}_tb.sv")).display()
+            );
+            if a.check {
+                for (sim, r) in [
+                    ("Icarus", gates::icarus_tb(&tb_dir, &tb_top)),
+                    ("Verilator", gates::verilator_tb(&tb_dir, &tb_top)),
+                ] {
+                    r.map_err(|e| anyhow::anyhow!("{name}'s testbench under {sim}: {e}"))?;
+                }
+                cell += ", Icarus and Verilator: pass";
+            }
+            row.push(cell);
+        }
         rows.push(row);
     }
     let mut header = vec!["top", "file", "ports"];
     if a.check {
         header.push("gates");
+    }
+    if a.tb {
+        header.push("testbench");
     }
     print!("{}", table(&header, &rows));
     Ok(())
