@@ -11,12 +11,22 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// `verilator --lint-only -Wall` on the Verilator file list.
+/// `verilator --lint-only -Wall` on every file list: the DPI-C view (Verilator's) and,
+/// with a crossbar, the stand-in view (other simulators').
 pub fn lint(dir: &Path, top: &SvTop) -> Result<String, String> {
-    let mut args = vec!["--lint-only", "-Wall", "--top-module", &top.name];
-    let files = top.files(CrossbarView::Dpi);
-    args.extend(files.iter().map(String::as_str));
-    Tool::Verilator.run(dir, &args)
+    let views: &[CrossbarView] = if top.crossbar.is_some() {
+        &[CrossbarView::Dpi, CrossbarView::Standin]
+    } else {
+        &[CrossbarView::Dpi]
+    };
+    let mut out = String::new();
+    for &view in views {
+        let mut args = vec!["--lint-only", "-Wall", "--top-module", &top.name];
+        let files = top.files(view);
+        args.extend(files.iter().map(String::as_str));
+        out += &Tool::Verilator.run(dir, &args)?;
+    }
+    Ok(out)
 }
 
 /// `iverilog -g2012` on the stand-in file list (compiles and elaborates).

@@ -131,6 +131,14 @@ impl<P: McuPins> McuHost<P> {
         self.sim.get(pin)
     }
 
+    /// Hold the synchronous reset for one clock cycle: the MCU is idle after it (the
+    /// crossbar's cells keep their levels).
+    pub fn reset(&mut self) {
+        self.sim.set(InPin::Rst, 1);
+        self.tick();
+        self.sim.set(InPin::Rst, 0);
+    }
+
     /// Write input registers (one word per cycle): rows, or columns when `cols`.
     pub fn load(&mut self, cols: bool, words: &[i64]) {
         for (i, &w) in words.iter().enumerate() {

@@ -9,6 +9,7 @@ use crate::rtl::mcu::Mcu;
 /// Input ports the host drives (names as in the exported wrapper).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InPin {
+    Rst,
     CmdValid,
     Cmd,
     CmdMask,
@@ -42,7 +43,8 @@ pub enum OutPin {
 }
 
 impl InPin {
-    pub const ALL: [InPin; 13] = [
+    pub const ALL: [InPin; 14] = [
+        InPin::Rst,
         InPin::CmdValid,
         InPin::Cmd,
         InPin::CmdMask,
@@ -61,6 +63,7 @@ impl InPin {
     /// The port's name.
     pub fn name(self) -> &'static str {
         match self {
+            InPin::Rst => "rst",
             InPin::CmdValid => "cmd_valid",
             InPin::Cmd => "cmd",
             InPin::CmdMask => "cmd_mask",
@@ -130,6 +133,7 @@ impl McuPins for Box<DesignSim<Mcu>> {
     fn set(&mut self, pin: InPin, v: u64) {
         let u = &mut self.uut;
         match pin {
+            InPin::Rst => u.rst.next = v != 0,
             InPin::CmdValid => u.cmd_valid.next = v != 0,
             InPin::Cmd => u.cmd.next = McuCmd::from_code(v).unwrap_or(McuCmd::Train),
             InPin::CmdMask => u.cmd_mask.next = v.into(),
