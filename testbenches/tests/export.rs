@@ -135,7 +135,10 @@ fn files_manifest_and_constraints() {
         ),
         (Some(2), Some(0))
     );
-    assert!(m["reset"].as_str().unwrap().starts_with("none"));
+    assert!(m["reset"]
+        .as_str()
+        .unwrap()
+        .contains("synchronous, active high"));
     assert_eq!(m["ports"].as_array().unwrap().len(), top.ports.len());
     let load_word = m["ports"]
         .as_array()

@@ -103,7 +103,7 @@ pub fn manifest(top: &SvTop, cfg: &Config, origin: &str) -> String {
         tools: versions(),
         variant: format!("{:?}", cfg.variant),
         copies: Roles::copy_names(cfg.variant),
-        reset: "none yet: registers start from their initial values (power-up); see docs/mcu-ports.md",
+        reset: "`rst`: synchronous, active high; one rising edge with rst = 1 brings every register to its idle value (the crossbar's cells are non-volatile and keep their levels); docs/mcu-ports.md",
         protocol: constraints::has_command_operands(top).then(|| Protocol {
             doc: "docs/mcu-ports.md",
             commands: McuCmd::ALL
