@@ -26,7 +26,7 @@ test: setup ## Every test: property tests, SV gates, Verilator co-simulation (in
 	fi
 
 $(PANTHER_RELEASE): FORCE
-	$(CARGO) build --release -p panther-gen
+	$(CARGO) build --release -p panther-gen -p panther-dpi
 FORCE:
 
 demo: $(PANTHER_RELEASE) ## The main job: train the digits MLP on the machine next to float64; plots in $(OUT)/demo

@@ -7,7 +7,7 @@ use crate::tops::mcu::compare_on;
 use crate::tops::Top;
 use panther_hdl::cosim::session::{with_recording, RecordTarget, Recorded};
 use panther_hdl::export::testbench::{testbench_sv, Recording, TestbenchText};
-use panther_hdl::export::SvTop;
+use panther_hdl::export::{CrossbarView, SvTop};
 use panther_sim::config::Config;
 use panther_sim::opfile::OpFile;
 
@@ -20,14 +20,22 @@ pub struct SvTestbench {
 }
 
 impl SvTestbench {
-    /// `<top>_tb.sv`, its vectors `<top>_tb.hex` and its file list `<top>_tb.f` (the
-    /// stand-in view, then the testbench), to write next to the export: (file name, text).
+    /// `<top>_tb.sv`, its vectors `<top>_tb.hex` and its file lists `<top>_tb.f` (the
+    /// stand-in view, then the testbench) and `<top>_tb.dpi.f` (the DPI-C shell, for the
+    /// crossbar's shared library), to write next to the export: (file name, text).
     pub fn files(&self) -> Vec<(String, String)> {
         let tb = self.top.tb_name();
         vec![
             (format!("{tb}.sv"), self.text.sv.clone()),
             (format!("{tb}.hex"), self.text.vectors.clone()),
-            (format!("{tb}.f"), self.top.tb_files().join("\n") + "\n"),
+            (
+                format!("{tb}.f"),
+                self.top.tb_files(CrossbarView::Standin).join("\n") + "\n",
+            ),
+            (
+                format!("{tb}.dpi.f"),
+                self.top.tb_files(CrossbarView::Dpi).join("\n") + "\n",
+            ),
         ]
     }
 }
@@ -67,9 +75,25 @@ pub fn for_mcu(
     if inner.is_none() && !cfg.device.is_ideal() {
         return Err(format!(
             "a recorded MCU testbench replays with the stand-in crossbar, an ideal device; \
-             {title} runs a non-ideal device (give an ideal one: `--device ideal`)"
+             {title} runs a non-ideal device (give an ideal one: `--device ideal`, or run \
+             the testbench with the DPI-C shell and the crossbar's library: `--dpi`)"
         ));
     }
+    record_mcu(cfg, file, title, inner)
+}
+
+/// [`for_mcu`] with any device: the testbench must run with the DPI-C shell and the
+/// crossbar's shared library built for `cfg` (`panther verilog --dpi`).
+pub fn for_mcu_dpi(cfg: &Config, file: &OpFile, title: &str) -> Result<SvTestbench, String> {
+    record_mcu(cfg, file, title, None)
+}
+
+fn record_mcu(
+    cfg: &Config,
+    file: &OpFile,
+    title: &str,
+    inner: Option<&str>,
+) -> Result<SvTestbench, String> {
     let target = match inner {
         Some(name) => RecordTarget::Inner {
             scope: vec![name.to_string()],

@@ -6,6 +6,7 @@
 use crate::common::{op_stimulus, table, tops_arg, write_atomic, ConfigArg};
 use anyhow::Result;
 use panther_hdl::eda::gates;
+use panther_hdl::export::dpi_library;
 use panther_hdl::export::package::write_package;
 use panther_hdl::export::SvTop;
 use panther_hdl::params::RtlParams;
@@ -29,6 +30,12 @@ pub struct VerilogArgs {
     /// (with --tb: the testbench under Icarus and Verilator).
     #[arg(long)]
     pub check: bool,
+    /// Also copy the crossbar's DPI-C library (`libpanther_crossbar.so`, built with
+    /// `cargo build --release -p panther-dpi`), its header and the config it reads into
+    /// OUT: the Verilator file list then runs the configured (non-ideal, seeded) device in
+    /// your own simulation. With --tb, the MCU's testbench may then run any device.
+    #[arg(long)]
+    pub dpi: bool,
     /// Also record a self-checking testbench into OUT/tb (OUT/TOP/tb with --top all): the
     /// export it drives, `<top>_tb.sv`, its vectors and file list. The MCU (and the blocks
     /// tested inside it: controller, opa_unit, crs_sequencer) run --ops or random ops on
@@ -52,7 +59,11 @@ fn write_testbench(a: &VerilogArgs, top: &Top, dir: &Path) -> Result<(SvTop, Str
     let tb = if top.name == "mcu" || top.tested_in_mcu {
         let (file, cfg, origin) = op_stimulus(&a.config, a.ops.as_ref(), a.seed, a.random)?;
         let inner = (top.name != "mcu").then_some(top.name);
-        sv_testbench::for_mcu(&cfg, &file, &origin, inner)
+        if a.dpi && inner.is_none() {
+            sv_testbench::for_mcu_dpi(&cfg, &file, &origin)
+        } else {
+            sv_testbench::for_mcu(&cfg, &file, &origin, inner)
+        }
     } else {
         sv_testbench::for_top(top, a.seed, a.random)
     }
@@ -61,6 +72,11 @@ fn write_testbench(a: &VerilogArgs, top: &Top, dir: &Path) -> Result<(SvTop, Str
         .map_err(|e| anyhow::anyhow!("cannot create output folder {}: {e}", dir.display()))?;
     for (name, text) in tb.top.sources().into_iter().chain(tb.files()) {
         write_atomic(&dir.join(name), text.as_bytes())?;
+    }
+    if a.dpi && tb.top.crossbar.is_some() {
+        let lib = dpi_library::find_library().map_err(anyhow::Error::msg)?;
+        let (_, cfg, _) = op_stimulus(&a.config, a.ops.as_ref(), a.seed, a.random)?;
+        dpi_library::write_dpi_library(dir, &cfg, &lib).map_err(anyhow::Error::msg)?;
     }
     Ok((tb.top, format!("{} states", tb.states)))
 }
@@ -101,6 +117,10 @@ pub fn run(a: &VerilogArgs) -> Result<()> {
             }
             row.push("lint, iverilog, yosys: pass".into());
         }
+        if a.dpi && top.crossbar.is_some() {
+            let lib = dpi_library::find_library().map_err(anyhow::Error::msg)?;
+            dpi_library::write_dpi_library(&dir, &cfg, &lib).map_err(anyhow::Error::msg)?;
+        }
         if a.tb {
             let tb_dir = dir.join("tb");
             let (tb_top, states) = write_testbench(a, t, &tb_dir)?;
@@ -109,13 +129,23 @@ pub fn run(a: &VerilogArgs) -> Result<()> {
                 tb_dir.join(format!("{name}_tb.sv")).display()
             );
             if a.check {
-                for (sim, r) in [
-                    ("Icarus", gates::icarus_tb(&tb_dir, &tb_top)),
-                    ("Verilator", gates::verilator_tb(&tb_dir, &tb_top)),
-                ] {
+                let runs = if a.dpi && tb_top.crossbar.is_some() {
+                    vec![(
+                        "Verilator with the DPI-C library",
+                        gates::verilator_tb_dpi(&tb_dir, &tb_top, dpi_library::LIBRARY),
+                    )]
+                } else {
+                    vec![
+                        ("Icarus", gates::icarus_tb(&tb_dir, &tb_top)),
+                        ("Verilator", gates::verilator_tb(&tb_dir, &tb_top)),
+                    ]
+                };
+                let sims: Vec<&str> = runs.iter().map(|r| r.0).collect();
+                let sims = sims.join(" and ");
+                for (sim, r) in runs {
                     r.map_err(|e| anyhow::anyhow!("{name}'s testbench under {sim}: {e}"))?;
                 }
-                cell += ", Icarus and Verilator: pass";
+                cell += &format!(", {sims}: pass");
             }
             row.push(cell);
         }

@@ -14,7 +14,7 @@ use std::ffi::{c_void, CString};
 use std::path::Path;
 use std::sync::Arc;
 
-type EdgeFn = extern "C" fn(
+type EdgeFn = unsafe extern "C" fn(
     *mut c_void,
     i32,
     *const u32,
@@ -32,7 +32,7 @@ type EdgeFn = extern "C" fn(
     u8,
     *const u32,
 ) -> i32;
-type CompareFn = extern "C" fn(*mut c_void, i32, i32, i32) -> u8;
+type CompareFn = unsafe extern "C" fn(*mut c_void, i32, i32, i32) -> u8;
 
 /// Must match `PantherCrossbarCallbacks` in the shim.
 #[repr(C)]
@@ -41,7 +41,7 @@ struct Callbacks {
     compare: CompareFn,
 }
 
-/// The crossbar behind one model's DPI-C shell.
+/// The crossbar behind one model's DPI-C shell (also the shared library's, `hdl/dpi`).
 pub struct DpiCrossbar {
     pub model: CrossbarModel,
     rows: usize,
@@ -64,8 +64,28 @@ unsafe fn vector<'a>(p: *const u32, bits: usize) -> &'a [u32] {
     std::slice::from_raw_parts(p, bits.div_ceil(32).max(1))
 }
 
+impl DpiCrossbar {
+    /// The crossbar of `cfg`'s MCU (seeded device maps, every copy programmed to 0), as
+    /// rust_hdl's crossbar block builds it.
+    pub fn new(cfg: &panther_sim::config::Config) -> DpiCrossbar {
+        DpiCrossbar {
+            model: CrossbarModel::new(cfg, 0),
+            rows: cfg.array.rows,
+            cols: cfg.array.cols,
+            shared_adcs: cfg.adc.shared_adcs,
+            last_clip: 0,
+        }
+    }
+}
+
+/// `panther_crossbar_edge` of the DPI-C shell on the crossbar at `ctx` (a `DpiCrossbar`;
+/// null returns 0).
+///
+/// # Safety
+/// `ctx` is null or a `DpiCrossbar` no one else uses during the call, and the vectors
+/// point at `svBitVecVal` words of its shell's widths.
 #[allow(clippy::too_many_arguments)]
-extern "C" fn dpi_edge(
+pub unsafe extern "C" fn dpi_edge(
     ctx: *mut c_void,
     copy_sel: i32,
     row_drive: *const u32,
@@ -124,7 +144,11 @@ extern "C" fn dpi_edge(
     x.last_clip as i32
 }
 
-extern "C" fn dpi_compare(ctx: *mut c_void, lane: i32, conv_base: i32, trial: i32) -> u8 {
+/// `panther_crossbar_compare` of the DPI-C shell on the crossbar at `ctx`.
+///
+/// # Safety
+/// `ctx` is null or a `DpiCrossbar` no one mutates during the call.
+pub unsafe extern "C" fn dpi_compare(ctx: *mut c_void, lane: i32, conv_base: i32, trial: i32) -> u8 {
     if ctx.is_null() {
         return 0;
     }

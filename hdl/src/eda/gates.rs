@@ -76,7 +76,7 @@ pub fn icarus_tb(dir: &Path, top: &SvTop) -> Result<String, String> {
     let out = format!("{}.vvp", top.tb_name());
     let tb = top.tb_name();
     let mut args = vec!["-g2012", "-s", tb.as_str(), "-o", out.as_str()];
-    let files = top.tb_files();
+    let files = top.tb_files(CrossbarView::Standin);
     args.extend(files.iter().map(String::as_str));
     Tool::Iverilog.run(dir, &args)?;
     let run = Tool::Vvp.run(dir, &["-n", &out]);
@@ -84,8 +84,30 @@ pub fn icarus_tb(dir: &Path, top: &SvTop) -> Result<String, String> {
     tb_verdict(top, "Icarus", &run?)
 }
 
-/// The generated testbench built by `verilator --binary` and run.
+/// The generated testbench built by `verilator --binary` with the stand-in and run.
 pub fn verilator_tb(dir: &Path, top: &SvTop) -> Result<String, String> {
+    verilator_tb_with(dir, top, CrossbarView::Standin, &[])
+}
+
+/// The generated testbench built by `verilator --binary` with the DPI-C shell linked to
+/// `library` (the crossbar's shared library, in `dir`), and run in `dir` (where the
+/// library finds its config).
+pub fn verilator_tb_dpi(dir: &Path, top: &SvTop, library: &str) -> Result<String, String> {
+    // The link runs in Verilator's build folder: absolute paths.
+    let abs = dir
+        .canonicalize()
+        .map_err(|e| format!("{}: {e}", dir.display()))?;
+    let lib = abs.join(library).display().to_string();
+    let rpath = format!("-Wl,-rpath,{}", abs.display());
+    verilator_tb_with(dir, top, CrossbarView::Dpi, &[&lib, "-LDFLAGS", &rpath])
+}
+
+fn verilator_tb_with(
+    dir: &Path,
+    top: &SvTop,
+    view: CrossbarView,
+    extra: &[&str],
+) -> Result<String, String> {
     let tb = top.tb_name();
     let mdir = format!(".{tb}-obj");
     let mut args = vec![
@@ -98,8 +120,9 @@ pub fn verilator_tb(dir: &Path, top: &SvTop) -> Result<String, String> {
         "-Mdir",
         mdir.as_str(),
     ];
-    let files = top.tb_files();
+    let files = top.tb_files(view);
     args.extend(files.iter().map(String::as_str));
+    args.extend(extra);
     let built = Tool::Verilator.run(dir, &args);
     let run =
         built.and_then(|_| {

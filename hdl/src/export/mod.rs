@@ -5,6 +5,7 @@
 
 pub mod constraints;
 pub mod crossbar_shell;
+pub mod dpi_library;
 pub mod emit;
 pub mod package;
 pub mod ports;
@@ -275,9 +276,9 @@ impl SvTop {
         format!("{}_tb", self.name)
     }
 
-    /// The testbench's sources: the stand-in view (no DPI), then the testbench.
-    pub fn tb_files(&self) -> Vec<String> {
-        let mut v = self.files(CrossbarView::Standin);
+    /// The testbench's sources: the export with the crossbar as `view`, then the testbench.
+    pub fn tb_files(&self, view: CrossbarView) -> Vec<String> {
+        let mut v = self.files(view);
         v.push(format!("{}.sv", self.tb_name()));
         v
     }

@@ -153,7 +153,6 @@ pub fn testbench_sv(top: &SvTop, rec: &Recording, title: &str) -> TestbenchText 
          // per line: {{check, inputs but the clock, clock, outputs}} in port order, MSB first\n\
          // (states with check 0 are a reset between two recorded runs).\n\
          // A synchronous reset first brings the registers to the state rust_hdl starts from.\n\
-         `timescale 1ns / 1ps\n\
          module {name};\n\
          \x20   localparam integer STATES = {n};\n\
          \x20   localparam integer WIDTH = {width};\n",
