@@ -79,8 +79,9 @@ clippy: ## Lints
 lint: fmt clippy $(PANTHER_RELEASE) setup ## fmt, clippy, and every exported top through verilator -Wall, iverilog and yosys
 	$(PANTHER_RELEASE) verilog --top all --config $(CONFIG) --out $(OUT)/lint --check
 
-setup: ## Install verilator, yosys, iverilog, opensta, g++, make and dataset-fashion-mnist where missing (Debian/Ubuntu as root; otherwise prints the command)
+setup: ## Install verilator, yosys, iverilog, opensta, g++, make and dataset-fashion-mnist where missing (Debian/Ubuntu as root; otherwise prints the command), and cocotb in target/cocotb-venv
 	@bash .ci/install-tools.sh
+	@bash .ci/install-cocotb.sh
 
 help: ## This list
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'

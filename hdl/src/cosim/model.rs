@@ -148,7 +148,12 @@ pub unsafe extern "C" fn dpi_edge(
 ///
 /// # Safety
 /// `ctx` is null or a `DpiCrossbar` no one mutates during the call.
-pub unsafe extern "C" fn dpi_compare(ctx: *mut c_void, lane: i32, conv_base: i32, trial: i32) -> u8 {
+pub unsafe extern "C" fn dpi_compare(
+    ctx: *mut c_void,
+    lane: i32,
+    conv_base: i32,
+    trial: i32,
+) -> u8 {
     if ctx.is_null() {
         return 0;
     }
