@@ -262,3 +262,21 @@ fn sdc_reads_cleanly_in_opensta() {
         .contains("set_disable_timing"));
     timing(dir, &top, 1.0).unwrap();
 }
+
+/// The file lists name files relative to themselves: Verilator's `-F` reads them from any
+/// folder.
+#[test]
+fn file_lists_work_from_any_folder() {
+    let cfg = small_config(4, Variant::V1, 2, true);
+    let (_, scratch) = export("mcu", &cfg, "lists");
+    let elsewhere = out_dir("elsewhere");
+    for list in ["mcu.f", "mcu.standin.f"] {
+        let path = scratch.path().join(list).display().to_string();
+        panther_hdl::eda::tools::Tool::Verilator
+            .run(
+                elsewhere.path(),
+                &["--lint-only", "-Wall", "--top-module", "mcu", "-F", &path],
+            )
+            .unwrap_or_else(|e| panic!("{list}: {e}"));
+    }
+}
