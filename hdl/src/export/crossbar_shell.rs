@@ -169,24 +169,19 @@ pub fn standin(x: &CrossbarShape) -> String {
 /// The stand-in's body; `@NAME@` are filled in by [`standin`].
 const STANDIN_BODY: &str = r#"    localparam int ROWS = @ROWS@, COLS = @COLS@, SLICES = @SLICES@, COPIES = @COPIES@;
     localparam int LINES = @LINES@;
-    logic [@LEVEL_BITS@-1:0] level [COPIES*SLICES*ROWS*COLS];
+    // What other processes read, written only with nonblocking assignments: the SAR
+    // registers sample the comparators at the edge that changes them.
     logic [31:0] held [SLICES*LINES];
-    int pulses [SLICES*ROWS*COLS];
-    logic [31:0] held_lines;
-    int window_copy;
-    logic [31:0] clip_q;
+    logic [31:0] held_lines, clip_q;
     logic [ROWS-1:0] row_bits;
     logic [COLS-1:0] col_bits;
     logic [@PULSE_BITS@-1:0] codes [COLS];
     logic [@LEVEL_BITS@-1:0] levels [COLS];
-    int copy_i, slice_i, row_i, base_i, update_copy;
+    int copy_i, slice_i, row_i, base_i;
 
     initial begin
-        for (int n = 0; n < COPIES*SLICES*ROWS*COLS; n++) level[n] = '0;
-        for (int n = 0; n < SLICES*ROWS*COLS; n++) pulses[n] = 0;
         for (int n = 0; n < SLICES*LINES; n++) held[n] = '0;
         held_lines = '0;
-        window_copy = 0;
         clip_q = '0;
     end
 
@@ -195,13 +190,7 @@ const STANDIN_BODY: &str = r#"    localparam int ROWS = @ROWS@, COLS = @COLS@, S
         slice_i = 32'(slice_sel);
         row_i = 32'(row_addr);
         base_i = 32'(conv_base);
-        // An update window's copy is the one named when it begins.
-        update_copy = update_begin ? copy_i : window_copy;
     end
-
-    function automatic int cell_at(input int cp, input int sl, input int r, input int c);
-        return ((cp * SLICES + sl) * ROWS + r) * COLS + c;
-    endfunction
 
     function automatic int max_level(input int cp, input int sl);
         case (cp * SLICES + sl)
@@ -209,83 +198,77 @@ const STANDIN_BODY: &str = r#"    localparam int ROWS = @ROWS@, COLS = @COLS@, S
         endcase
     endfunction
 
-    // What slice k's line j holds after a sample: the column current over driven rows
-    // (MVM), the row current over driven columns (MTVM), or one cell (serial read).
-    function automatic int line_sum(input int k, input int j);
-        int sum = 0;
-        if (!slice_mask[k] || copy_i >= COPIES) return 0;
-        if (sample_kind == 2'd0 && j < COLS) begin
-            for (int i = 0; i < ROWS; i++) if (row_bits[i]) sum += 32'(level[cell_at(copy_i, k, i, j)]);
-        end else if (sample_kind == 2'd1 && j < ROWS) begin
-            for (int i = 0; i < COLS; i++) if (col_bits[i]) sum += 32'(level[cell_at(copy_i, k, j, i)]);
-        end else if (sample_kind == 2'd2 && j < COLS && row_i < ROWS) begin
-            sum = 32'(level[cell_at(copy_i, k, row_i, j)]);
-        end
-        return sum;
-    endfunction
-
-    // Cell (i, j) of the slice being pulsed: its lumped pulse after this edge.
-    function automatic int pulse_after(input int i, input int j);
-        int p = update_begin ? 0 : pulses[(slice_i * ROWS + i) * COLS + j];
-        int code = 32'(codes[j]);
-        if (pulse && row_bits[i]) p += pulse_negative ? -code : code;
-        return p;
-    endfunction
-
-    // The lumped pulse of slice k's cell (i, j) after this edge.
-    function automatic int pulse_next(input int k, input int i, input int j);
-        if (k == slice_i) return pulse_after(i, j);
-        return update_begin ? 0 : pulses[(k * ROWS + i) * COLS + j];
-    endfunction
-
     function automatic int clamp(input int v, input int hi);
         return v < 0 ? 0 : (v > hi ? hi : v);
     endfunction
 
-    // Cells of driven rows whose level plus pulse leaves the slice's range.
-    function automatic int commit_clips();
-        int clips = 0;
-        for (int i = 0; i < ROWS; i++)
-            if (row_bits[i])
-                for (int j = 0; j < COLS; j++) begin
-                    int want = 32'(level[cell_at(update_copy, slice_i, i, j)]) + pulse_after(i, j);
-                    if (clamp(want, max_level(update_copy, slice_i)) != want) clips++;
+    // The analog state lives in this process alone (blocking assignments, in the model's
+    // order: sample, open the update window, pulse, commit, serial write): cell levels,
+    // non-volatile, from level 0; the lumped pulses of the open update window.
+    always @(posedge clock) begin : analog
+        logic [@LEVEL_BITS@-1:0] level [COPIES*SLICES*ROWS*COLS];
+        int pulses [SLICES*ROWS*COLS];
+        logic [31:0] sums [SLICES*LINES];
+        int window_copy, sum, want, got, clips;
+        bit started;
+        if (!started) begin
+            for (int m = 0; m < COPIES*SLICES*ROWS*COLS; m++) level[m] = '0;
+            for (int m = 0; m < SLICES*ROWS*COLS; m++) pulses[m] = 0;
+            window_copy = 0;
+            started = 1'b1;
+        end
+        if (sample) begin
+            // Column currents over driven rows (MVM), row currents over driven columns
+            // (MTVM), or one row's cells (serial read), per slice.
+            for (int k = 0; k < SLICES; k++)
+                for (int j = 0; j < LINES; j++) begin
+                    sum = 0;
+                    if (slice_mask[k] && copy_i < COPIES) begin
+                        if (sample_kind == 2'd0 && j < COLS) begin
+                            for (int i = 0; i < ROWS; i++)
+                                if (row_bits[i]) sum += 32'(level[((copy_i * SLICES + k) * ROWS + i) * COLS + j]);
+                        end else if (sample_kind == 2'd1 && j < ROWS) begin
+                            for (int i = 0; i < COLS; i++)
+                                if (col_bits[i]) sum += 32'(level[((copy_i * SLICES + k) * ROWS + j) * COLS + i]);
+                        end else if (sample_kind == 2'd2 && j < COLS && row_i < ROWS) begin
+                            sum = 32'(level[((copy_i * SLICES + k) * ROWS + row_i) * COLS + j]);
+                        end
+                    end
+                    sums[k * LINES + j] = 32'(sum);
                 end
-        return clips;
-    endfunction
-
-    // One process per held line, pulse and cell, each writing its own element: older
-    // releases of Verilator reject nonblocking writes to an array in a loop.
-    always @(posedge clock) begin
-        if (sample) held_lines <= sample_kind == 2'd1 ? 32'(ROWS) : 32'(COLS);
-        if (update_begin) window_copy <= copy_i;
-        if (commit && slice_i < SLICES && update_copy < COPIES) clip_q <= 32'(commit_clips());
-    end
-    for (genvar k = 0; k < SLICES; k++) begin : g_slice
-        for (genvar j = 0; j < LINES; j++) begin : g_line
-            always @(posedge clock) if (sample) held[k * LINES + j] <= 32'(line_sum(k, j));
+`ifdef VERILATOR
+            held <= sums;  // (release 5.0 takes no nonblocking writes to an array in a loop)
+`else
+            for (int m = 0; m < SLICES*LINES; m++) held[m] <= sums[m];  // (Icarus 11 takes no whole-array assignment)
+`endif
+            held_lines <= sample_kind == 2'd1 ? 32'(ROWS) : 32'(COLS);
         end
-        for (genvar i = 0; i < ROWS; i++) begin : g_row
-            for (genvar j = 0; j < COLS; j++) begin : g_col
-                always @(posedge clock)
-                    if (update_begin || pulse) pulses[(k * ROWS + i) * COLS + j] <= pulse_next(k, i, j);
-            end
+        if (update_begin) begin
+            window_copy = copy_i;
+            for (int m = 0; m < SLICES*ROWS*COLS; m++) pulses[m] = 0;
         end
-    end
-    for (genvar cp = 0; cp < COPIES; cp++) begin : g_copy
-        for (genvar k = 0; k < SLICES; k++) begin : g_slice
-            for (genvar i = 0; i < ROWS; i++) begin : g_row
-                for (genvar j = 0; j < COLS; j++) begin : g_col
-                    // A serial write after a commit in the same edge wins, as in the model.
-                    always @(posedge clock)
-                        if (write && cp == copy_i && k == slice_i && i == row_i)
-                            level[cell_at(cp, k, i, j)] <= @LEVEL_BITS@'(clamp(32'(levels[j]), max_level(cp, k)));
-                        else if (commit && cp == update_copy && k == slice_i && row_bits[i])
-                            level[cell_at(cp, k, i, j)] <= @LEVEL_BITS@'(clamp(
-                                32'(level[cell_at(cp, k, i, j)]) + pulse_after(i, j), max_level(cp, k)));
-                end
-            end
+        if (pulse && slice_i < SLICES)
+            for (int i = 0; i < ROWS; i++)
+                if (row_bits[i])
+                    for (int j = 0; j < COLS; j++)
+                        pulses[(slice_i * ROWS + i) * COLS + j] += pulse_negative ? -32'(codes[j]) : 32'(codes[j]);
+        if (commit && slice_i < SLICES && window_copy < COPIES) begin
+            clips = 0;
+            for (int i = 0; i < ROWS; i++)
+                if (row_bits[i])
+                    for (int j = 0; j < COLS; j++) begin
+                        want = 32'(level[((window_copy * SLICES + slice_i) * ROWS + i) * COLS + j])
+                            + pulses[(slice_i * ROWS + i) * COLS + j];
+                        got = clamp(want, max_level(window_copy, slice_i));
+                        if (got != want) clips++;
+                        level[((window_copy * SLICES + slice_i) * ROWS + i) * COLS + j] = @LEVEL_BITS@'(got);
+                    end
+            clip_q <= 32'(clips);
         end
+        if (write && copy_i < COPIES && slice_i < SLICES && row_i < ROWS)
+            for (int j = 0; j < COLS; j++)
+                level[((copy_i * SLICES + slice_i) * ROWS + row_i) * COLS + j] =
+                    @LEVEL_BITS@'(clamp(32'(levels[j]), max_level(copy_i, slice_i)));
     end
     assign clip_count = clip_q;
     // Comparators as plain expressions: a continuous assignment wakes only on what it reads.
