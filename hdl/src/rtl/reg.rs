@@ -38,8 +38,3 @@ impl<T: Synth> Logic for Reg<T> {
         ))
     }
 }
-
-/// The reset value of a register of type `T`, as the exporter writes it.
-pub fn reset_literal<T: Synth>() -> VerilogLiteral {
-    T::default().verilog()
-}

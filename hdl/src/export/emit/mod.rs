@@ -25,8 +25,6 @@ pub struct Emitted {
     pub text: String,
     /// Module names in that order.
     pub modules: Vec<String>,
-    /// The empty declaration of each external module (the crossbar), by name.
-    pub blackboxes: Vec<(String, String)>,
     /// The top's ports.
     pub ports: Vec<Port>,
 }
@@ -82,9 +80,11 @@ pub fn declaration(name: &str, node: &tree::Node) -> String {
     header(name, &[], &port_lines(node)) + "endmodule\n"
 }
 
-/// The ports of `node` as the exported module names them.
-pub fn ports(node: &tree::Node) -> Vec<Port> {
-    node.ports()
+/// The ports of `node` as the exported module names them; an error when two rust_hdl
+/// names map to one exported name (`x$1` and `x_1`).
+pub fn ports(node: &tree::Node) -> Result<Vec<Port>, String> {
+    let ports: Vec<Port> = node
+        .ports()
         .map(|s| Port {
             name: sv_name(&s.name),
             rtl_name: s.name.clone(),
@@ -95,23 +95,26 @@ pub fn ports(node: &tree::Node) -> Vec<Port> {
             },
             width: s.width as u32,
         })
-        .collect()
+        .collect();
+    let mut seen = std::collections::BTreeSet::new();
+    for p in &ports {
+        if !seen.insert(p.name.as_str()) {
+            return Err(format!("two ports map to the exported name `{}`", p.name));
+        }
+    }
+    Ok(ports)
 }
 
 /// Emit `block` (connected) as top module `top`.
 pub fn emit(block: &dyn Block, top: &str) -> Result<Emitted, String> {
     let tree = tree::collect(block);
+    let top_ports = ports(&tree.nodes[0])?;
     if matches!(tree.nodes[0].code, rust_hdl::prelude::Verilog::Blackbox(_)) {
-        // The top is external itself (the crossbar): its declaration only.
-        let name = match &tree.nodes[0].code {
-            rust_hdl::prelude::Verilog::Blackbox(b) => b.name.clone(),
-            _ => unreachable!(),
-        };
+        // The top is external itself (the crossbar): no module of ours.
         return Ok(Emitted {
             text: String::new(),
             modules: Vec::new(),
-            blackboxes: vec![(name.clone(), declaration(&name, &tree.nodes[0]))],
-            ports: ports(&tree.nodes[0]),
+            ports: top_ports,
         });
     }
     let n = tree.nodes.len();
@@ -217,7 +220,6 @@ pub fn emit(block: &dyn Block, top: &str) -> Result<Emitted, String> {
     }
     let mut text = String::new();
     let mut modules = Vec::new();
-    let mut blackboxes: Vec<(String, String)> = Vec::new();
     for (g, members) in groups.iter().enumerate() {
         let b = &bodies[&members[0]];
         let mut param_decls = Vec::new();
@@ -250,12 +252,7 @@ pub fn emit(block: &dyn Block, top: &str) -> Result<Emitted, String> {
                 Piece::Inst(i) => {
                     let child = &tree.nodes[i.node];
                     let module = match child_kind(child)? {
-                        ChildKind::Blackbox(name) => {
-                            if !blackboxes.iter().any(|(n, _)| *n == name) {
-                                blackboxes.push((name.clone(), declaration(&name, child)));
-                            }
-                            name
-                        }
+                        ChildKind::Blackbox(name) => name,
                         _ => {
                             let cg = group_of[&i.node];
                             let cb = &bodies[&i.node];
@@ -306,7 +303,42 @@ pub fn emit(block: &dyn Block, top: &str) -> Result<Emitted, String> {
     Ok(Emitted {
         text,
         modules,
-        blackboxes,
-        ports: ports(&tree.nodes[0]),
+        ports: top_ports,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_hdl::prelude::*;
+
+    /// `x$1` (element 1 of `x`) and the field `x_1` would both be port `x_1`.
+    #[derive(LogicBlock)]
+    struct Clash {
+        pub x: Vec<Signal<In, Bit>>,
+        pub x_1: Signal<In, Bit>,
+        pub y: Signal<Out, Bit>,
+    }
+
+    impl Logic for Clash {
+        fn update(&mut self) {}
+        fn connect(&mut self) {
+            self.y.connect();
+        }
+    }
+
+    #[test]
+    fn two_rust_hdl_names_for_one_exported_port_are_an_error() {
+        let mut b = Clash {
+            x: vec![Default::default(), Default::default()],
+            x_1: Default::default(),
+            y: Default::default(),
+        };
+        b.connect_all();
+        let e = emit(&b, "clash").unwrap_err();
+        assert!(
+            e.contains("two ports map to the exported name `x_1`"),
+            "{e}"
+        );
+    }
 }
