@@ -21,3 +21,40 @@ pub trait Design: Block + Sized {
         None
     }
 }
+
+/// Where a walk over a block tree (`Block::accept` with a `Probe`) stands relative to a
+/// path of instance names below the root (the design): call [`ScopeWalk::enter`] and
+/// [`ScopeWalk::leave`] on every scope and namespace.
+#[derive(Debug, Default)]
+pub struct ScopeWalk {
+    depth: usize,
+    /// Scopes below the root entered so far that follow the path.
+    matched: usize,
+}
+
+impl ScopeWalk {
+    /// Enter scope `name`; true when it is the block at `path`.
+    pub fn enter<S: AsRef<str>>(&mut self, path: &[S], name: &str) -> bool {
+        let follows = self.depth >= 1
+            && self.matched == self.depth - 1
+            && path.get(self.matched).is_some_and(|s| s.as_ref() == name);
+        if follows {
+            self.matched += 1;
+        }
+        self.depth += 1;
+        follows && self.matched == path.len()
+    }
+
+    pub fn leave(&mut self) {
+        self.depth -= 1;
+        if self.depth >= 1 && self.matched == self.depth {
+            self.matched -= 1;
+        }
+    }
+
+    /// Directly inside the block at a path of `len` names (its own atoms, not its
+    /// children's); `len` 0 is the design.
+    pub fn in_target(&self, len: usize) -> bool {
+        self.depth == len + 1 && self.matched == len
+    }
+}

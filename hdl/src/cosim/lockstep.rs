@@ -5,7 +5,7 @@
 
 use super::model::VerilatedTop;
 use crate::crossbar::model::CrossbarModel;
-use crate::design::Design;
+use crate::design::{Design, ScopeWalk};
 use crate::export::ports::{Dir, Port};
 use crate::export::SvTop;
 use crate::host::design_sim::{DesignSim, Shadow};
@@ -108,47 +108,21 @@ fn read_atom(a: &dyn Atom, variants: &mut Option<Vec<String>>, words: &mut [u32]
 /// atoms of that block come in the same order in every walk, so their port indices are
 /// looked up by name in the first walk only.
 struct PortProbe<'a> {
-    depth: usize,
-    /// Scopes entered below the root that match `reader.scope` so far.
-    matched: usize,
+    walk: ScopeWalk,
     /// The block's atoms seen so far in this walk.
     seen: usize,
     reader: &'a mut PortReader,
 }
 
-impl PortProbe<'_> {
-    fn enter(&mut self, name: &str) {
-        // The root (depth 1) is always the design; below it, follow the scope's names.
-        if self.depth >= 1
-            && self.matched == self.depth - 1
-            && self
-                .reader
-                .scope
-                .get(self.matched)
-                .is_some_and(|s| s == name)
-        {
-            self.matched += 1;
-        }
-        self.depth += 1;
-    }
-    fn leave(&mut self) {
-        self.depth -= 1;
-        if self.depth >= 1 && self.matched == self.depth {
-            self.matched -= 1;
-        }
-    }
-}
-
 impl Probe for PortProbe<'_> {
     fn visit_start_scope(&mut self, name: &str, _node: &dyn Block) {
-        self.enter(name);
+        self.walk.enter(&self.reader.scope, name);
     }
     fn visit_start_namespace(&mut self, name: &str, _node: &dyn Block) {
-        self.enter(name);
+        self.walk.enter(&self.reader.scope, name);
     }
     fn visit_atom(&mut self, name: &str, a: &dyn Atom) {
-        let scope = self.reader.scope.len();
-        if self.depth != scope + 1 || self.matched != scope {
+        if !self.walk.in_target(self.reader.scope.len()) {
             return;
         }
         let r = &mut *self.reader;
@@ -161,10 +135,10 @@ impl Probe for PortProbe<'_> {
         self.seen += 1;
     }
     fn visit_end_namespace(&mut self, _name: &str, _node: &dyn Block) {
-        self.leave();
+        self.walk.leave();
     }
     fn visit_end_scope(&mut self, _name: &str, _node: &dyn Block) {
-        self.leave();
+        self.walk.leave();
     }
 }
 
@@ -204,8 +178,7 @@ impl PortReader {
         uut.accept(
             "uut",
             &mut PortProbe {
-                depth: 0,
-                matched: 0,
+                walk: ScopeWalk::default(),
                 seen: 0,
                 reader: self,
             },

@@ -11,7 +11,7 @@ pub mod package;
 pub mod ports;
 pub mod testbench;
 
-use crate::design::Design;
+use crate::design::{Design, ScopeWalk};
 use crate::params::RtlParams;
 use panther_sim::config::Config;
 use ports::{Dir, Port};
@@ -91,29 +91,24 @@ pub struct SvTop {
 /// Emits the block at `scope` when the walk reaches it.
 struct ScopeFinder<'a> {
     scope: &'a [&'a str],
-    depth: usize,
-    matched: usize,
+    walk: ScopeWalk,
     found: Option<Result<emit::Emitted, String>>,
 }
 
 impl Probe for ScopeFinder<'_> {
     fn visit_start_scope(&mut self, name: &str, node: &dyn Block) {
-        if self.depth >= 1
-            && self.matched == self.depth - 1
-            && self.scope.get(self.matched) == Some(&name)
-        {
-            self.matched += 1;
-            if self.matched == self.scope.len() && self.found.is_none() {
-                self.found = Some(emit::emit(node, name));
-            }
+        if self.walk.enter(self.scope, name) && self.found.is_none() {
+            self.found = Some(emit::emit(node, name));
         }
-        self.depth += 1;
+    }
+    fn visit_start_namespace(&mut self, name: &str, _node: &dyn Block) {
+        self.walk.enter(self.scope, name);
+    }
+    fn visit_end_namespace(&mut self, _name: &str, _node: &dyn Block) {
+        self.walk.leave();
     }
     fn visit_end_scope(&mut self, _name: &str, _node: &dyn Block) {
-        self.depth -= 1;
-        if self.depth >= 1 && self.matched == self.depth {
-            self.matched -= 1;
-        }
+        self.walk.leave();
     }
 }
 
@@ -160,8 +155,7 @@ impl SvTop {
         check_name(name)?;
         let mut finder = ScopeFinder {
             scope,
-            depth: 0,
-            matched: 0,
+            walk: ScopeWalk::default(),
             found: None,
         };
         design.accept("uut", &mut finder);
