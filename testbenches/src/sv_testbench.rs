@@ -5,7 +5,7 @@
 
 use crate::tops::mcu::compare_on;
 use crate::tops::Top;
-use panther_hdl::cosim::session::{with_recording, RecordTarget, Recorded};
+use panther_hdl::cosim::session::{with_recording, Recorded};
 use panther_hdl::export::testbench::{testbench_sv, Recording, TestbenchText};
 use panther_hdl::export::{CrossbarView, SvTop};
 use panther_sim::config::Config;
@@ -64,43 +64,25 @@ fn joined(rec: Result<Vec<Recorded>, String>, title: &str) -> Result<SvTestbench
 
 /// The MCU running `file` (checked against the golden model, command cycles against the
 /// timing model), recorded at the ports of the MCU or, for a block tested inside it
-/// (`inner`), at that block's ports. A recorded MCU replays with the stand-in crossbar,
-/// an ideal device, so its config must be ideal too.
+/// (`inner`), at that block's ports, for a testbench that runs with the crossbar as
+/// `view`. The stand-in is an ideal device, so a recorded MCU that runs with it needs an
+/// ideal config; the DPI-C shell with the crossbar's library runs any device.
 pub fn for_mcu(
     cfg: &Config,
     file: &OpFile,
     title: &str,
     inner: Option<&str>,
+    view: CrossbarView,
 ) -> Result<SvTestbench, String> {
-    if inner.is_none() && !cfg.device.is_ideal() {
+    if inner.is_none() && view == CrossbarView::Standin && !cfg.device.is_ideal() {
         return Err(format!(
             "a recorded MCU testbench replays with the stand-in crossbar, an ideal device; \
              {title} runs a non-ideal device (give an ideal one: `--device ideal`, or run \
              the testbench with the DPI-C shell and the crossbar's library: `--dpi`)"
         ));
     }
-    record_mcu(cfg, file, title, inner)
-}
-
-/// [`for_mcu`] with any device: the testbench must run with the DPI-C shell and the
-/// crossbar's shared library built for `cfg` (`panther verilog --dpi`).
-pub fn for_mcu_dpi(cfg: &Config, file: &OpFile, title: &str) -> Result<SvTestbench, String> {
-    record_mcu(cfg, file, title, None)
-}
-
-fn record_mcu(
-    cfg: &Config,
-    file: &OpFile,
-    title: &str,
-    inner: Option<&str>,
-) -> Result<SvTestbench, String> {
-    let target = match inner {
-        Some(name) => RecordTarget::Inner {
-            scope: vec![name.to_string()],
-        },
-        None => RecordTarget::Design,
-    };
-    let (compared, rec) = with_recording(target, || compare_on(cfg, file, None, true));
+    let scope: Vec<&str> = inner.into_iter().collect();
+    let (compared, rec) = with_recording(&scope, || compare_on(cfg, file, None, true));
     compared.map_err(|e| format!("{title}: the RTL differs from the golden model: {e}"))?;
     joined(rec, title)
 }
@@ -108,14 +90,8 @@ fn record_mcu(
 /// `cases` cases of `top`'s randomized testbench from `seed` (one design point), with an
 /// ideal device; a block tested inside the MCU is recorded at its ports there.
 pub fn for_top(top: &Top, seed: u64, cases: u32) -> Result<SvTestbench, String> {
-    let target = if top.tested_in_mcu {
-        RecordTarget::Inner {
-            scope: vec![top.name.to_string()],
-        }
-    } else {
-        RecordTarget::Design
-    };
-    let (run, rec) = with_recording(target, || (top.ideal_run)(seed, cases));
+    let scope: &[&str] = if top.tested_in_mcu { &[top.name] } else { &[] };
+    let (run, rec) = with_recording(scope, || (top.ideal_run)(seed, cases));
     if let Some(m) = run.mismatches.first() {
         return Err(format!(
             "{}: testbench seed {seed} differs from the golden model: {}",

@@ -5,8 +5,9 @@
 
 use panther_hdl::eda::gates::verilator_tb_dpi;
 use panther_hdl::export::dpi_library::{write_dpi_library, CONFIG, LIBRARY};
+use panther_hdl::export::CrossbarView;
 use panther_sim::config::Variant;
-use panther_testbenches::sv_testbench::for_mcu_dpi;
+use panther_testbenches::sv_testbench::for_mcu;
 use panther_testbenches::{random_op_file, small_config};
 use std::path::PathBuf;
 use std::process::Command;
@@ -55,7 +56,8 @@ fn the_export_with_the_crossbar_library_runs_a_seeded_non_ideal_device() {
     cfg.seed = 17;
     assert!(!cfg.device.is_ideal());
     let file = random_op_file(&cfg, 4, 5);
-    let tb = for_mcu_dpi(&cfg, &file, "random ops on a non-ideal device").unwrap();
+    let title = "random ops on a non-ideal device";
+    let tb = for_mcu(&cfg, &file, title, None, CrossbarView::Dpi).unwrap();
     let dir = tempfile::Builder::new()
         .prefix("panther-dpi-")
         .tempdir()

@@ -3,6 +3,7 @@
 //! also on op files of each variant; and a testbench fails when the design differs.
 
 use panther_hdl::eda::gates::{icarus_tb, verilator_tb};
+use panther_hdl::export::CrossbarView;
 use panther_sim::config::Variant;
 use panther_testbenches::sv_testbench::{for_mcu, for_top, SvTestbench};
 use panther_testbenches::tops::TOPS;
@@ -63,7 +64,14 @@ fn mcu_testbenches_of_every_variant_pass() {
         cfg.array.cols = cols;
         cfg.validate("test").unwrap();
         let file = random_op_file(&cfg, 5, 11);
-        let tb = for_mcu(&cfg, &file, &format!("{v:?} ops"), None).unwrap();
+        let tb = for_mcu(
+            &cfg,
+            &file,
+            &format!("{v:?} ops"),
+            None,
+            CrossbarView::Standin,
+        )
+        .unwrap();
         passes(&tb, &format!("mcu {v:?}"));
     }
 }

@@ -8,8 +8,10 @@ use anyhow::Result;
 use panther_hdl::eda::gates;
 use panther_hdl::export::dpi_library;
 use panther_hdl::export::package::write_package;
-use panther_hdl::export::SvTop;
+use panther_hdl::export::{CrossbarView, SvTop};
 use panther_hdl::params::RtlParams;
+use panther_hdl::rtl::mcu::Mcu;
+use panther_hdl::Design;
 use panther_sim::config::Config;
 use panther_testbenches::sv_testbench;
 use panther_testbenches::tops::Top;
@@ -54,31 +56,39 @@ pub struct VerilogArgs {
     pub seed: u64,
 }
 
-/// Record `top`'s testbench and write it, with the export it drives, into `dir`.
+/// Record `top`'s testbench and write it, with the export it drives (and with --dpi the
+/// crossbar's library for the recorded config), into `dir`.
 fn write_testbench(a: &VerilogArgs, top: &Top, dir: &Path) -> Result<(SvTop, String)> {
-    let tb = if top.name == "mcu" || top.tested_in_mcu {
-        let (file, cfg, origin) = op_stimulus(&a.config, a.ops.as_ref(), a.seed, a.random)?;
-        let inner = (top.name != "mcu").then_some(top.name);
-        if a.dpi && inner.is_none() {
-            sv_testbench::for_mcu_dpi(&cfg, &file, &origin)
-        } else {
-            sv_testbench::for_mcu(&cfg, &file, &origin, inner)
-        }
+    let view = if a.dpi {
+        CrossbarView::Dpi
     } else {
-        sv_testbench::for_top(top, a.seed, a.random)
-    }
-    .map_err(anyhow::Error::msg)?;
+        CrossbarView::Standin
+    };
+    let (tb, cfg) = if top.name == Mcu::NAME || top.tested_in_mcu {
+        let (file, cfg, origin) = op_stimulus(&a.config, a.ops.as_ref(), a.seed, a.random)?;
+        let inner = (top.name != Mcu::NAME).then_some(top.name);
+        let tb = sv_testbench::for_mcu(&cfg, &file, &origin, inner, view);
+        (tb, Some(cfg))
+    } else {
+        (sv_testbench::for_top(top, a.seed, a.random), None)
+    };
+    let tb = tb.map_err(anyhow::Error::msg)?;
     std::fs::create_dir_all(dir)
         .map_err(|e| anyhow::anyhow!("cannot create output folder {}: {e}", dir.display()))?;
     for (name, text) in tb.top.sources().into_iter().chain(tb.files()) {
         write_atomic(&dir.join(name), text.as_bytes())?;
     }
-    if a.dpi && tb.top.crossbar.is_some() {
-        let lib = dpi_library::find_library().map_err(anyhow::Error::msg)?;
-        let (_, cfg, _) = op_stimulus(&a.config, a.ops.as_ref(), a.seed, a.random)?;
-        dpi_library::write_dpi_library(dir, &cfg, &lib).map_err(anyhow::Error::msg)?;
+    if let (true, Some(cfg)) = (a.dpi && tb.top.crossbar.is_some(), cfg) {
+        write_dpi(dir, &cfg)?;
     }
     Ok((tb.top, format!("{} states", tb.states)))
+}
+
+/// The crossbar's DPI-C library, its header and `cfg` as its config, into `dir`.
+fn write_dpi(dir: &Path, cfg: &Config) -> Result<()> {
+    let lib = dpi_library::find_library().map_err(anyhow::Error::msg)?;
+    dpi_library::write_dpi_library(dir, cfg, &lib).map_err(anyhow::Error::msg)?;
+    Ok(())
 }
 
 /// Export `top` under `cfg` into `dir`.
@@ -118,8 +128,7 @@ pub fn run(a: &VerilogArgs) -> Result<()> {
             row.push("lint, iverilog, yosys: pass".into());
         }
         if a.dpi && top.crossbar.is_some() {
-            let lib = dpi_library::find_library().map_err(anyhow::Error::msg)?;
-            dpi_library::write_dpi_library(&dir, &cfg, &lib).map_err(anyhow::Error::msg)?;
+            write_dpi(&dir, &cfg)?;
         }
         if a.tb {
             let tb_dir = dir.join("tb");

@@ -33,18 +33,10 @@ struct Session {
 /// A design recorded for a SystemVerilog testbench: its export and what it did.
 pub type Recorded = (SvTop, Rc<RefCell<Recording>>);
 
-/// What a recording records of each design it follows.
-#[derive(Debug, Clone)]
-pub enum RecordTarget {
-    /// The design's own ports.
-    Design,
-    /// The ports of the sub-block at `scope` (instance names below the design): a block
-    /// that is tested inside the MCU.
-    Inner { scope: Vec<String> },
-}
-
 struct OpenRecording {
-    target: RecordTarget,
+    /// Instance names below each design down to the block whose ports are recorded
+    /// (empty: the design's own ports).
+    scope: Vec<String>,
     list: Result<Vec<Recorded>, String>,
 }
 
@@ -54,14 +46,15 @@ thread_local! {
 }
 
 /// Run `f` with every design simulation it follows recorded for a testbench
-/// ([`crate::export::testbench`]); the designs in the order they started.
+/// ([`crate::export::testbench`]), at the ports of the block at `scope` (instance names
+/// below the design; empty: the design itself); the designs in the order they started.
 pub fn with_recording<T>(
-    target: RecordTarget,
+    scope: &[&str],
     f: impl FnOnce() -> T,
 ) -> (T, Result<Vec<Recorded>, String>) {
     RECORDING.with(|r| {
         *r.borrow_mut() = Some(OpenRecording {
-            target,
+            scope: scope.iter().map(|s| s.to_string()).collect(),
             list: Ok(Vec::new()),
         })
     });
@@ -158,21 +151,15 @@ pub fn follow<B: Design>(sim: &mut DesignSim<B>) {
         let Ok(list) = rec.list.as_mut() else {
             return true;
         };
-        let made = match &rec.target {
-            RecordTarget::Design => SvTop::of_connected(&sim.uut).map(|top| {
-                let (recorder, handle) = Recorder::new(&top, &[]);
-                (top, recorder, handle)
-            }),
-            RecordTarget::Inner { scope } => {
-                let scope: Vec<&str> = scope.iter().map(String::as_str).collect();
-                SvTop::of_inner(&sim.uut, &scope).map(|top| {
-                    let (recorder, handle) = Recorder::new(&top, &scope);
-                    (top, recorder, handle)
-                })
-            }
+        let scope: Vec<&str> = rec.scope.iter().map(String::as_str).collect();
+        let made = if scope.is_empty() {
+            SvTop::of_connected(&sim.uut)
+        } else {
+            SvTop::of_inner(&sim.uut, &scope)
         };
         match made {
-            Ok((top, recorder, handle)) => {
+            Ok(top) => {
+                let (recorder, handle) = Recorder::new(&top, &scope);
                 list.push((top, handle));
                 sim.set_shadow(Box::new(recorder));
             }
