@@ -178,7 +178,8 @@ pub fn check_design<B: Design>(mut design: B) -> Result<(), String> {
         .prefix(&format!("panther-yosys-{}-", B::NAME))
         .tempdir()
         .map_err(|e| format!("yosys check of {}: no temp folder: {e}", B::NAME))?;
-    for (file, text) in top.sources() {
+    let needed = top.files(CrossbarView::Blackbox);
+    for (file, text) in top.sources().into_iter().filter(|(f, _)| needed.contains(f)) {
         let path = dir.path().join(&file);
         std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
     }
