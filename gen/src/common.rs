@@ -1,10 +1,13 @@
 //! Shared pieces of the command line: config selection, atomic output, tables.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use panther_sim::config::{Config, Preset};
+use panther_sim::files::Output;
 use panther_testbenches::tops::{self, Top};
+use std::cell::RefCell;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 /// `--config` takes a TOML file or a preset name; `--device` replaces its `[device]` table
 /// by a named device preset.
@@ -63,32 +66,83 @@ pub fn print_stdout(text: &str) -> Result<()> {
     }
 }
 
-/// Write `text` to `path` atomically (temporary file, then rename), or to stdout for None.
+/// Write `text` to `path` (see [`panther_sim::files::Output`]), or to stdout for None.
 pub fn emit(path: Option<&PathBuf>, text: &str) -> Result<()> {
     match path {
         None => print_stdout(text.trim_end_matches('\n')),
-        Some(p) => write_atomic(p, text.as_bytes()),
+        Some(p) => write_file(p, text.as_bytes()),
     }
 }
 
-pub fn write_atomic(p: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = p
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = p
-        .file_name()
-        .with_context(|| format!("{}: not a file path", p.display()))?;
-    let tmp = dir.join(format!(
-        ".{}.tmp{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", p.display()))?;
-    std::fs::rename(&tmp, p).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        anyhow::anyhow!("cannot write {}: {e}", p.display())
-    })
+/// Write `bytes` to `path` whole: a regular file through a temporary file and a rename, a
+/// device, FIFO or `-` in place.
+pub fn write_file(p: &Path, bytes: &[u8]) -> Result<()> {
+    panther_sim::files::write_file(p, bytes).map_err(anyhow::Error::msg)
+}
+
+/// `FLAG -` streams to stdout, where the JSON report goes too unless `-o` names a file.
+pub fn stdout_once(flag: &str, stream: Option<&PathBuf>, report: Option<&PathBuf>) -> Result<()> {
+    let is_stdout = |p: Option<&PathBuf>| p.is_none_or(|p| p.as_os_str() == "-");
+    if stream.is_some_and(|p| p.as_os_str() == "-") && is_stdout(report) {
+        bail!("{flag} - and the JSON report would both go to stdout: give -o FILE for the report, or a file (or FIFO) for {flag}");
+    }
+    Ok(())
+}
+
+/// Open an output now (an unwritable path fails before any work); see
+/// [`panther_sim::files::Output`].
+pub fn create_output(p: &Path) -> Result<Output> {
+    Output::create(p).map_err(anyhow::Error::msg)
+}
+
+/// Give an output its final name.
+pub fn commit(out: Output) -> Result<()> {
+    out.commit().map_err(anyhow::Error::msg)
+}
+
+/// An output handed to a writer that owns a `Box<dyn Write>` (rust_hdl's VCD): the writer
+/// holds a handle, and the command commits the output once the writer is gone.
+#[derive(Clone)]
+pub struct SharedOutput(Rc<RefCell<std::io::BufWriter<Output>>>);
+
+impl SharedOutput {
+    pub fn new(out: Output) -> SharedOutput {
+        SharedOutput(Rc::new(RefCell::new(std::io::BufWriter::new(out))))
+    }
+
+    pub fn is_regular_file(&self) -> bool {
+        self.0.borrow().get_ref().is_regular_file()
+    }
+
+    pub fn target(&self) -> PathBuf {
+        self.0.borrow().get_ref().target().to_path_buf()
+    }
+
+    /// A handle for the writer.
+    pub fn sink(&self) -> Box<dyn Write> {
+        Box::new(self.clone())
+    }
+
+    /// Give the output its final name; every handle must have been dropped.
+    pub fn commit(self) -> Result<()> {
+        let cell = Rc::try_unwrap(self.0)
+            .map_err(|_| anyhow::anyhow!("internal: an output is still open while committed"))?;
+        // The output's own errors name its path.
+        let out = cell
+            .into_inner()
+            .into_inner()
+            .map_err(|e| anyhow::anyhow!("{}", e.error()))?;
+        commit(out)
+    }
+}
+
+impl Write for SharedOutput {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.borrow_mut().flush()
+    }
 }
 
 /// A plain text table: numeric columns right-aligned, text columns left-aligned.
@@ -142,63 +196,6 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     s
 }
 
-/// A streamed output file that appears under its name only when complete: written to a
-/// temporary file next to it, renamed by [`AtomicFile::commit`], removed if dropped.
-pub struct AtomicFile {
-    tmp: PathBuf,
-    path: PathBuf,
-    done: bool,
-}
-
-impl AtomicFile {
-    /// Creates the temporary file now, so an unwritable path fails before any work.
-    pub fn create(path: &Path) -> Result<(AtomicFile, std::fs::File)> {
-        let dir = path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = path
-            .file_name()
-            .with_context(|| format!("{}: not a file path", path.display()))?;
-        let tmp = dir.join(format!(
-            ".{}.tmp{}",
-            name.to_string_lossy(),
-            std::process::id()
-        ));
-        let f = std::fs::File::create(&tmp)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        Ok((
-            AtomicFile {
-                tmp,
-                path: path.to_path_buf(),
-                done: false,
-            },
-            f,
-        ))
-    }
-
-    /// Where the content goes until [`AtomicFile::commit`] (for writers that open the file
-    /// by name, such as Verilator's VCD).
-    pub fn temp_path(&self) -> &Path {
-        &self.tmp
-    }
-
-    pub fn commit(mut self) -> Result<()> {
-        std::fs::rename(&self.tmp, &self.path)
-            .with_context(|| format!("cannot write {}", self.path.display()))?;
-        self.done = true;
-        Ok(())
-    }
-}
-
-impl Drop for AtomicFile {
-    fn drop(&mut self) {
-        if !self.done {
-            let _ = std::fs::remove_file(&self.tmp);
-        }
-    }
-}
-
 /// An op file (`-` reads stdin), parsed, with the config it runs under (its own, or
 /// `base`) and its origin for messages.
 pub fn load_op_file(
@@ -206,11 +203,8 @@ pub fn load_op_file(
     base: Option<&Config>,
 ) -> Result<(panther_sim::opfile::OpFile, Config, String)> {
     let origin = path.display().to_string();
-    let text = if origin == "-" {
-        std::io::read_to_string(std::io::stdin()).context("cannot read stdin")?
-    } else {
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {origin}"))?
-    };
+    let text = panther_sim::files::read_text(path, panther_sim::files::InputLimit::Data)
+        .map_err(anyhow::Error::msg)?;
     let file = panther_sim::opfile::OpFile::parse(&text, &origin)?;
     let cfg = file.effective_config(base, &origin)?;
     Ok((file, cfg, origin))

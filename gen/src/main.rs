@@ -2,6 +2,7 @@
 
 mod cmd;
 mod common;
+mod signals;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -54,6 +55,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    signals::install();
     let r = match &cli.command {
         Command::Config(c) => cmd::config::run(c),
         Command::Golden(a) => cmd::golden::run(a),

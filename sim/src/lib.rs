@@ -3,6 +3,7 @@
 //!
 //! - [`arch`]: the architectural simulator (node, tiles, cores, NoC) running ISA programs;
 //! - [`config`]: the one typed configuration (TOML, validated) and its presets;
+//! - [`files`]: reading and writing files safely (size caps, atomic outputs, cleanup);
 //! - [`fixed`]: fixed-point words, rounding, saturation;
 //! - [`rng`]: counter-based randomness shared by every level;
 //! - [`device`]: ReRAM cell models behind a trait;
@@ -18,6 +19,7 @@ pub mod config;
 pub mod cost;
 pub mod crossbar;
 pub mod device;
+pub mod files;
 pub mod fixed;
 pub mod isa;
 pub mod mcu;

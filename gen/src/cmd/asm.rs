@@ -1,6 +1,7 @@
 //! `panther asm FILE.s -o FILE.bin` and `panther disasm FILE.bin`.
 
-use anyhow::{bail, Context};
+use anyhow::bail;
+use panther_sim::files::{read_bytes, read_text, InputLimit};
 use panther_sim::isa::{self, encoding};
 use std::path::PathBuf;
 
@@ -21,14 +22,13 @@ pub struct DisasmArgs {
 
 pub fn run(args: &AsmArgs) -> anyhow::Result<()> {
     let name = args.input.display().to_string();
-    let text = std::fs::read_to_string(&args.input).with_context(|| format!("reading {name}"))?;
+    let text = read_text(&args.input, InputLimit::Program).map_err(anyhow::Error::msg)?;
     let prog = match isa::assemble(&text, &name) {
         Ok(p) => p,
         Err(e) => bail!("{e}"),
     };
     let words: Vec<u64> = prog.instrs.iter().map(isa::encode).collect();
-    std::fs::write(&args.output, encoding::to_bytes(&words))
-        .with_context(|| format!("writing {}", args.output.display()))?;
+    crate::common::write_file(&args.output, &encoding::to_bytes(&words))?;
     eprintln!(
         "{}: {} instructions -> {}",
         name,
@@ -40,7 +40,7 @@ pub fn run(args: &AsmArgs) -> anyhow::Result<()> {
 
 pub fn run_disasm(args: &DisasmArgs) -> anyhow::Result<()> {
     let name = args.input.display().to_string();
-    let bytes = std::fs::read(&args.input).with_context(|| format!("reading {name}"))?;
+    let bytes = read_bytes(&args.input, InputLimit::Program).map_err(anyhow::Error::msg)?;
     let words = encoding::from_bytes(&bytes).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
     let text = isa::disassemble_words(&words).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
     crate::common::print_stdout(text.trim_end())?;

@@ -2,7 +2,7 @@
 //! assembly listings (a comment per block), a bundle that `panther run` executes for one
 //! training step, and the mapping report (MCUs per layer, utilisation of their arrays).
 
-use crate::common::{print_stdout, table, to_json, write_atomic, ConfigArg};
+use crate::common::{print_stdout, table, to_json, write_file, ConfigArg};
 use anyhow::{Context, Result};
 use panther_sim::train::compile::{compile, place};
 use panther_sim::train::plan::Plan;
@@ -121,9 +121,9 @@ pub fn run(a: &CompileArgs) -> Result<()> {
     files.push(("bundle.toml".into(), &bundle));
     files.push(("config.toml".into(), &config));
     for (name, text) in files {
-        write_atomic(&a.out.join(name), text.as_bytes())?;
+        write_file(&a.out.join(name), text.as_bytes())?;
     }
-    write_atomic(
+    write_file(
         &a.out.join("mapping.json"),
         to_json(&c.mapping, true)?.as_bytes(),
     )?;

@@ -4,7 +4,7 @@
 //! through DPI-C); the testbench compares rust_hdl with the golden model. JSON out; the
 //! VCD comes from Verilator.
 
-use crate::common::{emit, op_stimulus, to_json, tops_arg, AtomicFile, ConfigArg};
+use crate::common::{commit, create_output, emit, op_stimulus, to_json, tops_arg, ConfigArg};
 use anyhow::{bail, Result};
 use panther_hdl::cosim::lockstep::Mismatch;
 use panther_hdl::cosim::mcu::verilated_mcu;
@@ -133,9 +133,10 @@ fn run_top(a: &CosimArgs, top: &Top) -> Result<CosimOut> {
         bail!("--ops runs the mcu only; another top takes --random N (cases)");
     }
     // Verilator writes the VCD by name into the temporary file; it appears when complete.
-    let vcd = a.vcd.as_deref().map(AtomicFile::create).transpose()?;
-    let request = vcd.as_ref().map(|(f, _)| VcdRequest {
-        path: f.temp_path().to_path_buf(),
+    crate::common::stdout_once("--vcd", a.vcd.as_ref(), a.out.as_ref())?;
+    let vcd = a.vcd.as_deref().map(create_output).transpose()?;
+    let request = vcd.as_ref().map(|f| VcdRequest {
+        path: f.write_path(),
         from: a.from,
         to: a.to,
     });
@@ -144,8 +145,8 @@ fn run_top(a: &CosimArgs, top: &Top) -> Result<CosimOut> {
     } else {
         run_testbench_cosim(a, top, request)?
     };
-    if let Some((f, _)) = vcd {
-        f.commit()?;
+    if let Some(f) = vcd {
+        commit(f)?;
         out.vcd = a.vcd.clone();
     }
     Ok(out)

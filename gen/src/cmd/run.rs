@@ -1,7 +1,6 @@
 //! `panther run BUNDLE --config C [--trace FILE] [--max-cycles N] [--dump REGION]...`:
 //! architectural simulation of a program bundle, JSON report on stdout.
 
-use anyhow::Context;
 use panther_sim::arch::{run_bundle, Bundle};
 use std::io::Write;
 use std::path::PathBuf;
@@ -46,18 +45,27 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     } else {
         Bundle::load_with(&args.bundle, &cfg.arch).map_err(|e| anyhow::anyhow!("{e}"))?
     };
+    crate::common::stdout_once("--trace", args.trace.as_ref(), None)?;
     let mut trace_file = match &args.trace {
-        Some(p) => Some(std::io::BufWriter::new(
-            std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?,
-        )),
+        Some(p) => Some(std::io::BufWriter::new(crate::common::create_output(p)?)),
         None => None,
     };
     let trace: Option<&mut dyn Write> = trace_file.as_mut().map(|w| w as &mut dyn Write);
-    let (_node, report) = run_bundle(&cfg, &bundle, args.max_cycles, &args.dump, trace)
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let run = run_bundle(&cfg, &bundle, args.max_cycles, &args.dump, trace);
+    // The last line of a trace says whether it is complete (a reader of a FIFO or of
+    // stdout cannot tell otherwise).
     if let Some(mut w) = trace_file {
-        w.flush().context("writing the trace")?;
+        let end = match &run {
+            Ok((node, _)) => serde_json::json!({"end": "complete", "cycles": node.now}),
+            Err(e) => serde_json::json!({"end": "incomplete", "error": e.to_string()}),
+        };
+        let _ = writeln!(w, "{end}");
+        let out = w
+            .into_inner()
+            .map_err(|e| anyhow::anyhow!("{}", e.error()))?;
+        crate::common::commit(out)?;
     }
+    let (_node, report) = run.map_err(|e| anyhow::anyhow!("{e}"))?;
     crate::common::print_stdout(&serde_json::to_string_pretty(&report)?)?;
     Ok(())
 }

@@ -3,17 +3,17 @@
 //! results plus cycle counts; any other top runs its randomized testbench against the
 //! golden model. `--vcd` writes a waveform.
 
-use crate::common::{emit, op_stimulus, to_json, AtomicFile, ConfigArg};
+use crate::common::{create_output, emit, op_stimulus, to_json, ConfigArg, SharedOutput};
 use anyhow::{bail, Result};
 use panther_hdl::host::mcu_host::McuHost;
 use panther_hdl::rtl::mcu::Mcu;
 use panther_hdl::Design;
 use panther_sim::config::Variant;
+use panther_sim::files::Output;
 use panther_sim::opfile::{run_ops, OpResult};
 use panther_testbenches::testbench::TestbenchRun;
 use serde::Serialize;
-use std::io::BufWriter;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 #[derive(clap::Args)]
@@ -67,7 +67,8 @@ struct McuSimOutput {
 
 pub fn run(a: &SimArgs) -> Result<()> {
     let top = crate::common::top_arg(&a.top)?;
-    let vcd = a.vcd.as_deref().map(AtomicFile::create).transpose()?;
+    crate::common::stdout_once("--vcd", a.vcd.as_ref(), a.out.as_ref())?;
+    let vcd = a.vcd.as_deref().map(create_output).transpose()?;
     if top.name == Mcu::NAME {
         return run_mcu(a, vcd);
     }
@@ -77,13 +78,8 @@ pub fn run(a: &SimArgs) -> Result<()> {
             top.name
         );
     }
-    let (guard, writer) = match vcd {
-        Some((g, f)) => (
-            Some(g),
-            Some(Box::new(BufWriter::new(f)) as Box<dyn std::io::Write>),
-        ),
-        None => (None, None),
-    };
+    let vcd = vcd.map(SharedOutput::new);
+    let writer = vcd.as_ref().map(SharedOutput::sink);
     let t = Instant::now();
     let run = (top.testbench)(a.seed, a.cases, writer);
     let secs = t.elapsed().as_secs_f64();
@@ -100,8 +96,8 @@ pub fn run(a: &SimArgs) -> Result<()> {
         },
         a.pretty,
     )?;
-    if let Some(g) = guard {
-        g.commit()?;
+    if let Some(v) = vcd {
+        v.commit()?;
     }
     emit(a.out.as_ref(), &json)?;
     if !run.mismatches.is_empty() {
@@ -115,16 +111,13 @@ pub fn run(a: &SimArgs) -> Result<()> {
     Ok(())
 }
 
-fn run_mcu(a: &SimArgs, vcd: Option<(AtomicFile, std::fs::File)>) -> Result<()> {
+fn run_mcu(a: &SimArgs, vcd: Option<Output>) -> Result<()> {
     let (file, cfg, origin) = op_stimulus(&a.config, a.ops.as_ref(), a.seed, a.cases)?;
     let mut rtl = McuHost::new(&cfg, &origin)?;
-    let guard = match vcd {
-        Some((g, f)) => {
-            rtl.trace(Box::new(BufWriter::new(f)), a.vcd_from, a.vcd_to)?;
-            Some(g)
-        }
-        None => None,
-    };
+    let vcd = vcd.map(SharedOutput::new);
+    if let Some(v) = &vcd {
+        rtl.trace(v.sink(), a.vcd_from, a.vcd_to)?;
+    }
     let t = Instant::now();
     let mut op_cycles = Vec::with_capacity(file.ops.len());
     let results = run_ops(&mut rtl, &file, &cfg, &origin, |_, m| {
@@ -146,26 +139,30 @@ fn run_mcu(a: &SimArgs, vcd: Option<(AtomicFile, std::fs::File)>) -> Result<()> 
         cycles_per_second: rtl.cycles() as f64 / secs.max(1e-9),
     };
     let json = to_json(&out, a.pretty)?;
-    if let (Some(g), Some(vcd)) = (guard, &a.vcd) {
-        g.commit()?;
-        if let Some(w) = rtl.wave() {
-            write_view(w, vcd)?;
+    if let Some(v) = vcd {
+        let regular = v.is_regular_file();
+        let target = v.target();
+        let views = match rtl.wave() {
+            Some(w) if regular => view_files(w, &target),
+            _ => Vec::new(),
+        };
+        drop(rtl);
+        v.commit()?;
+        for (path, text) in views {
+            crate::common::write_file(&path, text.as_bytes())?;
         }
     }
     emit(a.out.as_ref(), &json)
 }
 
-/// Next to `x.vcd`: `x.gtkw` (GTKWave view of [`Mcu::WAVE_VIEW`]) and `x.<Enum>.filter` files that
-/// show state codes by name.
-fn write_view(w: &panther_hdl::host::wave::WaveWriter, vcd: &std::path::Path) -> Result<()> {
+/// Next to `x.vcd`: `x.gtkw` (GTKWave view of [`Mcu::WAVE_VIEW`]) and `x.<Enum>.filter` files
+/// that show state codes by name.
+fn view_files(w: &panther_hdl::host::wave::WaveWriter, vcd: &Path) -> Vec<(PathBuf, String)> {
     let stem = vcd.with_extension("");
+    let mut files = Vec::new();
     let mut filters = std::collections::BTreeMap::new();
     for (name, variants) in &w.enums {
         let f = PathBuf::from(format!("{}.{name}.filter", stem.display()));
-        crate::common::write_atomic(
-            &f,
-            panther_hdl::host::wave::WaveWriter::filter_text(variants).as_bytes(),
-        )?;
         filters.insert(
             name.clone(),
             f.file_name()
@@ -173,12 +170,19 @@ fn write_view(w: &panther_hdl::host::wave::WaveWriter, vcd: &std::path::Path) ->
                 .to_string_lossy()
                 .to_string(),
         );
+        files.push((
+            f,
+            panther_hdl::host::wave::WaveWriter::filter_text(variants),
+        ));
     }
     let vcd_name = vcd
         .file_name()
         .unwrap_or_default()
         .to_string_lossy()
         .to_string();
-    let view = w.gtkw(&vcd_name, &Mcu::WAVE_VIEW, &filters);
-    crate::common::write_atomic(&stem.with_extension("gtkw"), view.as_bytes())
+    files.push((
+        stem.with_extension("gtkw"),
+        w.gtkw(&vcd_name, &Mcu::WAVE_VIEW, &filters),
+    ));
+    files
 }

@@ -3,7 +3,7 @@
 //! `--check` runs the lint, iverilog and yosys gates (and the testbench under Icarus and
 //! Verilator).
 
-use crate::common::{op_stimulus, table, tops_arg, write_atomic, ConfigArg};
+use crate::common::{op_stimulus, table, tops_arg, write_file, ConfigArg};
 use anyhow::Result;
 use panther_hdl::eda::gates;
 use panther_hdl::export::dpi_library;
@@ -76,7 +76,7 @@ fn write_testbench(a: &VerilogArgs, top: &Top, dir: &Path) -> Result<(SvTop, Str
     std::fs::create_dir_all(dir)
         .map_err(|e| anyhow::anyhow!("cannot create output folder {}: {e}", dir.display()))?;
     for (name, text) in tb.top.sources().into_iter().chain(tb.files()) {
-        write_atomic(&dir.join(name), text.as_bytes())?;
+        write_file(&dir.join(name), text.as_bytes())?;
     }
     if let (true, Some(cfg)) = (a.dpi && tb.top.crossbar.is_some(), cfg) {
         write_dpi(dir, &cfg)?;

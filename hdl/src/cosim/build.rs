@@ -5,6 +5,7 @@
 use super::shim::shim_cpp;
 use crate::eda::tools::Tool;
 use crate::export::{CrossbarView, SvTop};
+use panther_sim::files::cleanup::{self, TempDir};
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -19,12 +20,14 @@ pub struct ModelLib {
 }
 
 /// The cache root: `$PANTHER_VERILATOR_CACHE`, else `verilator/` in the cargo target
-/// folder the running binary lives in, else the temp folder.
+/// folder the running binary lives in, else the temp folder. An empty variable counts as
+/// unset (it would otherwise mean the current folder).
 pub fn cache_root() -> PathBuf {
-    if let Some(p) = std::env::var_os("PANTHER_VERILATOR_CACHE") {
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    if let Some(p) = var("PANTHER_VERILATOR_CACHE") {
         return PathBuf::from(p);
     }
-    if let Some(p) = std::env::var_os("CARGO_TARGET_DIR") {
+    if let Some(p) = var("CARGO_TARGET_DIR") {
         return PathBuf::from(p).join("verilator");
     }
     if let Ok(exe) = std::env::current_exe() {
@@ -163,19 +166,19 @@ fn build(
     runtime: &Path,
 ) -> Result<(), String> {
     let parent = dir.parent().unwrap_or(Path::new("."));
-    let staging = parent.join(format!(
-        ".{}-building-{}",
-        dir.file_name().and_then(|n| n.to_str()).unwrap_or("model"),
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&staging);
-    std::fs::create_dir_all(&staging)
-        .map_err(|e| format!("cannot create {}: {e}", staging.display()))?;
+    let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("model");
+    remove_stale_builds(parent, name);
+    let staging_dir =
+        TempDir::create(parent.join(format!(".{name}-building-{}", std::process::id())))
+            .map_err(|e| format!("cannot create a build folder in {}: {e}", parent.display()))?;
+    let staging = staging_dir.path();
     for (name, text) in sources {
         std::fs::write(staging.join(name), text)
             .map_err(|e| format!("cannot write {}: {e}", staging.join(name).display()))?;
     }
-    std::fs::write(staging.join("shim.cpp"), shim).map_err(|e| e.to_string())?;
+    let shim_path = staging.join("shim.cpp");
+    std::fs::write(&shim_path, shim)
+        .map_err(|e| format!("cannot write {}: {e}", shim_path.display()))?;
     let lib = format!("../{LIB}");
     let mut args: Vec<&str> = VERILATOR_FLAGS.to_vec();
     args.extend([
@@ -192,12 +195,11 @@ fn build(
     args.push("shim.cpp");
     let failed = |e: String| {
         format!(
-            "Verilator build of {} failed (sources kept in {}):\n{e}",
-            top.name,
-            staging.display()
+            "Verilator build of {} failed (`panther verilog --top {}` writes the sources to inspect):\n{e}",
+            top.name, top.name
         )
     };
-    Tool::Verilator.run(&staging, &args).map_err(failed)?;
+    Tool::Verilator.run(staging, &args).map_err(failed)?;
     let obj = staging.join("obj");
     // The first build compiles the runtime for all; builds that find none wait for it.
     let compiling_runtime = if copy_runtime(runtime, &obj) {
@@ -216,14 +218,36 @@ fn build(
     }
     // Objects are not needed once the library is linked.
     let _ = std::fs::remove_dir_all(&obj);
-    match std::fs::rename(&staging, dir) {
-        Ok(()) => Ok(()),
-        // Another process finished the same build first.
-        Err(_) if dir.join(LIB).exists() => {
-            let _ = std::fs::remove_dir_all(&staging);
+    match std::fs::rename(staging, dir) {
+        Ok(()) => {
+            staging_dir.keep();
             Ok(())
         }
+        // Another process finished the same build first (the staging folder is dropped).
+        Err(_) if dir.join(LIB).exists() => Ok(()),
         Err(e) => Err(format!("cannot move the build to {}: {e}", dir.display())),
+    }
+}
+
+/// Build folders `.NAME-building-PID` of processes that died mid-build (killed, or the
+/// machine went down): nobody will finish them.
+fn remove_stale_builds(parent: &Path, name: &str) {
+    let prefix = format!(".{name}-building-");
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file = e.file_name();
+        let Some(pid) = file
+            .to_str()
+            .and_then(|f| f.strip_prefix(&prefix))
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if !cleanup::process_alive(pid) {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
     }
 }
 
@@ -239,13 +263,14 @@ fn copy_runtime(runtime: &Path, obj: &Path) -> bool {
 /// Keep the runtime objects of a finished build for the builds after it (best effort: a
 /// build without them compiles its own).
 fn share_runtime(obj: &Path, runtime: &Path) {
-    let staging = runtime.with_extension(format!("tmp{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&staging);
-    let copied = std::fs::create_dir_all(&staging).is_ok()
-        && RUNTIME
-            .iter()
-            .all(|o| std::fs::copy(obj.join(o), staging.join(o)).is_ok());
-    if !(copied && std::fs::rename(&staging, runtime).is_ok()) {
-        let _ = std::fs::remove_dir_all(&staging);
+    let Ok(staging) = TempDir::create(runtime.with_extension(format!("tmp{}", std::process::id())))
+    else {
+        return;
+    };
+    let copied = RUNTIME
+        .iter()
+        .all(|o| std::fs::copy(obj.join(o), staging.path().join(o)).is_ok());
+    if copied && std::fs::rename(staging.path(), runtime).is_ok() {
+        staging.keep();
     }
 }

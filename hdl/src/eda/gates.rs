@@ -179,7 +179,11 @@ pub fn check_design<B: Design>(mut design: B) -> Result<(), String> {
         .tempdir()
         .map_err(|e| format!("yosys check of {}: no temp folder: {e}", B::NAME))?;
     let needed = top.files(CrossbarView::Blackbox);
-    for (file, text) in top.sources().into_iter().filter(|(f, _)| needed.contains(f)) {
+    for (file, text) in top
+        .sources()
+        .into_iter()
+        .filter(|(f, _)| needed.contains(f))
+    {
         let path = dir.path().join(&file);
         std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
     }

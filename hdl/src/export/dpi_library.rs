@@ -6,6 +6,7 @@
 
 use super::crossbar_shell::{DPI_COMPARE, DPI_EDGE};
 use panther_sim::config::Config;
+use panther_sim::files::write_file;
 use std::path::{Path, PathBuf};
 
 /// File names in the export.
@@ -69,17 +70,13 @@ pub fn find_library() -> Result<PathBuf, String> {
 pub fn write_dpi_library(dir: &Path, cfg: &Config, library: &Path) -> Result<Vec<PathBuf>, String> {
     let mut out = Vec::new();
     let to = dir.join(LIBRARY);
-    let staged = dir.join(format!(".{LIBRARY}.tmp{}", std::process::id()));
-    std::fs::copy(library, &staged)
-        .and_then(|_| std::fs::rename(&staged, &to))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&staged);
-            format!("cannot copy {} to {}: {e}", library.display(), to.display())
-        })?;
+    let bytes =
+        std::fs::read(library).map_err(|e| format!("cannot read {}: {e}", library.display()))?;
+    write_file(&to, &bytes)?;
     out.push(to);
     for (name, text) in [(HEADER, header()), (CONFIG, cfg.to_toml())] {
         let p = dir.join(name);
-        std::fs::write(&p, text).map_err(|e| format!("cannot write {}: {e}", p.display()))?;
+        write_file(&p, text.as_bytes())?;
         out.push(p);
     }
     Ok(out)

@@ -5,6 +5,7 @@ use super::{constraints, ports::Port, CrossbarView, SvTop, CORE_WAIVERS};
 use crate::eda::tools::versions;
 use crate::rtl::controller::McuCmd;
 use panther_sim::config::Config;
+use panther_sim::files::cleanup::TempDir;
 use panther_sim::isa::TrainMask;
 use panther_sim::mcu::Roles;
 use serde::Serialize;
@@ -160,10 +161,10 @@ pub fn write_package(
 ) -> Result<Vec<PathBuf>, String> {
     std::fs::create_dir_all(dir)
         .map_err(|e| format!("cannot create output folder {}: {e}", dir.display()))?;
-    let staging = dir.join(format!(".panther-export-{}", std::process::id()));
+    let staging = TempDir::create(dir.join(format!(".panther-export-{}", std::process::id())))
+        .map_err(|e| format!("cannot write into {}: {e}", dir.display()))?;
+    let staging = staging.path();
     let result = (|| {
-        std::fs::create_dir_all(&staging)
-            .map_err(|e| format!("cannot write into {}: {e}", dir.display()))?;
         let files = files(top, cfg, origin);
         for (name, text) in &files {
             std::fs::write(staging.join(name), text)
@@ -178,6 +179,5 @@ pub fn write_package(
         }
         Ok(out)
     })();
-    let _ = std::fs::remove_dir_all(&staging);
     result
 }

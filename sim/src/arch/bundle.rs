@@ -152,12 +152,8 @@ impl Bundle {
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_default();
-        let text = std::fs::read_to_string(&manifest_path).map_err(|e| {
-            format!(
-                "{}: cannot read bundle manifest: {e}",
-                manifest_path.display()
-            )
-        })?;
+        let text = crate::files::read_text(&manifest_path, crate::files::InputLimit::Document)
+            .map_err(|e| format!("{}: cannot read bundle manifest: {}", e.path, e.problem))?;
         let origin = manifest_path.display().to_string();
         let manifest: Manifest =
             toml::from_str(&text).map_err(|e| match crate::config::toml_error_line(&text, &e) {
@@ -235,7 +231,8 @@ pub fn load_program(path: &Path, kind: ProgramKind, capacity: usize) -> Result<V
     let name = path.display().to_string();
     let (instrs, lines): (Vec<Instr>, Vec<usize>) = if path.extension().is_some_and(|e| e == "bin")
     {
-        let bytes = std::fs::read(path).map_err(|e| format!("{name}: cannot read program: {e}"))?;
+        let bytes = crate::files::read_bytes(path, crate::files::InputLimit::Program)
+            .map_err(|e| format!("{name}: cannot read program: {}", e.problem))?;
         let words = isa::encoding::from_bytes(&bytes).map_err(|e| format!("{name}: {e}"))?;
         let mut v = Vec::new();
         for (k, w) in words.iter().enumerate() {
@@ -244,8 +241,8 @@ pub fn load_program(path: &Path, kind: ProgramKind, capacity: usize) -> Result<V
         let n = v.len();
         (v, vec![0; n])
     } else {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("{name}: cannot read program: {e}"))?;
+        let text = crate::files::read_text(path, crate::files::InputLimit::Program)
+            .map_err(|e| format!("{name}: cannot read program: {}", e.problem))?;
         let p = isa::assemble(&text, &name).map_err(|e| e.to_string())?;
         (p.instrs, p.lines)
     };

@@ -499,8 +499,8 @@ fn weight_words(
             return Err(format!("{what}: give one of `file`, `words`, `values`"));
         }
         let path = bundle.dir.join(f);
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| format!("{what}: {}: {e}", path.display()))?;
+        let text = crate::files::read_text(&path, crate::files::InputLimit::Data)
+            .map_err(|e| format!("{what}: {e}"))?;
         let v: Vec<f64> = serde_json::from_str(&text).map_err(|e| {
             format!(
                 "{what}: {}: expected a JSON array of numbers: {e}",

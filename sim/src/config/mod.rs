@@ -604,10 +604,13 @@ impl Config {
     /// Load and validate a TOML file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Parse {
-            origin: origin.clone(),
-            message: format!("cannot read file: {e}"),
-        })?;
+        let text =
+            crate::files::read_text(path, crate::files::InputLimit::Document).map_err(|e| {
+                ConfigError::Parse {
+                    origin: origin.clone(),
+                    message: e.problem,
+                }
+            })?;
         Config::from_toml_str(&text, &origin)
     }
 

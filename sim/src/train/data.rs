@@ -3,7 +3,6 @@
 //! with their fixed train/test splits. Features are scaled to [-1, 1] by the training set's
 //! largest magnitude per feature, so that they fit the input words.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// Labelled samples: `features[i]` has `dim` values, `labels[i] < classes`.
@@ -200,17 +199,19 @@ fn find_idx(dir: &Path, stem: &str) -> Result<PathBuf, DataError> {
 /// Bytes of a file, gunzipped when it is gzip.
 fn read_bytes(path: &Path) -> Result<Vec<u8>, DataError> {
     let origin = path.display().to_string();
-    let raw = std::fs::read(path).map_err(|e| err(&origin, format!("cannot read: {e}")))?;
+    let raw = crate::files::read_bytes(path, crate::files::InputLimit::Dataset)
+        .map_err(|e| err(&origin, e.problem))?;
     gunzip(raw, &origin)
 }
 
 fn gunzip(raw: Vec<u8>, origin: &str) -> Result<Vec<u8>, DataError> {
     if raw.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::new();
-        flate2::read::GzDecoder::new(&raw[..])
-            .read_to_end(&mut out)
-            .map_err(|e| err(origin, format!("not a valid gzip file: {e}")))?;
-        Ok(out)
+        crate::files::read_capped(
+            flate2::read::GzDecoder::new(&raw[..]),
+            crate::files::InputLimit::Dataset,
+            origin,
+        )
+        .map_err(|e| err(origin, format!("not a valid gzip file: {}", e.problem)))
     } else {
         Ok(raw)
     }

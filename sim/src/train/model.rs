@@ -211,11 +211,14 @@ impl Model {
 
     pub fn load(path: &Path) -> Result<Model, ModelError> {
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| ModelError {
-            origin: origin.clone(),
-            field: "file".into(),
-            message: format!("cannot read: {e}"),
-        })?;
+        let text =
+            crate::files::read_text(path, crate::files::InputLimit::Document).map_err(|e| {
+                ModelError {
+                    origin: origin.clone(),
+                    field: "file".into(),
+                    message: e.problem,
+                }
+            })?;
         Model::from_toml_str(&text, &origin)
     }
 

@@ -5,7 +5,7 @@
 mod csv;
 mod plots;
 
-use crate::common::{print_stdout, table, to_json, write_atomic, ConfigArg};
+use crate::common::{print_stdout, table, to_json, write_file, ConfigArg};
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use panther_sim::config::Variant;
@@ -13,8 +13,6 @@ use panther_sim::train::model::Training;
 use panther_sim::train::{Checkpoint, DataId, Engine, EpochReport, Model, Session, Split};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 
 #[derive(clap::Args)]
 pub struct TrainArgs {
@@ -204,8 +202,8 @@ pub fn run(a: &TrainArgs) -> Result<()> {
     let mut session = match (&a.checkpoint, a.resume) {
         (Some(dir), true) => {
             let f = checkpoint_file(dir);
-            let text = std::fs::read_to_string(&f)
-                .with_context(|| format!("--resume: cannot read {}", f.display()))?;
+            let text = panther_sim::files::read_text(&f, panther_sim::files::InputLimit::Data)
+                .map_err(|e| anyhow::anyhow!("--resume: {e}"))?;
             let shown = f.display().to_string();
             Checkpoint::from_json(&text, &shown)
                 .and_then(|cp| cp.resume(&model, &cfg, engine, reference, &data_id, &shown))
@@ -239,12 +237,7 @@ pub fn run(a: &TrainArgs) -> Result<()> {
     for r in &session.progress.reports {
         print_stdout(&epoch_line(r))?;
     }
-    let stop = Arc::new(AtomicBool::new(false));
-    {
-        let stop = stop.clone();
-        // A second handler cannot be installed (tests call run twice): the first stays.
-        let _ = ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst));
-    }
+    crate::signals::graceful();
     let start = std::time::Instant::now();
     let n = data.train.len() as u64;
     let bar = ProgressBar::new(n);
@@ -273,23 +266,23 @@ pub fn run(a: &TrainArgs) -> Result<()> {
         };
         let json = to_json(&out, true)?;
         if let Some(p) = &a.json {
-            write_atomic(p, json.as_bytes())?;
+            write_file(p, json.as_bytes())?;
         }
         if let Some(dir) = &a.out {
-            write_atomic(&dir.join("report.json"), json.as_bytes())?;
-            write_atomic(
+            write_file(&dir.join("report.json"), json.as_bytes())?;
+            write_file(
                 &dir.join("epochs.csv"),
                 csv::epochs_csv(&s.progress.reports).as_bytes(),
             )?;
             for (name, svg) in plots::plots(&s.progress.reports, weights)? {
-                write_atomic(&dir.join(name), svg.as_bytes())?;
+                write_file(&dir.join(name), svg.as_bytes())?;
             }
         }
         Ok(())
     };
     let save = |s: &Session| -> Result<()> {
         if let Some(dir) = &a.checkpoint {
-            write_atomic(
+            write_file(
                 &checkpoint_file(dir),
                 Checkpoint::of(s, data_id.clone())
                     .map_err(anyhow::Error::msg)?
@@ -303,7 +296,7 @@ pub fn run(a: &TrainArgs) -> Result<()> {
     // The epoch the bar shows: a new one restarts its rate and ETA.
     let mut shown = usize::MAX;
     while !session.finished() {
-        if stop.load(Ordering::SeqCst) {
+        if crate::signals::stop_requested() {
             interrupted = true;
             break;
         }
