@@ -13,7 +13,8 @@ use std::rc::Rc;
 /// by a named device preset.
 #[derive(clap::Args, Debug, Clone)]
 pub struct ConfigArg {
-    /// A TOML config file, or a preset name (panther, puma-8b-adc, small).
+    /// A preset name (panther, puma-8b-adc, small) or a TOML config file; a preset name is
+    /// always the preset (write ./NAME for a file of that name).
     #[arg(long, short = 'c', value_name = "FILE|PRESET")]
     pub config: Option<String>,
     /// A device preset replacing the config's [device] table (ideal, all-effects, reram,
@@ -23,12 +24,34 @@ pub struct ConfigArg {
 }
 
 impl ConfigArg {
+    /// The chosen config and its origin, `preset` when neither `--config` nor `--device` was
+    /// given.
+    pub fn load_or(&self, preset: Preset) -> Result<(Config, String)> {
+        Ok(match self.load_opt()? {
+            Some(c) => (c, self.origin().unwrap_or_default()),
+            None => (preset.config(), format!("preset {}", preset.name())),
+        })
+    }
+
     /// The chosen config, or None when neither `--config` nor `--device` was given.
     pub fn load_opt(&self) -> Result<Option<Config>> {
         if self.config.is_none() && self.device.is_none() {
             return Ok(None);
         }
         self.load().map(Some)
+    }
+
+    /// Where the chosen config comes from, for messages (None without `--config`/`--device`).
+    pub fn origin(&self) -> Option<String> {
+        let base = match &self.config {
+            Some(c) => ConfigSpec::of(c).origin(),
+            None if self.device.is_some() => "preset panther".into(),
+            None => return None,
+        };
+        Some(match self.device {
+            Some(d) => format!("{base} with --device {}", d.name()),
+            None => base,
+        })
     }
 
     /// The chosen config, `panther` by default.
@@ -44,15 +67,38 @@ impl ConfigArg {
     }
 }
 
-pub fn load_config(spec: &str) -> Result<Config> {
-    let p = Path::new(spec);
-    if p.exists() {
-        return Ok(Config::load(p)?);
+/// What `--config` names. A preset name (`panther`, `small`, ...) is the preset even when a
+/// file or folder of that name is in the working folder (write `./panther` for the file);
+/// anything else is a path.
+pub enum ConfigSpec {
+    Preset(Preset),
+    File(PathBuf),
+}
+
+impl ConfigSpec {
+    pub fn of(spec: &str) -> ConfigSpec {
+        match Preset::from_name(spec) {
+            Ok(p) => ConfigSpec::Preset(p),
+            Err(_) => ConfigSpec::File(PathBuf::from(spec)),
+        }
     }
-    match Preset::from_name(spec) {
-        Ok(preset) => Ok(preset.config()),
-        Err(_) => bail!(
-            "--config {spec}: no such file, and not a preset (allowed presets: panther, puma-8b-adc, small)"
+
+    /// For messages: the file, or `preset NAME`.
+    pub fn origin(&self) -> String {
+        match self {
+            ConfigSpec::Preset(p) => format!("preset {}", p.name()),
+            ConfigSpec::File(f) => f.display().to_string(),
+        }
+    }
+}
+
+pub fn load_config(spec: &str) -> Result<Config> {
+    match ConfigSpec::of(spec) {
+        ConfigSpec::Preset(p) => Ok(p.config()),
+        ConfigSpec::File(f) if f.exists() => Ok(Config::load(&f)?),
+        ConfigSpec::File(_) => bail!(
+            "--config {spec}: no such file, and not a preset (allowed presets: {})",
+            Preset::names()
         ),
     }
 }
@@ -210,23 +256,53 @@ pub fn load_op_file(
     Ok((file, cfg, origin))
 }
 
+/// What an MCU run takes: the ops, the config they run under, and where each came from
+/// (so that a config value is blamed on the config, not on the op file).
+pub struct Stimulus {
+    pub file: panther_sim::opfile::OpFile,
+    pub cfg: Config,
+    /// The op file (or "random ops (seed S)").
+    pub origin: String,
+    /// The config: `--config`'s file or preset, else the op file.
+    pub config_origin: String,
+}
+
 /// The MCU stimulus: the op file at `ops` (its config unless `--config` overrides), or
-/// `count` random ops from `seed` on `--config` (default `small`).
+/// `count` random ops from `seed` on `--config` (default `small`). The ops are run on the
+/// golden model first and the config is checked against the RTL's limits, so that a bad op
+/// (a vector of the wrong length) or config is reported before any RTL is built.
 pub fn op_stimulus(
     config: &ConfigArg,
     ops: Option<&PathBuf>,
     seed: u64,
     count: u32,
-) -> Result<(panther_sim::opfile::OpFile, Config, String)> {
+) -> Result<Stimulus> {
     let base = config.load_opt()?;
-    match ops {
-        Some(path) => load_op_file(path, base.as_ref()),
-        None => {
-            let cfg = base.unwrap_or_else(|| Preset::Small.config());
-            let file = panther_testbenches::random_op_file(&cfg, count as usize, seed);
-            Ok((file, cfg, format!("random ops (seed {seed})")))
+    let s = match ops {
+        Some(path) => {
+            let (file, cfg, origin) = load_op_file(path, base.as_ref())?;
+            let config_origin = config.origin().unwrap_or_else(|| origin.clone());
+            Stimulus {
+                file,
+                cfg,
+                origin,
+                config_origin,
+            }
         }
-    }
+        None => {
+            let (cfg, config_origin) = config.load_or(Preset::Small)?;
+            let file = panther_testbenches::random_op_file(&cfg, count as usize, seed);
+            Stimulus {
+                file,
+                cfg,
+                origin: format!("random ops (seed {seed})"),
+                config_origin,
+            }
+        }
+    };
+    panther_hdl::params::RtlParams::from_config(&s.cfg, &s.config_origin)?;
+    panther_sim::opfile::run(&s.file, &s.cfg, &s.origin)?;
+    Ok(s)
 }
 
 /// JSON text, indented when `pretty`.

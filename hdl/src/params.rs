@@ -10,8 +10,10 @@ use rust_hdl::prelude::Bits;
 
 /// Input and output words (`format.input_bits`, `format.word_bits` <= 16).
 pub type Word = Bits<16>;
+/// Width of line indices and counts (also SAR lane indices and counts).
+pub const LINE_BITS: usize = 10;
 /// Line (row or column) index and line counts.
-pub type LineIdx = Bits<10>;
+pub type LineIdx = Bits<LINE_BITS>;
 /// Input bit step t.
 pub type StepIdx = Bits<5>;
 /// Slice index (at most 16 slices).
@@ -32,8 +34,8 @@ pub type CopySel = Bits<2>;
 pub type Count = Bits<32>;
 
 pub const WIDE_BITS: u32 = 48;
-/// Largest line count the RTL index width supports.
-pub const MAX_LINES: usize = 1023;
+/// Largest line (and SAR lane) count the RTL index width holds.
+pub const MAX_LINES: usize = (1 << LINE_BITS) - 1;
 /// Largest ADC resolution the SAR registers hold (one extra code for the clip compare).
 pub const MAX_ADC_BITS: u32 = 20;
 
@@ -88,10 +90,24 @@ impl RtlParams {
                 return Err(bad(
                     field,
                     format!(
-                        "must be at most {MAX_LINES} for the RTL (10-bit line index), found {n}"
+                        "must be at most {MAX_LINES} for the RTL ({LINE_BITS}-bit line index), found {n}"
                     ),
                 ));
             }
+        }
+        // Every SAR lane (slice x converter) has a position in the code drain.
+        let lanes = cfg.adc.shared_adcs * cfg.slicing.slices;
+        if lanes > MAX_LINES {
+            return Err(bad(
+                "adc.shared_adcs",
+                format!(
+                    "times slicing.slices ({} x {} = {lanes} SAR lanes) must be at most {MAX_LINES} for the RTL ({LINE_BITS}-bit lane index): at most {} converters with {} slices",
+                    cfg.adc.shared_adcs,
+                    cfg.slicing.slices,
+                    MAX_LINES / cfg.slicing.slices,
+                    cfg.slicing.slices
+                ),
+            ));
         }
         let adc_bits = cfg.adc_bits();
         if adc_bits > MAX_ADC_BITS {

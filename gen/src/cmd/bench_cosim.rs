@@ -73,22 +73,19 @@ fn workload<P: McuPins>(cfg: &Config, rtl: &mut McuHost<P>) -> Result<(String, f
 }
 
 pub fn run(a: &BenchCosimArgs) -> Result<()> {
-    let cfg = a
-        .config
-        .load_opt()?
-        .unwrap_or_else(|| Preset::Small.config());
+    let (cfg, origin) = a.config.load_or(Preset::Small)?;
     // rust_hdl alone.
-    let mut alone = McuHost::new(&cfg, "bench")?;
+    let mut alone = McuHost::new(&cfg, &origin)?;
     let (want_results, rtl_seconds) = workload(&cfg, &mut alone)?;
     let rtl_cycles = alone.cycles();
     // The host on Verilator alone.
-    let mut host = verilated_mcu(&cfg, "bench").map_err(anyhow::Error::msg)?;
+    let mut host = verilated_mcu(&cfg, &origin).map_err(anyhow::Error::msg)?;
     let (host_results, host_seconds) = workload(&cfg, &mut host)?;
     if host_results != want_results || host.cycles() != rtl_cycles {
         bail!("Verilator under the host differs from rust_hdl");
     }
     // Lock-step, recording every evaluation's inputs.
-    let mut rtl = McuHost::new(&cfg, "bench")?;
+    let mut rtl = McuHost::new(&cfg, &origin)?;
     let top = SvTop::of_connected(&rtl.sim.uut).map_err(anyhow::Error::msg)?;
     let crossbar0 = rtl.crossbar().clone();
     let mut ls = LockStep::new(&top, Some(crossbar0.clone())).map_err(anyhow::Error::msg)?;

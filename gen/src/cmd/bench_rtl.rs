@@ -47,13 +47,10 @@ struct Report {
 }
 
 pub fn run(a: &BenchRtlArgs) -> Result<()> {
-    let cfg = a
-        .config
-        .load_opt()?
-        .unwrap_or_else(|| Preset::Small.config());
+    let (cfg, origin) = a.config.load_or(Preset::Small)?;
     let (rows, cols) = (cfg.array.rows, cfg.array.cols);
     let (w, x, d) = crate::common::bench_operands(&cfg);
-    let mut rtl = McuHost::new(&cfg, "bench")?;
+    let mut rtl = McuHost::new(&cfg, &origin)?;
     let mut golden = Mcu::new(&cfg, 0);
     rtl.write_weights(&w)?;
     golden.write_weights(&w)?;

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 pub enum ConfigCmd {
     /// Print the effective configuration as TOML.
     Show {
-        /// A preset name (panther, puma-8b-adc, small).
+        /// A preset name (`panther config list`).
         #[arg(long, conflicts_with = "config")]
         preset: Option<String>,
         /// A TOML file (or preset name) to load, validate and print in full.
@@ -51,6 +51,16 @@ pub fn run(c: &ConfigCmd) -> Result<()> {
                 cfg.adc_bits(),
                 cfg.hash_hex()
             );
+            // The RTL has limits of its own (index widths); the golden model does not.
+            match panther_hdl::params::RtlParams::from_config(&cfg, &file.display().to_string()) {
+                Ok(_) => println!("{}: fits the RTL", file.display()),
+                Err(e) => println!(
+                    "{}: golden model and architectural simulator only; the RTL refuses it: `{}` {}",
+                    file.display(),
+                    e.field,
+                    e.message
+                ),
+            }
             Ok(())
         }
         ConfigCmd::List => {

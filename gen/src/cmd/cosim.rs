@@ -203,11 +203,11 @@ impl CosimOut {
 }
 
 fn run_mcu_cosim(a: &CosimArgs, vcd: Option<VcdRequest>) -> Result<CosimOut> {
-    let (file, cfg, origin) =
-        op_stimulus(&a.config, a.ops.as_ref(), a.seed, a.random.unwrap_or(4))?;
+    let st = op_stimulus(&a.config, a.ops.as_ref(), a.seed, a.random.unwrap_or(4))?;
+    let (file, cfg, origin) = (st.file, st.cfg, st.origin);
     let (r, sum) = if a.verilator_only {
         let t = Instant::now();
-        let mut rtl = verilated_mcu(&cfg, &origin).map_err(anyhow::Error::msg)?;
+        let mut rtl = verilated_mcu(&cfg, &st.config_origin).map_err(anyhow::Error::msg)?;
         let setup = CosimSummary {
             setup_seconds: t.elapsed().as_secs_f64(),
             ..Default::default()

@@ -112,8 +112,9 @@ pub fn run(a: &SimArgs) -> Result<()> {
 }
 
 fn run_mcu(a: &SimArgs, vcd: Option<Output>) -> Result<()> {
-    let (file, cfg, origin) = op_stimulus(&a.config, a.ops.as_ref(), a.seed, a.cases)?;
-    let mut rtl = McuHost::new(&cfg, &origin)?;
+    let st = op_stimulus(&a.config, a.ops.as_ref(), a.seed, a.cases)?;
+    let (file, cfg, origin) = (&st.file, &st.cfg, &st.origin);
+    let mut rtl = McuHost::new(cfg, &st.config_origin)?;
     let vcd = vcd.map(SharedOutput::new);
     if let Some(v) = &vcd {
         rtl.trace(v.sink(), a.vcd_from, a.vcd_to)?;

@@ -65,7 +65,8 @@ fn write_testbench(a: &VerilogArgs, top: &Top, dir: &Path) -> Result<(SvTop, Str
         CrossbarView::Standin
     };
     let (tb, cfg) = if top.name == Mcu::NAME || top.tested_in_mcu {
-        let (file, cfg, origin) = op_stimulus(&a.config, a.ops.as_ref(), a.seed, a.random)?;
+        let st = op_stimulus(&a.config, a.ops.as_ref(), a.seed, a.random)?;
+        let (file, cfg, origin) = (st.file, st.cfg, st.origin);
         let inner = (top.name != Mcu::NAME).then_some(top.name);
         let tb = sv_testbench::for_mcu(&cfg, &file, &origin, inner, view);
         (tb, Some(cfg))

@@ -516,6 +516,11 @@ impl Preset {
         }
     }
 
+    /// The names, comma-separated (for messages and help).
+    pub fn names() -> String {
+        Preset::ALL.map(Preset::name).join(", ")
+    }
+
     pub fn from_name(name: &str) -> Result<Preset, ConfigError> {
         Preset::ALL
             .into_iter()
@@ -628,6 +633,8 @@ impl Config {
     /// Each section in turn; a section's rules may rely on the sections it takes being valid
     /// (the slicing on the word width, the ADC on a non-empty cell list).
     fn validate_sections(&self) -> Result<(), FieldError> {
+        // TOML integers are signed 64-bit: a larger seed could not be written back.
+        check("seed", self.seed, at_most(i64::MAX as u64))?;
         self.array.validate()?;
         self.format.validate()?;
         self.slicing.validate(&self.format)?;
