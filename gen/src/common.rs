@@ -24,6 +24,15 @@ pub struct ConfigArg {
 }
 
 impl ConfigArg {
+    /// A top other than the MCU runs its own design points: `--config`/`--device` would be
+    /// ignored, so they are an error.
+    pub fn refuse_for(&self, top: &str) -> Result<()> {
+        if self.config.is_some() || self.device.is_some() {
+            bail!("--config and --device apply to the mcu; the testbench of `{top}` chooses its own design points");
+        }
+        Ok(())
+    }
+
     /// The chosen config and its origin, `preset` when neither `--config` nor `--device` was
     /// given.
     pub fn load_or(&self, preset: Preset) -> Result<(Config, String)> {

@@ -1,5 +1,6 @@
 //! `panther`: the command line of the PANTHER model. Each subcommand lives in `cmd/`.
 
+mod args;
 mod cmd;
 mod common;
 mod signals;

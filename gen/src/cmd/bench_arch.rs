@@ -12,8 +12,8 @@ pub struct BenchArchArgs {
     /// Bundle to time (default: examples/bundles/mlp-train-step).
     #[arg(long)]
     pub bundle: Option<PathBuf>,
-    /// Wall-clock seconds per measurement.
-    #[arg(long, default_value_t = 2.0)]
+    /// Wall-clock seconds per measurement (above 0, at most 3600).
+    #[arg(long, default_value_t = 2.0, value_parser = crate::args::measurement_seconds)]
     pub seconds: f64,
 }
 

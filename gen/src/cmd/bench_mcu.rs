@@ -3,6 +3,7 @@
 
 use crate::common::{emit, table, ConfigArg};
 use anyhow::Result;
+use clap::ValueEnum;
 use panther_sim::rng::SeqRng;
 use panther_sim::Mcu;
 use serde::Serialize;
@@ -14,15 +15,24 @@ use std::time::{Duration, Instant};
 pub struct BenchMcuArgs {
     #[command(flatten)]
     pub config: ConfigArg,
-    /// Minimum wall time per measurement (ms).
-    #[arg(long, default_value_t = 300)]
+    /// Minimum wall time per measurement (ms, 1 to 600000).
+    #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=600_000))]
     pub min_ms: u64,
-    /// Only these operations (comma-separated: mvm, mtvm, opa, crs); default all.
-    #[arg(long, value_delimiter = ',')]
-    pub only: Vec<String>,
+    /// Only these operations (comma-separated); default all.
+    #[arg(long, value_delimiter = ',', value_enum)]
+    pub only: Vec<BenchOp>,
     /// Also write the JSON to this file.
     #[arg(long)]
     pub json: Option<PathBuf>,
+}
+
+/// The operations `bench mcu` times.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BenchOp {
+    Mvm,
+    Mtvm,
+    Opa,
+    Crs,
 }
 
 #[derive(Serialize)]
@@ -98,7 +108,12 @@ pub fn run(a: &BenchMcuArgs) -> Result<()> {
         let mut cfg = base.clone();
         cfg.device = preset.config();
         let ideal = cfg.device.is_ideal();
-        let want = |op: &str| a.only.is_empty() || a.only.iter().any(|o| o == op);
+        let want = |op: &str| {
+            a.only.is_empty()
+                || a.only
+                    .iter()
+                    .any(|o| o.to_possible_value().is_some_and(|v| v.get_name() == op))
+        };
         let mut m = Mcu::new(&cfg, 0);
         m.write_weights(&w)?;
         let mut push = |op: &str, ns: f64, target_ideal: f64| {

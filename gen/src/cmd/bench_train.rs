@@ -37,7 +37,7 @@ pub struct BenchTrainArgs {
     #[arg(long, default_value_t = 2000)]
     pub fashion_samples: usize,
     /// Learning rate of every network (the peers' digits runs use 0.1).
-    #[arg(long, default_value_t = 0.1)]
+    #[arg(long, default_value_t = 0.1, value_parser = crate::args::learning_rate)]
     pub lr: f64,
     /// Also write the JSON to this file.
     #[arg(long)]

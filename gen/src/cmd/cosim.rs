@@ -29,17 +29,19 @@ pub struct CosimArgs {
     #[arg(long, conflicts_with = "random")]
     pub ops: Option<PathBuf>,
     /// Random ops (mcu) or random testbench cases (block).
-    #[arg(long)]
+    #[arg(long, value_parser = crate::args::cases)]
     pub random: Option<u32>,
     /// Seed of the random stimulus.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = crate::args::seed)]
     pub seed: u64,
     /// Verilator VCD of cycles --from..--to (of the first case for a block).
     #[arg(long)]
     pub vcd: Option<PathBuf>,
-    #[arg(long, default_value_t = 0)]
+    /// First traced cycle.
+    #[arg(long, default_value_t = 0, requires = "vcd")]
     pub from: u64,
-    #[arg(long, default_value_t = u64::MAX)]
+    /// Cycle the trace ends before.
+    #[arg(long, default_value_t = u64::MAX, requires = "vcd")]
     pub to: u64,
     /// MCU only: skip rust_hdl and run the host on the Verilator model alone, against the
     /// golden model (long runs, large arrays).
@@ -249,11 +251,8 @@ fn run_mcu_cosim(a: &CosimArgs, vcd: Option<VcdRequest>) -> Result<CosimOut> {
 
 fn run_testbench_cosim(a: &CosimArgs, top: &Top, vcd: Option<VcdRequest>) -> Result<CosimOut> {
     // With `--top all`, --config is the MCU's; another top alone refuses it.
-    if a.config.config.is_some() && a.top != "all" {
-        bail!(
-            "--config applies to the mcu; the testbench of `{}` chooses its own design points",
-            top.name
-        );
+    if a.top != "all" {
+        a.config.refuse_for(top.name)?;
     }
     let cases = a.random.unwrap_or(4);
     let t = Instant::now();

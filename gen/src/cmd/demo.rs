@@ -25,10 +25,10 @@ pub struct DemoArgs {
     #[arg(long)]
     pub variant: Option<Variant>,
     /// Seed of the random weights and inputs.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = crate::args::seed)]
     pub seed: u64,
     /// Learning-rate scale of the OPA error vector (power of two).
-    #[arg(long, default_value_t = 1.0 / 16.0)]
+    #[arg(long, default_value_t = 1.0 / 16.0, value_parser = crate::args::power_of_two_scale)]
     pub eta: f64,
     /// Print JSON instead of tables.
     #[arg(long)]

@@ -29,17 +29,19 @@ pub struct SimArgs {
     #[arg(long)]
     pub ops: Option<PathBuf>,
     /// Seed of the random stimulus.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = crate::args::seed, conflicts_with = "ops")]
     pub seed: u64,
     /// Random cases of a block, or random ops of an mcu sequence.
-    #[arg(long, default_value_t = 8)]
+    #[arg(long, default_value_t = 8, value_parser = crate::args::cases, conflicts_with = "ops")]
     pub cases: u32,
     /// Write a VCD waveform (mcu: cycles --vcd-from..--vcd-to; block: the first case).
     #[arg(long)]
     pub vcd: Option<PathBuf>,
-    #[arg(long, default_value_t = 0)]
+    /// First traced cycle.
+    #[arg(long, default_value_t = 0, requires = "vcd")]
     pub vcd_from: u64,
-    #[arg(long, default_value_t = u64::MAX)]
+    /// Cycle the trace ends before.
+    #[arg(long, default_value_t = u64::MAX, requires = "vcd")]
     pub vcd_to: u64,
     /// Write the JSON here instead of stdout (atomically).
     #[arg(long, short = 'o')]
@@ -67,17 +69,19 @@ struct McuSimOutput {
 
 pub fn run(a: &SimArgs) -> Result<()> {
     let top = crate::common::top_arg(&a.top)?;
+    if a.vcd_from >= a.vcd_to {
+        bail!(
+            "--vcd-from {} must be below --vcd-to {}: the window would be empty",
+            a.vcd_from,
+            a.vcd_to
+        );
+    }
     crate::common::stdout_once("--vcd", a.vcd.as_ref(), a.out.as_ref())?;
     let vcd = a.vcd.as_deref().map(create_output).transpose()?;
     if top.name == Mcu::NAME {
         return run_mcu(a, vcd);
     }
-    if a.config.config.is_some() {
-        bail!(
-            "--config applies to the mcu; the testbench of `{}` chooses its own design points",
-            top.name
-        );
-    }
+    a.config.refuse_for(top.name)?;
     let vcd = vcd.map(SharedOutput::new);
     let writer = vcd.as_ref().map(SharedOutput::sink);
     let t = Instant::now();

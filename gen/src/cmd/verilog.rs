@@ -52,7 +52,7 @@ pub struct VerilogArgs {
     #[arg(long, requires = "tb", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub random: u32,
     /// Seed of the testbench's random stimulus.
-    #[arg(long, requires = "tb", default_value_t = 1)]
+    #[arg(long, requires = "tb", default_value_t = 1, value_parser = crate::args::seed)]
     pub seed: u64,
 }
 

@@ -26,7 +26,7 @@ pub struct TrainArgs {
     #[arg(long)]
     pub test: Option<PathBuf>,
     /// For a --data file without --test: the fraction at its end that is the test set.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::args::open_fraction)]
     pub test_split: Option<f64>,
     /// Config (default: the `panther` preset).
     #[command(flatten)]
@@ -38,7 +38,7 @@ pub struct TrainArgs {
     /// Overrides of the model file's training settings.
     #[arg(long)]
     pub epochs: Option<usize>,
-    #[arg(long)]
+    #[arg(long, value_parser = crate::args::learning_rate)]
     pub lr: Option<f64>,
     #[arg(long)]
     pub batch: Option<usize>,
@@ -47,7 +47,7 @@ pub struct TrainArgs {
     pub crs_every: Option<usize>,
     #[arg(long)]
     pub variant: Option<Variant>,
-    #[arg(long)]
+    #[arg(long, value_parser = crate::args::seed)]
     pub seed: Option<u64>,
     /// Train on the first N training samples only.
     #[arg(long)]
