@@ -35,9 +35,11 @@ pub enum Op {
     Mvm { x: Vec<i64> },
     Mtvm { d: Vec<i64> },
     Opa { x: Vec<i64>, d: Vec<i64> },
-    Crs,
-    ReadWeights,
-    ReadSlices,
+    // Empty braces, not unit variants: serde ignores other keys next to a unit variant's
+    // tag, and `{"op": "crs", "extra": 1}` must be an error like any unknown field.
+    Crs {},
+    ReadWeights {},
+    ReadSlices {},
     WriteWeights { weights: Vec<Vec<i64>> },
 }
 
@@ -47,9 +49,9 @@ impl Op {
             Op::Mvm { .. } => "mvm",
             Op::Mtvm { .. } => "mtvm",
             Op::Opa { .. } => "opa",
-            Op::Crs => "crs",
-            Op::ReadWeights => "read_weights",
-            Op::ReadSlices => "read_slices",
+            Op::Crs {} => "crs",
+            Op::ReadWeights {} => "read_weights",
+            Op::ReadSlices {} => "read_slices",
             Op::WriteWeights { .. } => "write_weights",
         }
     }
@@ -140,7 +142,7 @@ pub enum OpFileError {
 
 impl OpFile {
     pub fn parse(text: &str, origin: &str) -> Result<OpFile, OpFileError> {
-        serde_json::from_str(text).map_err(|e| OpFileError::Json {
+        let json = |e: serde_json::Error| OpFileError::Json {
             origin: origin.to_string(),
             line: e.line(),
             column: e.column(),
@@ -150,7 +152,13 @@ impl OpFile {
                 .next()
                 .unwrap_or("")
                 .to_string(),
-        })
+        };
+        let file: OpFile = serde_json::from_str(text).map_err(json)?;
+        crate::files::json_named_fields_only(text, &file).map_err(|what| OpFileError::Shape {
+            origin: origin.to_string(),
+            what,
+        })?;
+        Ok(file)
     }
 
     /// The effective configuration: `base` (from the command line) wins over the file's
@@ -266,17 +274,17 @@ pub fn run_ops<B: McuBackend>(
                     overflow_terms: o.overflow_terms,
                 }
             }
-            Op::Crs => OpResult::Crs {
+            Op::Crs {} => OpResult::Crs {
                 saturations: mcu.crs().saturations,
             },
-            Op::ReadWeights => {
+            Op::ReadWeights {} => {
                 let o = mcu.read_weights();
                 OpResult::ReadWeights {
                     weights: nest(&o.weights, cols),
                     accumulator: o.accumulator.map(|a| nest(&a, cols)),
                 }
             }
-            Op::ReadSlices => OpResult::ReadSlices {
+            Op::ReadSlices {} => OpResult::ReadSlices {
                 copies: mcu
                     .read_slices()
                     .into_iter()

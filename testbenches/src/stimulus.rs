@@ -46,7 +46,7 @@ pub fn op(rows: usize, cols: usize, bits: u32) -> impl Strategy<Value = Op> {
         3 => words(rows, bits).prop_map(|x| Op::Mvm { x }),
         3 => words(cols, bits).prop_map(|d| Op::Mtvm { d }),
         3 => (words(rows, bits), words(cols, bits)).prop_map(|(x, d)| Op::Opa { x, d }),
-        1 => Just(Op::Crs),
+        1 => Just(Op::Crs {}),
     ]
 }
 
@@ -75,9 +75,9 @@ pub fn every_op_kind_file() -> OpFile {
                 x: vec![4096, -4096, 300, 0],
                 d: vec![4096, 2048, -100, 7],
             },
-            Op::Crs,
-            Op::ReadWeights,
-            Op::ReadSlices,
+            Op::Crs {},
+            Op::ReadWeights {},
+            Op::ReadSlices {},
         ],
     }
 }
@@ -92,7 +92,7 @@ pub fn op_file(cfg: &Config, len: usize) -> impl Strategy<Value = OpFile> {
         proptest::collection::vec(op(rows, cols, bits), 1..=len),
     )
         .prop_map(|(weights, mut ops)| {
-            ops.push(Op::ReadWeights);
+            ops.push(Op::ReadWeights {});
             OpFile {
                 preset: None,
                 config: None,

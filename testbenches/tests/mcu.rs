@@ -44,8 +44,8 @@ fn clipping_opa_and_saturating_crs() {
                 x: vec![32767, 32767, -32768, -1],
                 d: vec![32767, 32767, -32768, -32768],
             },
-            Op::Crs,
-            Op::ReadWeights,
+            Op::Crs {},
+            Op::ReadWeights {},
         ],
         ..every_op_kind_file()
     };

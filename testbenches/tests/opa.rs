@@ -96,7 +96,7 @@ fn v2_nonideal_mtvm_regression() {
                 Op::Mtvm {
                     d: vec![17356, 35, 35, -228, 297, 29342, 27975, 0],
                 },
-                Op::ReadWeights,
+                Op::ReadWeights {},
             ],
         },
     };

@@ -93,7 +93,7 @@ fn vcd_shows_one_done_per_command_and_every_conversion() {
             Op::Mtvm {
                 d: vec![1, 2, 3, -4],
             },
-            Op::Crs,
+            Op::Crs {},
         ],
     };
     let buf = Shared::default();

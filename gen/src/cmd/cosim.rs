@@ -148,6 +148,9 @@ fn run_top(a: &CosimArgs, top: &Top) -> Result<CosimOut> {
         run_testbench_cosim(a, top, request)?
     };
     if let Some(f) = vcd {
+        if let Some(e) = panther_hdl::cosim::model::take_trace_error() {
+            bail!("cannot write {}: Verilator: {e}", f.shown());
+        }
         commit(f)?;
         out.vcd = a.vcd.clone();
     }

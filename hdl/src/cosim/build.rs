@@ -44,7 +44,7 @@ pub fn cache_root() -> PathBuf {
 const LIB: &str = "libpanther_model.so";
 
 /// What `verilator` is run with; the generated makefile then compiles and links.
-const VERILATOR_FLAGS: [&str; 9] = [
+const VERILATOR_FLAGS: [&str; 11] = [
     "--cc",
     "--exe",
     "-O3",
@@ -52,6 +52,9 @@ const VERILATOR_FLAGS: [&str; 9] = [
     "-Wno-fatal",
     "-CFLAGS",
     "-fPIC",
+    // The shim's vl_fatal replaces Verilator's (see cosim::shim).
+    "-CFLAGS",
+    "-DVL_USER_FATAL",
     "-LDFLAGS",
     "-shared",
 ];

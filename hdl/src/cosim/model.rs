@@ -176,8 +176,9 @@ struct Api {
     set: unsafe extern "C" fn(*mut c_void, i32, *const u32) -> i32,
     get: unsafe extern "C" fn(*mut c_void, i32, *mut u32) -> i32,
     trace_open: unsafe extern "C" fn(*mut c_void, *const std::ffi::c_char) -> i32,
-    trace_dump: unsafe extern "C" fn(*mut c_void, u64),
-    trace_close: unsafe extern "C" fn(*mut c_void),
+    trace_dump: unsafe extern "C" fn(*mut c_void, u64) -> i32,
+    trace_close: unsafe extern "C" fn(*mut c_void) -> i32,
+    error: unsafe extern "C" fn() -> *const std::ffi::c_char,
 }
 
 impl Api {
@@ -204,8 +205,18 @@ impl Api {
             trace_open: sym!(b"panther_model_trace_open"),
             trace_dump: sym!(b"panther_model_trace_dump"),
             trace_close: sym!(b"panther_model_trace_close"),
+            error: sym!(b"panther_model_error"),
         })
     }
+}
+
+/// The first failure of a Verilator trace in this process (see [`take_trace_error`]).
+static TRACE_ERROR: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// The first trace write failure since the last call (Verilator's message, for example
+/// `VerilatedVcd::bufferFlush: No space left on device`); the VCD is incomplete.
+pub fn take_trace_error() -> Option<String> {
+    TRACE_ERROR.lock().unwrap_or_else(|e| e.into_inner()).take()
 }
 
 static CALLBACKS: Callbacks = Callbacks {
@@ -357,15 +368,33 @@ impl VerilatedTop {
             };
             w.last_time = Some(t);
             // SAFETY: the model is alive.
-            unsafe { (self.api.trace_dump)(self.handle, t) };
+            if unsafe { (self.api.trace_dump)(self.handle, t) } == 0 {
+                self.trace_failed();
+            }
         }
     }
 
     pub fn trace_close(&mut self) {
         if self.trace.take().is_some() {
             // SAFETY: the model is alive.
-            unsafe { (self.api.trace_close)(self.handle) };
+            if unsafe { (self.api.trace_close)(self.handle) } == 0 {
+                self.trace_failed();
+            }
         }
+    }
+
+    /// Verilator could not write the trace (its writer has closed it): keep the message
+    /// for [`take_trace_error`] and trace no more.
+    fn trace_failed(&mut self) {
+        // SAFETY: the shim returns a NUL-terminated string it owns.
+        let msg = unsafe { std::ffi::CStr::from_ptr((self.api.error)()) }
+            .to_string_lossy()
+            .to_string();
+        self.trace = None;
+        TRACE_ERROR
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get_or_insert(msg);
     }
 
     /// The crossbar model behind the DPI-C shell, if the top has one.

@@ -13,7 +13,8 @@ pub fn shim_cpp(top: &SvTop, prefix: &str, dpi: bool) -> String {
          #include \"{prefix}.h\"\n\
          #include \"verilated.h\"\n\
          #include \"verilated_vcd_c.h\"\n\
-         #include <cstdint>\n"
+         #include <cstdint>\n\
+         #include <string>\n"
     );
     if dpi {
         s += &format!("#include \"{prefix}__Dpi.h\"\n");
@@ -53,6 +54,18 @@ template <typename T> static void get_port(const T& port, uint32_t* v) {{
 }}
 template <std::size_t N> static void get_port(const VlWide<N>& port, uint32_t* v) {{
     for (std::size_t i = 0; i < N; ++i) v[i] = port[i];
+}}
+
+// Verilator's own vl_fatal (compiled out by VL_USER_FATAL) flushes every trace again and
+// aborts: after a failed VCD write (a full disk) that flush waits forever on the trace's
+// lock. This one keeps the message; the trace closes itself and the caller reports it.
+static std::string g_fatal;
+void vl_fatal(const char* filename, int linenum, const char* hier, const char* msg) {{
+    (void)hier;
+    g_fatal = (filename && filename[0])
+        ? std::string{{filename}} + ":" + std::to_string(linenum) + ": " + msg
+        : std::string{{msg}};
+    Verilated::threadContextp()->gotError(true);
 }}
 
 extern "C" {{
@@ -110,8 +123,13 @@ void panther_model_eval(void* h) {{
     g_crossbar = outer;
 }}
 
+const char* panther_model_error() {{
+    return g_fatal.c_str();
+}}
+
 int panther_model_trace_open(void* h, const char* path) {{
     PantherModel* m = static_cast<PantherModel*>(h);
+    g_fatal.clear();
     if (!m->vcd) {{
         m->vcd = new VerilatedVcdC;
         m->top->trace(m->vcd, 99);
@@ -120,14 +138,16 @@ int panther_model_trace_open(void* h, const char* path) {{
     return m->vcd->isOpen() ? 1 : 0;
 }}
 
-void panther_model_trace_dump(void* h, uint64_t time) {{
+int panther_model_trace_dump(void* h, uint64_t time) {{
     PantherModel* m = static_cast<PantherModel*>(h);
     if (m->vcd) m->vcd->dump(time);
+    return g_fatal.empty() ? 1 : 0;
 }}
 
-void panther_model_trace_close(void* h) {{
+int panther_model_trace_close(void* h) {{
     PantherModel* m = static_cast<PantherModel*>(h);
     if (m->vcd) m->vcd->close();
+    return g_fatal.empty() ? 1 : 0;
 }}
 "#
     );

@@ -5,10 +5,10 @@
 use super::params::ArchConfig;
 use crate::isa::form::Unit;
 use crate::isa::{self, Instr};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
     pub name: String,
@@ -23,7 +23,7 @@ pub struct Manifest {
     pub tiles: Vec<TileSpec>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TileSpec {
     pub id: usize,
@@ -36,7 +36,7 @@ pub struct TileSpec {
     pub cores: Vec<CoreSpec>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CoreSpec {
     pub id: usize,
@@ -49,7 +49,7 @@ pub struct CoreSpec {
 
 /// Initial words: raw 16-bit words, or real values converted to the weight format
 /// (round to nearest, saturate).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MemInit {
     pub addr: usize,
@@ -62,17 +62,21 @@ pub struct MemInit {
     pub count: u8,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WeightInit {
     pub mcu: usize,
-    /// Row-major rows x cols raw words, or real values, or a JSON file with either.
+    /// Row-major rows x cols raw words, or real values, inline or in a JSON file (an array
+    /// of integers for `file`, of numbers for `values_file`): the key says which, never the
+    /// numbers.
     #[serde(default)]
     pub words: Option<Vec<i64>>,
     #[serde(default)]
     pub values: Option<Vec<f64>>,
     #[serde(default)]
     pub file: Option<String>,
+    #[serde(default)]
+    pub values_file: Option<String>,
 }
 
 /// A loaded bundle: assembled programs and resolved data.
@@ -124,6 +128,19 @@ pub fn init_words(
             if let Some((k, x)) = v.iter().enumerate().find(|(_, x)| !x.is_finite()) {
                 return Err(format!("{what}: values[{k}] = {x} is not a finite number"));
             }
+            // Out of range is an error, not a silent saturation.
+            let scale = (1u64 << frac) as f64;
+            if let Some((k, x)) = v
+                .iter()
+                .enumerate()
+                .find(|(_, x)| !(-32768.0..=32767.0).contains(&(*x * scale).round()))
+            {
+                return Err(format!(
+                    "{what}: values[{k}] = {x} is outside the 16-bit word with {frac} fraction bits ({} ..= {})",
+                    -32768.0 / scale,
+                    32767.0 / scale
+                ));
+            }
             Ok(v.iter()
                 .map(|&x| crate::fixed::from_f64(x, frac, 16))
                 .collect())
@@ -160,6 +177,8 @@ impl Bundle {
                 Some(l) => format!("{origin}:{l}: {}", e.message().trim()),
                 None => format!("{origin}: {}", e.message().trim()),
             })?;
+        crate::files::toml_named_fields_only(&text, &manifest)
+            .map_err(|e| format!("{origin}: {e}"))?;
         let arch = match &manifest.arch {
             Some(t) => base.with_overrides(t, &format!("{origin} [arch]"))?,
             None => base.clone(),

@@ -494,30 +494,46 @@ fn weight_words(
     frac: u32,
     what: &str,
 ) -> Result<Vec<i64>, String> {
-    if let Some(f) = &w.file {
-        if w.words.is_some() || w.values.is_some() {
-            return Err(format!("{what}: give one of `file`, `words`, `values`"));
-        }
+    let given = [
+        w.words.is_some(),
+        w.values.is_some(),
+        w.file.is_some(),
+        w.values_file.is_some(),
+    ];
+    if given.iter().filter(|&&g| g).count() != 1 {
+        return Err(format!(
+            "{what}: give exactly one of `words`, `values`, `file` (a JSON array of raw words), `values_file` (a JSON array of real numbers)"
+        ));
+    }
+    let read = |f: &String| -> Result<(std::path::PathBuf, String), String> {
         let path = bundle.dir.join(f);
         let text = crate::files::read_text(&path, crate::files::InputLimit::Data)
             .map_err(|e| format!("{what}: {e}"))?;
-        let v: Vec<f64> = serde_json::from_str(&text).map_err(|e| {
+        Ok((path, text))
+    };
+    if let Some(f) = &w.file {
+        let (path, text) = read(f)?;
+        let v: Vec<i64> = serde_json::from_str(&text).map_err(|e| {
             format!(
-                "{what}: {}: expected a JSON array of numbers: {e}",
-                path.display()
+                "{what}: {}: line {}: expected a JSON array of integers (raw 16-bit words; real numbers go in `values_file`): {}",
+                path.display(),
+                e.line(),
+                e.to_string().split(" at line ").next().unwrap_or("")
             )
         })?;
-        let ints = v.iter().all(|x| x.fract() == 0.0);
-        return if ints {
-            init_words(
-                &Some(v.iter().map(|&x| x as i64).collect()),
-                &None,
-                frac,
-                what,
+        return init_words(&Some(v), &None, frac, what);
+    }
+    if let Some(f) = &w.values_file {
+        let (path, text) = read(f)?;
+        let v: Vec<f64> = serde_json::from_str(&text).map_err(|e| {
+            format!(
+                "{what}: {}: line {}: expected a JSON array of numbers: {}",
+                path.display(),
+                e.line(),
+                e.to_string().split(" at line ").next().unwrap_or("")
             )
-        } else {
-            init_words(&None, &Some(v), frac, what)
-        };
+        })?;
+        return init_words(&None, &Some(v), frac, what);
     }
     init_words(&w.words, &w.values, frac, what)
 }

@@ -602,6 +602,10 @@ impl Config {
             origin: origin.to_string(),
             message: toml_error_message(text, &e),
         })?;
+        crate::files::toml_named_fields_only(text, &cfg).map_err(|message| ConfigError::Parse {
+            origin: origin.to_string(),
+            message,
+        })?;
         cfg.validate(origin)?;
         Ok(cfg)
     }

@@ -5,12 +5,15 @@
 //! - [`output`]: a regular file is written to a temporary file next to it and renamed when
 //!   complete (the final name holds the whole old file or the whole new one); a device, a
 //!   FIFO or `-` (stdout) is written in place and never replaced; errors name the path;
+//! - [`shape`]: documents have named fields only (no positional arrays, no unread keys);
 //! - [`cleanup`]: temporary files and folders in flight, removed when the process is
 //!   interrupted (the command line's signal handler calls [`cleanup::remove_all`]).
 
 pub mod cleanup;
 pub mod input;
 pub mod output;
+pub mod shape;
 
 pub use input::{read_bytes, read_capped, read_text, InputError, InputLimit};
 pub use output::{write_file, Output};
+pub use shape::{json_named_fields_only, named_fields_only, toml_named_fields_only};

@@ -112,6 +112,7 @@ impl ArchNet {
                                 words: Some(plan.block_image(k, weights, rows, cols)),
                                 values: None,
                                 file: None,
+                                values_file: None,
                             })
                             .collect(),
                     })

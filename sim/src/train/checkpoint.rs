@@ -89,7 +89,12 @@ impl Checkpoint {
             }
             None => return Err(format!("{origin}: not a checkpoint (no `format` field)")),
         }
-        serde_json::from_value(v).map_err(|e| format!("{origin}: damaged checkpoint: {e}"))
+        let cp: Checkpoint = serde_json::from_value(v.clone())
+            .map_err(|e| format!("{origin}: damaged checkpoint: {e}"))?;
+        let read = serde_json::to_value(&cp).map_err(|e| format!("{origin}: {e}"))?;
+        crate::files::named_fields_only(&v, &read)
+            .map_err(|e| format!("{origin}: damaged checkpoint: {e}"))?;
+        Ok(cp)
     }
 
     /// A session that continues this checkpoint, after checking that it belongs to the

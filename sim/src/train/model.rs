@@ -205,6 +205,11 @@ impl Model {
             field: toml_error_line(text, &e).map_or("model".into(), |l| format!("line {l}")),
             message: e.message().trim().to_string(),
         })?;
+        crate::files::toml_named_fields_only(text, &m).map_err(|message| ModelError {
+            origin: origin.to_string(),
+            field: "model".into(),
+            message,
+        })?;
         m.validate(origin)?;
         Ok(m)
     }

@@ -27,7 +27,8 @@ impl Testbench for CrsSequencerTestbench {
     fn check(&v: &Variant, c: &SequenceCase, vcd: Vcd) -> Outcome {
         let mut file = c.file.clone();
         file.ops.retain(|o| matches!(o, Op::Opa { .. }));
-        file.ops.extend([Op::Crs, Op::ReadWeights, Op::ReadSlices]);
+        file.ops
+            .extend([Op::Crs {}, Op::ReadWeights {}, Op::ReadSlices {}]);
         compare_on(&c.config(v), &file, vcd, false).map(|c| c.cycles)
     }
 }

@@ -116,7 +116,7 @@ pub fn compare_with<P: McuPins>(
         let want = match (&file.ops[i], timed) {
             (Op::Mvm { .. }, true) => Some(timing::line_op_cycles(&p, false)),
             (Op::Mtvm { .. }, true) => Some(timing::line_op_cycles(&p, true)),
-            (Op::Crs, true) => Some(timing::crs_cycles(&p)),
+            (Op::Crs {}, true) => Some(timing::crs_cycles(&p)),
             (Op::Opa { .. }, true) => {
                 Some(timing::opa_cycles(&p, m.sim.get(OutPin::Phases) as u32))
             }
