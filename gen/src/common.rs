@@ -102,11 +102,16 @@ impl ConfigSpec {
 }
 
 pub fn load_config(spec: &str) -> Result<Config> {
+    load_config_named(spec, &format!("--config {spec}"))
+}
+
+/// [`load_config`] for a config named by `what` (the flag or manifest field as written).
+pub fn load_config_named(spec: &str, what: &str) -> Result<Config> {
     match ConfigSpec::of(spec) {
         ConfigSpec::Preset(p) => Ok(p.config()),
         ConfigSpec::File(f) if f.exists() => Ok(Config::load(&f)?),
         ConfigSpec::File(_) => bail!(
-            "--config {spec}: no such file, and not a preset (allowed presets: {})",
+            "{what}: no such file, and not a preset (allowed presets: {})",
             Preset::names()
         ),
     }
@@ -310,7 +315,7 @@ pub fn op_stimulus(
         }
     };
     panther_hdl::params::RtlParams::from_config(&s.cfg, &s.config_origin)?;
-    panther_sim::opfile::run(&s.file, &s.cfg, &s.origin)?;
+    panther_sim::opfile::check(&s.file, &s.cfg, &s.origin)?;
     Ok(s)
 }
 

@@ -131,6 +131,9 @@ pub enum OpFileError {
     Config { origin: String, error: ConfigError },
     #[error("{origin}: {what}")]
     Shape { origin: String, what: String },
+    /// The output could not be written (the message names it).
+    #[error("{0}")]
+    Write(String),
     #[error("{origin}: ops[{index}] ({op}): {error}")]
     Op {
         origin: String,
@@ -228,6 +231,24 @@ pub fn run_ops<B: McuBackend>(
     origin: &str,
     mut after_op: impl FnMut(usize, &mut B),
 ) -> Result<Vec<OpResult>, OpFileError> {
+    let mut results = Vec::with_capacity(file.ops.len());
+    run_ops_each(mcu, file, cfg, origin, |index, r, mcu| {
+        results.push(r);
+        after_op(index, mcu);
+        Ok(())
+    })?;
+    Ok(results)
+}
+
+/// [`run_ops`], handing each result to `each` as it is produced instead of keeping them
+/// (a read_slices of a large array is large: outputs stream).
+pub fn run_ops_each<B: McuBackend>(
+    mcu: &mut B,
+    file: &OpFile,
+    cfg: &Config,
+    origin: &str,
+    mut each: impl FnMut(usize, OpResult, &mut B) -> Result<(), OpFileError>,
+) -> Result<(), OpFileError> {
     let (rows, cols) = (cfg.array.rows, cfg.array.cols);
     let shape = |what: String| OpFileError::Shape {
         origin: origin.to_string(),
@@ -238,7 +259,6 @@ pub fn run_ops<B: McuBackend>(
         mcu.write_weights(&flat).map_err(|e| shape(e.to_string()))?;
         mcu.reset_counters();
     }
-    let mut results = Vec::with_capacity(file.ops.len());
     for (index, op) in file.ops.iter().enumerate() {
         let op_err = |error| OpFileError::Op {
             origin: origin.to_string(),
@@ -301,10 +321,9 @@ pub fn run_ops<B: McuBackend>(
                 OpResult::WriteWeights {}
             }
         };
-        results.push(r);
-        after_op(index, mcu);
+        each(index, r, mcu)?;
     }
-    Ok(results)
+    Ok(())
 }
 
 /// An MCU that runs the ops of a file: the golden model, or the RTL through its harness.
@@ -347,6 +366,90 @@ impl McuBackend for Mcu {
     }
 }
 
+/// Evaluate the file on one MCU and write the [`RunOutput`] JSON to `out` result by result,
+/// the same text as serde_json gives for the whole output (indented when `pretty`), in
+/// memory for one result at a time.
+pub fn run_to(
+    file: &OpFile,
+    cfg: &Config,
+    origin: &str,
+    out: &mut dyn std::io::Write,
+    pretty: bool,
+) -> Result<(), OpFileError> {
+    let io = |e: std::io::Error| OpFileError::Write(e.to_string());
+    let json = |v: &dyn erased::Json| -> Result<String, OpFileError> {
+        v.text(pretty)
+            .map_err(|e| OpFileError::Write(e.to_string()))
+    };
+    let mut mcu = Mcu::new(cfg, 0);
+    let (nl, ind, sep) = if pretty {
+        ("\n", "  ", ": ")
+    } else {
+        ("", "", ":")
+    };
+    let (name, hash, variant) = (
+        json(&cfg.name)?,
+        json(&cfg.hash_hex())?,
+        json(&cfg.variant)?,
+    );
+    write!(
+        out,
+        "{{{nl}{ind}\"config\"{sep}{name},{nl}{ind}\"config_hash\"{sep}{hash},{nl}{ind}\"variant\"{sep}{variant},{nl}{ind}\"seed\"{sep}{},{nl}{ind}\"results\"{sep}[",
+        cfg.seed
+    )
+    .map_err(io)?;
+    let mut first = true;
+    run_ops_each(&mut mcu, file, cfg, origin, |_, r, _| {
+        let text = json(&r)?;
+        let text = if pretty {
+            text.replace('\n', "\n    ")
+        } else {
+            text
+        };
+        let lead = if first { "" } else { "," };
+        first = false;
+        write!(out, "{lead}{nl}{ind}{ind}{text}").map_err(io)
+    })?;
+    let totals = Totals {
+        cost: CostReport::from_counters(&mcu.counters, cfg),
+        counters: mcu.counters.clone(),
+    };
+    let totals = json(&totals)?;
+    let totals = if pretty {
+        totals.replace('\n', "\n  ")
+    } else {
+        totals
+    };
+    let close = if first {
+        "]".to_string()
+    } else {
+        format!("{nl}{ind}]")
+    };
+    write!(out, "{close},{nl}{ind}\"totals\"{sep}{totals}{nl}}}").map_err(io)
+}
+
+/// JSON text of a value, compact or indented, through a trait object.
+mod erased {
+    pub trait Json {
+        fn text(&self, pretty: bool) -> serde_json::Result<String>;
+    }
+    impl<T: serde::Serialize> Json for T {
+        fn text(&self, pretty: bool) -> serde_json::Result<String> {
+            if pretty {
+                serde_json::to_string_pretty(self)
+            } else {
+                serde_json::to_string(self)
+            }
+        }
+    }
+}
+
+/// Run every op of the file on the golden model and keep nothing: the file is checked.
+pub fn check(file: &OpFile, cfg: &Config, origin: &str) -> Result<(), OpFileError> {
+    let mut mcu = Mcu::new(cfg, 0);
+    run_ops_each(&mut mcu, file, cfg, origin, |_, _, _| Ok(()))
+}
+
 /// Evaluate the file on one MCU. Initial weights are programmed before the counters start.
 pub fn run(file: &OpFile, cfg: &Config, origin: &str) -> Result<RunOutput, OpFileError> {
     let mut mcu = Mcu::new(cfg, 0);
@@ -362,4 +465,33 @@ pub fn run(file: &OpFile, cfg: &Config, origin: &str) -> Result<RunOutput, OpFil
             counters: mcu.counters.clone(),
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The streamed output is the text serde_json gives for the whole output.
+    #[test]
+    fn streamed_output_equals_the_whole_output_compact_and_indented() {
+        let text = r#"{"preset": "small", "ops": [
+            {"op": "mvm", "x": [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16]},
+            {"op": "crs"}, {"op": "read_slices"}, {"op": "read_weights"}]}"#;
+        let empty = r#"{"preset": "small", "ops": []}"#;
+        for t in [text, empty] {
+            let file = OpFile::parse(t, "t.json").unwrap();
+            let cfg = file.effective_config(None, "t.json").unwrap();
+            let whole = run(&file, &cfg, "t.json").unwrap();
+            for pretty in [false, true] {
+                let mut out = Vec::new();
+                run_to(&file, &cfg, "t.json", &mut out, pretty).unwrap();
+                let want = if pretty {
+                    serde_json::to_string_pretty(&whole).unwrap()
+                } else {
+                    serde_json::to_string(&whole).unwrap()
+                };
+                assert_eq!(String::from_utf8(out).unwrap(), want, "pretty {pretty}");
+            }
+        }
+    }
 }

@@ -1,8 +1,9 @@
 //! `panther golden`: JSON op sequence in, JSON results out (docs/golden-json.md).
 
-use crate::common::{emit, load_op_file, to_json, ConfigArg};
+use crate::common::{commit, create_output, load_op_file, ConfigArg};
 use anyhow::Result;
 use panther_sim::opfile;
+use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
@@ -23,6 +24,17 @@ pub struct GoldenArgs {
 pub fn run(a: &GoldenArgs) -> Result<()> {
     let base = a.config.load_opt()?;
     let (file, cfg, origin) = load_op_file(&a.ops, base.as_ref())?;
-    let out = opfile::run(&file, &cfg, &origin)?;
-    emit(a.out.as_ref(), &to_json(&out, a.pretty)?)
+    // Results stream to the output as they are produced (a read_slices of a large array
+    // is large); a file gets its name only when complete.
+    let dest = a.out.clone().unwrap_or_else(|| "-".into());
+    let mut out = std::io::BufWriter::new(create_output(&dest)?);
+    let run = opfile::run_to(&file, &cfg, &origin, &mut out, a.pretty);
+    if a.out.is_none() {
+        let _ = writeln!(out);
+    }
+    let out = out
+        .into_inner()
+        .map_err(|e| anyhow::anyhow!("{}", e.error()))?;
+    run?;
+    commit(out)
 }

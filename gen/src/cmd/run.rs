@@ -1,6 +1,7 @@
 //! `panther run BUNDLE --config C [--trace FILE] [--max-cycles N] [--dump REGION]...`:
 //! architectural simulation of a program bundle, JSON report on stdout.
 
+use crate::common::ConfigSpec;
 use panther_sim::arch::{run_bundle, Bundle};
 use std::io::Write;
 use std::path::PathBuf;
@@ -25,20 +26,22 @@ pub struct RunArgs {
 
 pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     let bundle = Bundle::load(&args.bundle).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let spec = match (&args.config, &bundle.manifest.config) {
-        (Some(c), _) => c.clone(),
+    let (spec, what) = match (&args.config, &bundle.manifest.config) {
+        (Some(c), _) => (c.clone(), format!("--config {c}")),
         (None, Some(c)) => {
-            // A relative config path in the manifest is relative to the bundle.
-            let p = bundle.dir.join(c);
-            if p.exists() {
-                p.display().to_string()
-            } else {
-                c.clone()
-            }
+            // A config path in the manifest is relative to the bundle.
+            let spec = match ConfigSpec::of(c) {
+                ConfigSpec::Preset(_) => c.clone(),
+                ConfigSpec::File(p) => bundle.dir.join(p).display().to_string(),
+            };
+            (
+                spec,
+                format!("{}: config = {c:?}", bundle.manifest_path.display()),
+            )
         }
         (None, None) => anyhow::bail!("give --config (the bundle names none)"),
     };
-    let cfg = crate::common::load_config(&spec)?;
+    let cfg = crate::common::load_config_named(&spec, &what)?;
     // The config's [arch] is the base under the bundle's own overrides.
     let bundle = if cfg.arch == panther_sim::arch::ArchConfig::default() {
         bundle

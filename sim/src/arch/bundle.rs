@@ -83,6 +83,8 @@ pub struct WeightInit {
 #[derive(Debug, Clone)]
 pub struct Bundle {
     pub dir: PathBuf,
+    /// `dir/bundle.toml`, or the manifest file given.
+    pub manifest_path: PathBuf,
     pub manifest: Manifest,
     pub arch: ArchConfig,
     pub tiles: Vec<LoadedTile>,
@@ -231,6 +233,7 @@ impl Bundle {
         }
         Ok(Bundle {
             dir,
+            manifest_path,
             manifest,
             arch,
             tiles,

@@ -9,7 +9,7 @@ use super::params::ArchConfig;
 use super::tile::{Tile, TileStats};
 use crate::config::Config;
 use crate::cost::{CostReport, Counters};
-use crate::isa::{addr, disassemble, FORMS};
+use crate::isa::{addr, disassemble, Instr, FORMS};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -101,6 +101,26 @@ impl Node {
             )));
         }
         let frac = cfg.format.frac_bits;
+        // A packet to or from a tile that does not exist would wait forever.
+        let n = bundle.tiles.len();
+        for t in &bundle.tiles {
+            for (pc, ins) in t.program.iter().enumerate() {
+                let (verb, other) = match *ins {
+                    Instr::Send { dest_tile, .. } => ("sends to", dest_tile),
+                    Instr::Receive { src_tile, .. } => ("receives from", src_tile),
+                    _ => continue,
+                };
+                if other as usize >= n {
+                    return Err(setup(format!(
+                        "tile {} program, instruction {pc} ({}): {verb} tile {other}, but the bundle has {n} tile{} (ids 0..={})",
+                        t.id,
+                        disassemble(ins),
+                        if n == 1 { "" } else { "s" },
+                        n - 1
+                    )));
+                }
+            }
+        }
         let mut tiles = Vec::new();
         for t in &bundle.tiles {
             let mut memory = SharedMemory::new(arch.edram_words);
@@ -253,6 +273,11 @@ impl Node {
         }
         if let Some(a) = self.noc.next_arrival() {
             k = k.min(a.saturating_sub(self.now) + 1);
+        }
+        // Nothing will ever wake: leave it to the step, which reports the deadlock at the
+        // cycle it began instead of at the cycle limit.
+        if k == u64::MAX {
+            return;
         }
         // Leave the last countdown cycle (and the arrival cycle) to the normal step.
         let skip = k.saturating_sub(1).min(max_cycles.saturating_sub(self.now));

@@ -7,7 +7,7 @@
 //! The `[arch]` table of the config, which a bundle's own `[arch]` table may override field
 //! by field.
 
-use crate::config::{above, check, non_negative, within, FieldError};
+use crate::config::{above, check, energy_pj, within, FieldError};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -135,16 +135,16 @@ impl ArchConfig {
         }
         let table_rates = above(0.0).at_most(max_rate).note("the rates noc_latency_table covers");
         check("arch.noc_injection_rate", self.noc_injection_rate, table_rates)?;
-        check("arch.imem_fetch_pj", self.imem_fetch_pj, non_negative())?;
-        check("arch.tile_imem_fetch_pj", self.tile_imem_fetch_pj, non_negative())?;
-        check("arch.dmem_word_access_pj", self.dmem_word_access_pj, non_negative())?;
-        check("arch.vfu_lane_op_pj", self.vfu_lane_op_pj, non_negative())?;
-        check("arch.vfu_transcendental_op_pj", self.vfu_transcendental_op_pj, non_negative())?;
-        check("arch.scalar_alu_op_pj", self.scalar_alu_op_pj, non_negative())?;
-        check("arch.edram_access_pj", self.edram_access_pj, non_negative())?;
-        check("arch.attribute_access_pj", self.attribute_access_pj, non_negative())?;
-        check("arch.receive_buffer_access_pj", self.receive_buffer_access_pj, non_negative())?;
-        check("arch.noc_router_traversal_pj", self.noc_router_traversal_pj, non_negative())
+        check("arch.imem_fetch_pj", self.imem_fetch_pj, energy_pj())?;
+        check("arch.tile_imem_fetch_pj", self.tile_imem_fetch_pj, energy_pj())?;
+        check("arch.dmem_word_access_pj", self.dmem_word_access_pj, energy_pj())?;
+        check("arch.vfu_lane_op_pj", self.vfu_lane_op_pj, energy_pj())?;
+        check("arch.vfu_transcendental_op_pj", self.vfu_transcendental_op_pj, energy_pj())?;
+        check("arch.scalar_alu_op_pj", self.scalar_alu_op_pj, energy_pj())?;
+        check("arch.edram_access_pj", self.edram_access_pj, energy_pj())?;
+        check("arch.attribute_access_pj", self.attribute_access_pj, energy_pj())?;
+        check("arch.receive_buffer_access_pj", self.receive_buffer_access_pj, energy_pj())?;
+        check("arch.noc_router_traversal_pj", self.noc_router_traversal_pj, energy_pj())
     }
 
     /// Table latency at the configured injection rate: the first entry at or above it.

@@ -122,14 +122,18 @@ pub(crate) fn below<T>(hi: impl Into<Limit<T>>) -> Allowed<T> {
     Allowed::from_bounds(Bound::Unbounded, Bound::Excluded(hi.into()))
 }
 
-/// Above 0 and finite.
-pub(crate) fn positive<T: Number>() -> Allowed<T> {
-    above(T::ZERO)
+/// The most one event may cost or last: large enough for any physical constant, small
+/// enough that totals over any run stay finite numbers (1e308 would give infinite sums).
+pub(crate) const MAX_EVENT: f64 = 1e9;
+
+/// An energy per event: at least 0 pJ, at most [`MAX_EVENT`] (1 mJ).
+pub(crate) fn energy_pj() -> Allowed<f64> {
+    within(0.0, MAX_EVENT).note("pJ per event")
 }
 
-/// At least 0 and finite.
-pub(crate) fn non_negative<T: Number>() -> Allowed<T> {
-    at_least(T::ZERO)
+/// A duration: above 0 ns, at most [`MAX_EVENT`] (1 s).
+pub(crate) fn duration_ns() -> Allowed<f64> {
+    above(0.0).at_most(MAX_EVENT)
 }
 
 impl<T> Allowed<T> {

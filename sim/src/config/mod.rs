@@ -422,11 +422,11 @@ fn default_io_budget() -> f64 {
 impl TimingConfig {
     #[rustfmt::skip]
     pub fn validate(&self) -> Result<(), FieldError> {
-        check("timing.clock_ns", self.clock_ns, positive())?;
-        check("timing.mvm_stage_ns", self.mvm_stage_ns, positive())?;
-        check("timing.opa_phase_ns", self.opa_phase_ns, positive())?;
-        check("timing.serial_read_row_ns", self.serial_read_row_ns, positive())?;
-        check("timing.serial_write_row_ns", self.serial_write_row_ns, positive())?;
+        check("timing.clock_ns", self.clock_ns, duration_ns())?;
+        check("timing.mvm_stage_ns", self.mvm_stage_ns, duration_ns())?;
+        check("timing.opa_phase_ns", self.opa_phase_ns, duration_ns())?;
+        check("timing.serial_read_row_ns", self.serial_read_row_ns, duration_ns())?;
+        check("timing.serial_write_row_ns", self.serial_write_row_ns, duration_ns())?;
         let fraction = at_least(0.0).below(1.0).note("a fraction of the clock period");
         check("timing.io_budget", self.io_budget, fraction)?;
         check("timing.mvm_pipeline_stages", self.mvm_pipeline_stages, at_least(1))
@@ -458,15 +458,15 @@ pub struct EnergyConfig {
 impl EnergyConfig {
     #[rustfmt::skip]
     pub fn validate(&self) -> Result<(), FieldError> {
-        check("energy.xbar_read_access_pj", self.xbar_read_access_pj, non_negative())?;
-        check("energy.xbar_opa_access_pj", self.xbar_opa_access_pj, non_negative())?;
-        check("energy.adc_conversion_pj", self.adc_conversion_pj, non_negative())?;
-        check("energy.dac_drive_pj", self.dac_drive_pj, non_negative())?;
-        check("energy.sample_hold_pj", self.sample_hold_pj, non_negative())?;
-        check("energy.shift_add_pj", self.shift_add_pj, non_negative())?;
-        check("energy.serial_read_row_pj", self.serial_read_row_pj, non_negative())?;
-        check("energy.serial_write_row_pj", self.serial_write_row_pj, non_negative())?;
-        check("energy.carry_resolve_pj", self.carry_resolve_pj, non_negative())
+        check("energy.xbar_read_access_pj", self.xbar_read_access_pj, energy_pj())?;
+        check("energy.xbar_opa_access_pj", self.xbar_opa_access_pj, energy_pj())?;
+        check("energy.adc_conversion_pj", self.adc_conversion_pj, energy_pj())?;
+        check("energy.dac_drive_pj", self.dac_drive_pj, energy_pj())?;
+        check("energy.sample_hold_pj", self.sample_hold_pj, energy_pj())?;
+        check("energy.shift_add_pj", self.shift_add_pj, energy_pj())?;
+        check("energy.serial_read_row_pj", self.serial_read_row_pj, energy_pj())?;
+        check("energy.serial_write_row_pj", self.serial_write_row_pj, energy_pj())?;
+        check("energy.carry_resolve_pj", self.carry_resolve_pj, energy_pj())
     }
 }
 

@@ -121,6 +121,7 @@ impl ArchNet {
             .collect();
         let bundle = Bundle {
             dir: std::path::PathBuf::from("."),
+            manifest_path: std::path::PathBuf::from("compiled"),
             manifest: Manifest {
                 name: "compiled".into(),
                 description: String::new(),
