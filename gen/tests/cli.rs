@@ -1,61 +1,9 @@
 //! The `panther` command line, run as users run it.
 
-use std::path::PathBuf;
+mod common;
+
+use common::*;
 use std::process::{Command, Output};
-
-fn panther(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_panther"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run panther")
-}
-
-/// `panther` with a command line split at spaces (paths here have none).
-fn panther_line(line: &str) -> Output {
-    panther(&line.split_whitespace().collect::<Vec<_>>())
-}
-
-fn repo(p: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join(p)
-        .display()
-        .to_string()
-}
-
-/// A test's scratch folder, removed when the test ends, failed or not.
-struct Scratch(tempfile::TempDir);
-
-impl Scratch {
-    fn new() -> Scratch {
-        Scratch(
-            tempfile::Builder::new()
-                .prefix("panther-cli-")
-                .tempdir()
-                .unwrap(),
-        )
-    }
-
-    fn file(&self, name: &str) -> PathBuf {
-        self.0.path().join(name)
-    }
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).to_string()
-}
-
-/// A failure: exit code 2, a message containing every `needle`, never a panic.
-fn fails_with(o: &Output, needles: &[&str]) {
-    let e = stderr(o);
-    assert_eq!(o.status.code(), Some(2), "stderr: {e}");
-    assert!(!e.contains("panicked"), "{e}");
-    for n in needles {
-        assert!(e.contains(n), "missing {n:?} in: {e}");
-        assert_eq!(e.matches(n).count(), 1, "repeated {n:?} in: {e}");
-    }
-}
 
 #[test]
 fn golden_example_matches_exact_products_and_reports_costs() {
