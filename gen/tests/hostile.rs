@@ -493,6 +493,44 @@ fn every_op_and_document_has_named_known_fields_only() {
 }
 
 #[test]
+fn a_checkpoint_with_an_unknown_or_positional_field_is_damaged() {
+    let scratch = Scratch::new();
+    let cp = scratch.file("cp");
+    let base = format!(
+        "train --model {} --data iris --config small --epochs 1 --checkpoint {}",
+        repo("examples/models/iris-mlp.toml"),
+        cp.display()
+    );
+    let o = panther_line(&base);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let file = cp.join("checkpoint.json");
+    let good: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let resume = format!("{base} --resume");
+    let mut extra = good.clone();
+    extra["progress"]["extra"] = serde_json::json!(1);
+    std::fs::write(&file, extra.to_string()).unwrap();
+    fails_with(
+        &panther_line(&resume),
+        &["damaged checkpoint: field `progress.extra`: unknown field"],
+    );
+    let mut positional = good.clone();
+    // Field by field in declaration order: serde alone would read it.
+    let d = &good["data"];
+    positional["data"] = serde_json::json!([
+        d["name"],
+        d["train_samples"],
+        d["test_samples"],
+        d["digest"]
+    ]);
+    std::fs::write(&file, positional.to_string()).unwrap();
+    fails_with(
+        &panther_line(&resume),
+        &["damaged checkpoint: field `data`: expected a table of named fields"],
+    );
+}
+
+#[test]
 fn values_out_of_range_and_missing_tiles_are_errors_not_silent() {
     let scratch = Scratch::new();
     let bundle = scratch.file("b");

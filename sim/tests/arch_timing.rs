@@ -10,6 +10,7 @@ fn halt_cycle(src: &str, edram: Vec<MemInit>) -> u64 {
     let program = assemble(src, "t.s").unwrap().instrs;
     let bundle = Bundle {
         dir: ".".into(),
+        manifest_path: "t.toml".into(),
         manifest: toml::from_str::<Manifest>("name = 't'").unwrap(),
         arch: ArchConfig::default(),
         tiles: vec![LoadedTile {

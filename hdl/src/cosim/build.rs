@@ -23,7 +23,11 @@ pub struct ModelLib {
 /// folder the running binary lives in, else the temp folder. An empty variable counts as
 /// unset (it would otherwise mean the current folder).
 pub fn cache_root() -> PathBuf {
-    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    cache_root_from(|name| std::env::var_os(name))
+}
+
+fn cache_root_from(env: impl Fn(&str) -> Option<std::ffi::OsString>) -> PathBuf {
+    let var = |name: &str| env(name).filter(|v| !v.is_empty());
     if let Some(p) = var("PANTHER_VERILATOR_CACHE") {
         return PathBuf::from(p);
     }
@@ -275,5 +279,38 @@ fn share_runtime(obj: &Path, runtime: &Path) {
         .all(|o| std::fs::copy(obj.join(o), staging.path().join(o)).is_ok());
     if copied && std::fs::rename(staging.path(), runtime).is_ok() {
         staging.keep();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_cache_variable_counts_as_unset() {
+        let set = |v: &'static str| {
+            move |name: &str| (name == "PANTHER_VERILATOR_CACHE").then(|| v.into())
+        };
+        assert_eq!(cache_root_from(set("/x/cache")), PathBuf::from("/x/cache"));
+        let fallback = cache_root_from(set(""));
+        assert_ne!(fallback, PathBuf::from(""));
+        assert!(fallback.ends_with("verilator") || fallback.ends_with("panther-verilator"));
+    }
+
+    #[test]
+    fn build_folders_of_dead_processes_are_removed_and_live_ones_kept() {
+        let d = tempfile::tempdir().unwrap();
+        // No process has a PID this large (the kernel's limit is 2^22).
+        let dead = d.path().join(".mcu-abc-building-4294967295");
+        let live = d
+            .path()
+            .join(format!(".mcu-abc-building-{}", std::process::id()));
+        let other = d.path().join(".other-building-4294967295");
+        for f in [&dead, &live, &other] {
+            std::fs::create_dir(f).unwrap();
+        }
+        remove_stale_builds(d.path(), "mcu-abc");
+        assert!(!dead.exists());
+        assert!(live.exists() && other.exists());
     }
 }

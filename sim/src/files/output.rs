@@ -63,7 +63,12 @@ impl Output {
                     .prefix(&format!(".{}.", name.to_string_lossy()))
                     .suffix(".tmp")
                     .tempfile_in(dir)
-                    .map_err(|e| format!("cannot write {shown}: {e}"))?;
+                    // tempfile appends the temporary's path, which the user never named.
+                    .map_err(|e| {
+                        let e = e.to_string();
+                        let e = e.split(" at path ").next().unwrap_or(&e).to_string();
+                        format!("cannot write {shown}: {e}")
+                    })?;
                 cleanup::register(tmp.path());
                 // The file keeps the permissions of the one it replaces; a new one gets what
                 // a plain create would give (the temporary file is private until renamed).

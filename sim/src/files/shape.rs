@@ -1,16 +1,23 @@
 //! Documents have named fields only. serde's derived readers also take a struct written as
 //! an array, field by field in declaration order (`["small", null, 5]` is read as a whole
-//! op file), and a tagged enum's unit variant ignores any other key (`{"op": "crs",
-//! "extra": 1}`). [`named_fields_only`] compares what was written with what was read (the
-//! value serialised back): wherever the value read is a table of named fields, the
-//! document must have a table there, and every key it has must have been read.
+//! op file). [`named_fields_only`] compares what was written with what was read (the value
+//! serialised back): wherever the value read is a table of named fields, the document must
+//! have a table there. Unknown keys are serde's `deny_unknown_fields` (on every struct and
+//! struct variant; ops without fields are empty struct variants for that reason), which
+//! also knows the keys that are read but not written back (`device.preset`).
 
 use serde_json::Value;
 
 /// Check `written` (the document, as JSON) against `read` (what was parsed, serialised);
 /// the error names the field path (`ops[3]`, `array`) and what is allowed there.
 pub fn named_fields_only(written: &Value, read: &Value) -> Result<(), String> {
-    walk(written, read, &mut String::new())
+    walk(written, read, &mut String::new(), false)
+}
+
+/// [`named_fields_only`] for a document that the tools write themselves and read back (a
+/// checkpoint): every key must also have been read, whatever type it is in.
+pub fn every_field_read(written: &Value, read: &Value) -> Result<(), String> {
+    walk(written, read, &mut String::new(), true)
 }
 
 /// [`named_fields_only`] for a TOML document and the value read from it.
@@ -40,7 +47,7 @@ fn at(path: &str) -> String {
     }
 }
 
-fn walk(written: &Value, read: &Value, path: &mut String) -> Result<(), String> {
+fn walk(written: &Value, read: &Value, path: &mut String, keys: bool) -> Result<(), String> {
     match (written, read) {
         (Value::Array(_), Value::Object(o)) => Err(format!(
             "{}: expected a table of named fields ({}), found an array (fields are named, not positional)",
@@ -55,14 +62,15 @@ fn walk(written: &Value, read: &Value, path: &mut String) -> Result<(), String> 
                 }
                 path.push_str(k);
                 match r.get(k) {
-                    Some(rv) => walk(v, rv, path)?,
-                    None => {
+                    Some(rv) => walk(v, rv, path, keys)?,
+                    None if keys => {
                         return Err(format!(
                             "{}: unknown field; allowed here: {}",
                             at(path),
                             known(r)
                         ))
                     }
+                    None => {}
                 }
                 path.truncate(len);
             }
@@ -72,7 +80,7 @@ fn walk(written: &Value, read: &Value, path: &mut String) -> Result<(), String> 
             for (i, (a, b)) in w.iter().zip(r).enumerate() {
                 let len = path.len();
                 path.push_str(&format!("[{i}]"));
-                walk(a, b, path)?;
+                walk(a, b, path, keys)?;
                 path.truncate(len);
             }
             Ok(())
@@ -96,13 +104,17 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn arrays_for_tables_and_unread_keys_are_named() {
+    fn arrays_for_tables_are_named_with_their_path() {
         let read = json!({"seed": 5, "ops": [{"op": "crs"}]});
         let e = named_fields_only(&json!([null, 5, [["crs"]]]), &read).unwrap_err();
         assert!(e.starts_with("the document: expected a table"), "{e}");
         let e = named_fields_only(&json!({"ops": [["crs"]]}), &read).unwrap_err();
         assert!(e.starts_with("field `ops[0]`: expected a table"), "{e}");
-        let e = named_fields_only(&json!({"ops": [{"op": "crs", "extra": 1}]}), &read).unwrap_err();
+        // Keys read but not written back (a preset name) are serde's to judge...
+        named_fields_only(&json!({"ops": [{"op": "crs", "preset": "x"}]}), &read).unwrap();
+        // ...but a document of our own must have had every key read.
+        let extra = json!({"ops": [{"op": "crs", "extra": 1}]});
+        let e = every_field_read(&extra, &read).unwrap_err();
         assert_eq!(e, "field `ops[0].extra`: unknown field; allowed here: `op`");
         named_fields_only(&json!({"ops": [{"op": "crs"}]}), &read).unwrap();
     }

@@ -92,7 +92,7 @@ impl Checkpoint {
         let cp: Checkpoint = serde_json::from_value(v.clone())
             .map_err(|e| format!("{origin}: damaged checkpoint: {e}"))?;
         let read = serde_json::to_value(&cp).map_err(|e| format!("{origin}: {e}"))?;
-        crate::files::named_fields_only(&v, &read)
+        crate::files::every_field_read(&v, &read)
             .map_err(|e| format!("{origin}: damaged checkpoint: {e}"))?;
         Ok(cp)
     }
