@@ -125,7 +125,7 @@ fn run_mcu(a: &SimArgs, vcd: Option<Output>) -> Result<()> {
     }
     let t = Instant::now();
     let mut op_cycles = Vec::with_capacity(file.ops.len());
-    let results = run_ops(&mut rtl, &file, &cfg, &origin, |_, m| {
+    let results = run_ops(&mut rtl, file, cfg, origin, |_, m| {
         op_cycles.push(m.cycles() - m.op_start);
         m.op_start = m.cycles();
     });
