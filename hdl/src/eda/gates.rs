@@ -160,7 +160,8 @@ pub fn yosys_check_netlist(name: &str, verilog: &str) -> Result<(), String> {
         .prefix(&format!("panther-yosys-{name}-"))
         .tempdir()
         .map_err(|e| format!("yosys check of {name}: no temp folder: {e}"))?;
-    std::fs::write(dir.path().join("top.v"), verilog).map_err(|e| e.to_string())?;
+    let top = dir.path().join("top.v");
+    std::fs::write(&top, verilog).map_err(|e| format!("cannot write {}: {e}", top.display()))?;
     Tool::Yosys
         .run(dir.path(), &["-q", "-p", &check_script("top.v", "top")])
         .map_err(|e| format!("yosys rejected {name}: {e}"))?;
@@ -185,7 +186,7 @@ pub fn check_design<B: Design>(mut design: B) -> Result<(), String> {
         .filter(|(f, _)| needed.contains(f))
     {
         let path = dir.path().join(&file);
-        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     yosys_check(dir.path(), &top).map_err(|e| format!("yosys rejected {}: {e}", B::NAME))?;
     Ok(())
