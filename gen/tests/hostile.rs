@@ -159,6 +159,41 @@ fn a_signal_mid_write_removes_the_temporary_and_keeps_the_old_file() {
 }
 
 #[test]
+fn a_verilator_vcd_that_cannot_be_written_ends_with_an_error_not_a_hang() {
+    let scratch = Scratch::new();
+    let vcd = scratch.file("x.vcd");
+    let args = [
+        "cosim",
+        "--top",
+        "mcu",
+        "--config",
+        "small",
+        "--random",
+        "2",
+        "--verilator-only",
+        "--vcd",
+        vcd.to_str().unwrap(),
+    ];
+    // Build the model (or find it) with room to write; the trace is whole.
+    let o = panther(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let whole = std::fs::metadata(&vcd).unwrap().len();
+    assert!(whole > 4 * 512, "the trace must be larger than the limit");
+    std::fs::remove_file(&vcd).unwrap();
+    // Verilator's VCD writer fails mid-run (as on a full disk): it used to deadlock in its
+    // fatal handler's flush.
+    let o = panther_with_file_limit(4, &args);
+    fails_with(
+        &o,
+        &[&format!(
+            "cannot write {}: Verilator: VerilatedVcd::bufferFlush: File too large",
+            vcd.display()
+        )],
+    );
+    assert!(!vcd.exists() && temporaries(scratch.0.path()).is_empty());
+}
+
+#[test]
 fn a_trace_says_in_its_last_line_whether_it_is_complete() {
     let scratch = Scratch::new();
     let trace = scratch.file("trace.jsonl");

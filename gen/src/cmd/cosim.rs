@@ -142,15 +142,17 @@ fn run_top(a: &CosimArgs, top: &Top) -> Result<CosimOut> {
         from: a.from,
         to: a.to,
     });
-    let mut out = if is_mcu {
-        run_mcu_cosim(a, request)?
+    let out = if is_mcu {
+        run_mcu_cosim(a, request)
     } else {
-        run_testbench_cosim(a, top, request)?
+        run_testbench_cosim(a, top, request)
     };
+    // A trace Verilator could not write fails the run, whatever else happened.
+    if let (Some(e), Some(f)) = (panther_hdl::cosim::model::take_trace_error(), &vcd) {
+        bail!("cannot write {}: Verilator: {e}", f.shown());
+    }
+    let mut out = out?;
     if let Some(f) = vcd {
-        if let Some(e) = panther_hdl::cosim::model::take_trace_error() {
-            bail!("cannot write {}: Verilator: {e}", f.shown());
-        }
         commit(f)?;
         out.vcd = a.vcd.clone();
     }

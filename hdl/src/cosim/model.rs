@@ -348,7 +348,11 @@ impl VerilatedTop {
             });
             Ok(())
         } else {
-            Err(format!("cannot write VCD {}", path.display()))
+            let msg = self.trace_failed();
+            Err(format!(
+                "cannot write VCD {}: Verilator: {msg}",
+                path.display()
+            ))
         }
     }
 
@@ -385,16 +389,22 @@ impl VerilatedTop {
 
     /// Verilator could not write the trace (its writer has closed it): keep the message
     /// for [`take_trace_error`] and trace no more.
-    fn trace_failed(&mut self) {
+    fn trace_failed(&mut self) -> String {
         // SAFETY: the shim returns a NUL-terminated string it owns.
         let msg = unsafe { std::ffi::CStr::from_ptr((self.api.error)()) }
             .to_string_lossy()
             .to_string();
+        let msg = if msg.is_empty() {
+            "the VCD file could not be opened".to_string()
+        } else {
+            msg
+        };
         self.trace = None;
         TRACE_ERROR
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .get_or_insert(msg);
+            .get_or_insert(msg.clone());
+        msg
     }
 
     /// The crossbar model behind the DPI-C shell, if the top has one.

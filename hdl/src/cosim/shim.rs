@@ -38,6 +38,8 @@ struct PantherModel {{
     VerilatedContext* context;
     {prefix}* top;
     VerilatedVcdC* vcd;
+    // The VCD writer failed mid-write: it is never touched again (not even closed).
+    bool vcd_failed;
     void* crossbar;
 }};
 
@@ -58,14 +60,16 @@ template <std::size_t N> static void get_port(const VlWide<N>& port, uint32_t* v
 
 // Verilator's own vl_fatal (compiled out by VL_USER_FATAL) flushes every trace again and
 // aborts: after a failed VCD write (a full disk) that flush waits forever on the trace's
-// lock. This one keeps the message; the trace closes itself and the caller reports it.
+// lock. Returning is no better (the writer then runs past its buffer). This one keeps the
+// message and unwinds to the entry point below, which gives the trace up and reports it.
 static std::string g_fatal;
+struct PantherFatal {{}};
 void vl_fatal(const char* filename, int linenum, const char* hier, const char* msg) {{
     (void)hier;
     g_fatal = (filename && filename[0])
         ? std::string{{filename}} + ":" + std::to_string(linenum) + ": " + msg
         : std::string{{msg}};
-    Verilated::threadContextp()->gotError(true);
+    throw PantherFatal{{}};
 }}
 
 extern "C" {{
@@ -97,6 +101,7 @@ void* panther_model_new() {{
     m->context->traceEverOn(true);
     m->top = new {prefix}{{m->context, "top"}};
     m->vcd = nullptr;
+    m->vcd_failed = false;
     m->crossbar = nullptr;
     return m;
 }}
@@ -108,7 +113,7 @@ void panther_model_bind(void* h, const PantherCrossbarCallbacks* callbacks, void
 
 void panther_model_free(void* h) {{
     PantherModel* m = static_cast<PantherModel*>(h);
-    if (m->vcd) {{ m->vcd->close(); delete m->vcd; }}
+    if (m->vcd && !m->vcd_failed) {{ m->vcd->close(); delete m->vcd; }}
     m->top->final();
     delete m->top;
     delete m->context;
@@ -129,25 +134,43 @@ const char* panther_model_error() {{
 
 int panther_model_trace_open(void* h, const char* path) {{
     PantherModel* m = static_cast<PantherModel*>(h);
+    if (m->vcd_failed) return 0;
     g_fatal.clear();
-    if (!m->vcd) {{
-        m->vcd = new VerilatedVcdC;
-        m->top->trace(m->vcd, 99);
+    try {{
+        if (!m->vcd) {{
+            m->vcd = new VerilatedVcdC;
+            m->top->trace(m->vcd, 99);
+        }}
+        m->vcd->open(path);
+    }} catch (const PantherFatal&) {{
+        m->vcd_failed = true;
+        return 0;
     }}
-    m->vcd->open(path);
     return m->vcd->isOpen() ? 1 : 0;
 }}
 
 int panther_model_trace_dump(void* h, uint64_t time) {{
     PantherModel* m = static_cast<PantherModel*>(h);
-    if (m->vcd) m->vcd->dump(time);
-    return g_fatal.empty() ? 1 : 0;
+    if (!m->vcd || m->vcd_failed) return m->vcd_failed ? 0 : 1;
+    try {{
+        m->vcd->dump(time);
+    }} catch (const PantherFatal&) {{
+        m->vcd_failed = true;
+        return 0;
+    }}
+    return 1;
 }}
 
 int panther_model_trace_close(void* h) {{
     PantherModel* m = static_cast<PantherModel*>(h);
-    if (m->vcd) m->vcd->close();
-    return g_fatal.empty() ? 1 : 0;
+    if (!m->vcd || m->vcd_failed) return m->vcd_failed ? 0 : 1;
+    try {{
+        m->vcd->close();
+    }} catch (const PantherFatal&) {{
+        m->vcd_failed = true;
+        return 0;
+    }}
+    return 1;
 }}
 "#
     );
