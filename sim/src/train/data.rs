@@ -341,7 +341,7 @@ pub fn parse_idx(b: &[u8], origin: &str) -> Result<(Vec<usize>, Vec<u8>), DataEr
         .collect();
     let total = dims.iter().try_fold(1usize, |a, &d| a.checked_mul(d));
     match total {
-        Some(t) if b.len() == header + t => Ok((dims, b[header..].to_vec())),
+        Some(t) if header.checked_add(t) == Some(b.len()) => Ok((dims, b[header..].to_vec())),
         Some(t) => Err(err(
             origin,
             format!(
@@ -379,7 +379,13 @@ pub fn idx_dataset(
             format!("images {dims:?} and labels {ldims:?} ({labels_origin}) do not match"),
         ));
     }
-    let dim: usize = dims[1..].iter().product();
+    let dim = dims[1..].iter().try_fold(1usize, |a, &d| a.checked_mul(d));
+    let Some(dim) = dim.filter(|&d| d > 0) else {
+        return Err(err(
+            &origin,
+            format!("images {dims:?}: an image needs 1 pixel or more, and few enough to count"),
+        ));
+    };
     Ok(Dataset {
         name: origin,
         features: pixels
