@@ -19,9 +19,12 @@ use panther_sim::train::{data, Checkpoint, Model};
 use panther_sim::{Config, Preset};
 use std::path::PathBuf;
 
+/// A target's body: the input, and a panic for a bug.
+pub type Body = fn(&[u8]);
+
 /// Every target: its name (the folder under `fuzz/seeds/`, `fuzz/regressions/` and
 /// `fuzz/corpus/`) and its body.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Body)] = &[
     ("config", config),
     ("opfile", opfile),
     ("asm", asm),
