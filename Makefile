@@ -3,7 +3,7 @@ CARGO ?= cargo
 OUT   ?= gen/out
 PANTHER_RELEASE = target/release/panther
 
-.PHONY: all build check test demo demo-mcu bench lint fmt clippy setup help golden-example wave verilog cosim synth tops
+.PHONY: all build check test demo demo-mcu bench lint fmt clippy setup help golden-example wave verilog cosim synth tops fuzz
 
 all: build ## Build everything (debug)
 
@@ -69,6 +69,12 @@ cosim: $(PANTHER_RELEASE) setup ## Golden vs rust_hdl vs Verilator lock-step: th
 synth: $(PANTHER_RELEASE) setup ## yosys cell counts and OpenSTA worst slack of every top (CONFIG=...)
 	$(PANTHER_RELEASE) report synth --top all --config $(CONFIG) --out $(OUT)/synth
 	$(PANTHER_RELEASE) report timing --top all --config $(CONFIG) --out $(OUT)/timing
+
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+
+fuzz: ## Coverage-guided fuzzing (nightly + cargo-fuzz) of every parser, FUZZ_SECONDS (60) each, one worker; FUZZ_TARGETS=... picks some (docs/fuzzing.md)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash fuzz/run.sh $(FUZZ_TARGETS)
 
 fmt: ## Check formatting
 	$(CARGO) fmt --all -- --check

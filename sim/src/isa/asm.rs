@@ -151,8 +151,9 @@ impl Assembler<'_> {
                 }
                 let term = &s[start..pos];
                 let v = self.term(term).map_err(|m| mk(tok.col + start, m))?;
-                total = total
-                    .checked_add(sign * v)
+                total = sign
+                    .checked_mul(v)
+                    .and_then(|v| total.checked_add(v))
                     .ok_or_else(|| mk(tok.col + start, "expression overflows".into()))?;
                 sign = 1;
                 expect_term = false;

@@ -321,51 +321,72 @@ pub fn parse_csv(bytes: &[u8], origin: &str) -> Result<Dataset, DataError> {
 /// An IDX file: magic (0, 0, type 0x08 = u8, dimensions), the dimensions (big endian u32),
 /// then the data.
 fn idx(path: &Path) -> Result<(Vec<usize>, Vec<u8>), DataError> {
-    let origin = path.display().to_string();
-    let b = read_bytes(path)?;
+    parse_idx(&read_bytes(path)?, &path.display().to_string())
+}
+
+/// [`idx`] of bytes (gunzipped): the dimensions and the data; `origin` names them in errors.
+pub fn parse_idx(b: &[u8], origin: &str) -> Result<(Vec<usize>, Vec<u8>), DataError> {
     if b.len() < 4 || b[0] != 0 || b[1] != 0 || b[2] != 0x08 {
         return Err(err(
-            &origin,
+            origin,
             "not an IDX file of unsigned bytes (magic 0x0000 08 nn)",
         ));
     }
     let n = b[3] as usize;
     let header = 4 + 4 * n;
     if n == 0 || b.len() < header {
-        return Err(err(&origin, "truncated IDX header"));
+        return Err(err(origin, "truncated IDX header"));
     }
     let dims: Vec<usize> = (0..n)
         .map(|k| u32::from_be_bytes(b[4 + 4 * k..8 + 4 * k].try_into().expect("4 bytes")) as usize)
         .collect();
     let total = dims.iter().try_fold(1usize, |a, &d| a.checked_mul(d));
     match total {
-        Some(t) if b.len() == header + t => Ok((dims, b[header..].to_vec())),
+        Some(t) if header.checked_add(t) == Some(b.len()) => Ok((dims, b[header..].to_vec())),
         Some(t) => Err(err(
-            &origin,
+            origin,
             format!(
                 "truncated IDX file: dimensions {dims:?} need {t} bytes of data, found {}",
                 b.len() - header
             ),
         )),
-        None => Err(err(&origin, format!("IDX dimensions {dims:?} overflow"))),
+        None => Err(err(origin, format!("IDX dimensions {dims:?} overflow"))),
     }
 }
 
 /// Images (N x rows x cols) and their labels (N).
 pub fn load_idx_pair(images: &Path, labels: &Path) -> Result<Dataset, DataError> {
-    let (dims, pixels) = idx(images)?;
-    let (ldims, lab) = idx(labels)?;
-    let origin = images.display().to_string();
+    let images_idx = idx(images)?;
+    let labels_idx = idx(labels)?;
+    idx_dataset(
+        images_idx,
+        labels_idx,
+        &images.display().to_string(),
+        &labels.display().to_string(),
+    )
+}
+
+/// [`load_idx_pair`] of the two files as [`parse_idx`] returns them.
+pub fn idx_dataset(
+    (dims, pixels): (Vec<usize>, Vec<u8>),
+    (ldims, lab): (Vec<usize>, Vec<u8>),
+    origin: &str,
+    labels_origin: &str,
+) -> Result<Dataset, DataError> {
+    let origin = origin.to_string();
     if dims.len() < 2 || ldims.len() != 1 || ldims[0] != dims[0] {
         return Err(err(
             &origin,
-            format!(
-                "images {dims:?} and labels {ldims:?} ({}) do not match",
-                labels.display()
-            ),
+            format!("images {dims:?} and labels {ldims:?} ({labels_origin}) do not match"),
         ));
     }
-    let dim: usize = dims[1..].iter().product();
+    let dim = dims[1..].iter().try_fold(1usize, |a, &d| a.checked_mul(d));
+    let Some(dim) = dim.filter(|&d| d > 0) else {
+        return Err(err(
+            &origin,
+            format!("images {dims:?}: an image needs 1 pixel or more, and few enough to count"),
+        ));
+    };
     Ok(Dataset {
         name: origin,
         features: pixels
