@@ -300,7 +300,13 @@ impl Model {
                     "give `size` (features) or `shape` ([height, width, channels])".into(),
                 ))
             }
-            (_, Some(s)) if s.contains(&0) || s.iter().product::<usize>() > MAX_WIDTH => {
+            // Checked: a product that overflows is too large, not a panic.
+            (_, Some(s))
+                if s.contains(&0)
+                    || s.iter()
+                        .try_fold(1usize, |a, &d| a.checked_mul(d))
+                        .is_none_or(|p| p > MAX_WIDTH) =>
+            {
                 return Err(bad(
                     "input.shape",
                     format!("each of [height, width, channels] at least 1, {MAX_WIDTH} words in all; found {s:?}"),
