@@ -27,53 +27,40 @@ pub fn cases(s: &str) -> Result<u32, String> {
     Ok(v)
 }
 
+/// A number `ok` accepts; otherwise an error saying what is `allowed`.
+fn number(s: &str, allowed: &str, ok: impl Fn(f64) -> bool) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if ok(v) => Ok(v),
+        Ok(_) => Err(format!("must be {allowed}, found {s}")),
+        Err(_) => Err(format!("`{s}` is not a number; must be {allowed}")),
+    }
+}
+
 /// A benchmark's measurement time: above 0 and at most an hour (`inf` would never end,
 /// `NaN` and 0 measure nothing).
 pub fn measurement_seconds(s: &str) -> Result<f64, String> {
-    let v: f64 = s
-        .parse()
-        .map_err(|_| format!("`{s}` is not a number of seconds"))?;
-    if v.is_finite() && v > 0.0 && v <= 3600.0 {
-        Ok(v)
-    } else {
-        Err(format!(
-            "must be above 0 and at most 3600 seconds, found {s}"
-        ))
-    }
+    number(s, "above 0 and at most 3600 seconds", |v| {
+        v > 0.0 && v <= 3600.0
+    })
 }
 
 /// A power of two from 2^-16 to 1 (1, 0.5, 0.25, ...): a scale the hardware applies as a
 /// shift.
 pub fn power_of_two_scale(s: &str) -> Result<f64, String> {
-    let v: f64 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
-    let shift = -v.log2();
-    if (1.0 / 65536.0..=1.0).contains(&v) && shift == shift.round() {
-        Ok(v)
-    } else {
-        Err(format!(
-            "must be a power of two from 2^-16 to 1 (1, 0.5, 0.25, 0.0625, ...), found {s}"
-        ))
-    }
+    let allowed = "a power of two from 2^-16 to 1 (1, 0.5, 0.25, 0.0625, ...)";
+    number(s, allowed, |v| {
+        (1.0 / 65536.0..=1.0).contains(&v) && v.log2() == v.log2().round()
+    })
 }
 
 /// A learning rate: finite and above 0.
 pub fn learning_rate(s: &str) -> Result<f64, String> {
-    let v: f64 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
-    if v.is_finite() && v > 0.0 {
-        Ok(v)
-    } else {
-        Err(format!("must be a finite number above 0, found {s}"))
-    }
+    number(s, "a finite number above 0", |v| v.is_finite() && v > 0.0)
 }
 
 /// A fraction strictly between 0 and 1.
 pub fn open_fraction(s: &str) -> Result<f64, String> {
-    let v: f64 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
-    if v.is_finite() && v > 0.0 && v < 1.0 {
-        Ok(v)
-    } else {
-        Err(format!("must be above 0 and below 1, found {s}"))
-    }
+    number(s, "above 0 and below 1", |v| v > 0.0 && v < 1.0)
 }
 
 #[cfg(test)]

@@ -160,6 +160,15 @@ pub fn commit(out: Output) -> Result<()> {
     out.commit().map_err(anyhow::Error::msg)
 }
 
+/// Flush a buffered output and give it its final name (the output's own errors name its
+/// path).
+pub fn commit_buffered(out: std::io::BufWriter<Output>) -> Result<()> {
+    let out = out
+        .into_inner()
+        .map_err(|e| anyhow::anyhow!("{}", e.error()))?;
+    commit(out)
+}
+
 /// An output handed to a writer that owns a `Box<dyn Write>` (rust_hdl's VCD): the writer
 /// holds a handle, and the command commits the output once the writer is gone.
 #[derive(Clone)]
@@ -187,12 +196,7 @@ impl SharedOutput {
     pub fn commit(self) -> Result<()> {
         let cell = Rc::try_unwrap(self.0)
             .map_err(|_| anyhow::anyhow!("internal: an output is still open while committed"))?;
-        // The output's own errors name its path.
-        let out = cell
-            .into_inner()
-            .into_inner()
-            .map_err(|e| anyhow::anyhow!("{}", e.error()))?;
-        commit(out)
+        commit_buffered(cell.into_inner())
     }
 }
 

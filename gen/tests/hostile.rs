@@ -298,22 +298,42 @@ fn seeds_above_the_toml_range_are_errors_not_panics() {
     fails_with(&o, &["--seed", "at most 9223372036854775807"]);
 }
 
-/// The panther preset with `shared_adcs` converters per array, as a file.
-fn panther_with_adcs(scratch: &Scratch, adcs: usize) -> String {
-    let o = panther(&["config", "show", "--config", "panther"]);
+/// `config show` of `spec` with each line starting with a prefix replaced, written to
+/// `scratch/name`; returns the path.
+fn config_with(scratch: &Scratch, spec: &str, name: &str, edits: &[(&str, &str)]) -> String {
+    let o = panther(&["config", "show", "--config", spec]);
+    assert!(o.status.success(), "{}", stderr(&o));
     let text = String::from_utf8(o.stdout).unwrap();
-    let p = scratch.file(&format!("adcs{adcs}.toml"));
     let mut out = String::new();
+    let mut used = vec![false; edits.len()];
     for l in text.lines() {
-        if l.starts_with("shared_adcs") {
-            out.push_str(&format!("shared_adcs = {adcs}\n"));
-        } else {
-            out.push_str(l);
-            out.push('\n');
+        match edits.iter().position(|(prefix, _)| l.starts_with(prefix)) {
+            Some(i) => {
+                used[i] = true;
+                out.push_str(edits[i].1);
+            }
+            None => out.push_str(l),
         }
+        out.push('\n');
     }
+    assert!(
+        used.iter().all(|u| *u),
+        "every edit of {spec} applies: {edits:?}"
+    );
+    let p = scratch.file(name);
     std::fs::write(&p, out).unwrap();
     p.display().to_string()
+}
+
+/// The panther preset with `shared_adcs` converters per array, as a file.
+fn panther_with_adcs(scratch: &Scratch, adcs: usize) -> String {
+    let line = format!("shared_adcs = {adcs}");
+    config_with(
+        scratch,
+        "panther",
+        &format!("adcs{adcs}.toml"),
+        &[("shared_adcs", &line)],
+    )
 }
 
 #[test]
@@ -386,34 +406,20 @@ fn a_bad_op_is_reported_by_the_golden_model_before_any_verilator_build() {
     assert!(!stderr(&o).contains("rust_hdl differs"));
     assert!(!cache.exists(), "nothing was built");
     // A config value is blamed on the config, not on the op file.
-    let c = scratch.file("adc24.toml");
-    let o = panther(&[
-        "config",
-        "show",
-        "--config",
+    let c = config_with(
+        &scratch,
         &repo("examples/configs/tiny-4x4.toml"),
-    ]);
-    let text = String::from_utf8(o.stdout).unwrap();
-    let text: String = text
-        .lines()
-        .map(|l| {
-            if l.starts_with("bits = ") {
-                "bits = 24".to_string()
-            } else {
-                l.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    std::fs::write(&c, text).unwrap();
+        "adc24.toml",
+        &[("bits = ", "bits = 24")],
+    );
     let o = panther(&[
         "sim",
         "--config",
-        c.to_str().unwrap(),
+        &c,
         "--ops",
         &repo("examples/ops/opa-4x4.json"),
     ]);
-    fails_with(&o, &[&format!("{}: `adc.bits`", c.display())]);
+    fails_with(&o, &[&format!("{c}: `adc.bits`")]);
     assert!(!stderr(&o).contains("opa-4x4.json"), "{}", stderr(&o));
 }
 
@@ -604,22 +610,13 @@ fn values_out_of_range_and_missing_tiles_are_errors_not_silent() {
     fails_with(&o, &["expected a JSON array of integers", "values_file"]);
     assert!(!stderr(&o).contains("9223372036854775807"));
     // Energy constants that would make the totals infinite.
-    let cfg = scratch.file("huge.toml");
-    let o = panther(&["config", "show", "--config", "small"]);
-    let text = String::from_utf8(o.stdout).unwrap();
-    let text: String = text
-        .lines()
-        .map(|l| {
-            if l.starts_with("adc_conversion_pj") {
-                "adc_conversion_pj = 1e308".to_string()
-            } else {
-                l.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    std::fs::write(&cfg, text).unwrap();
-    let o = panther(&["config", "check", cfg.to_str().unwrap()]);
+    let cfg = config_with(
+        &scratch,
+        "small",
+        "huge.toml",
+        &[("adc_conversion_pj", "adc_conversion_pj = 1e308")],
+    );
+    let o = panther(&["config", "check", &cfg]);
     fails_with(&o, &["energy.adc_conversion_pj"]);
 }
 

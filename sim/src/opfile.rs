@@ -149,12 +149,7 @@ impl OpFile {
             origin: origin.to_string(),
             line: e.line(),
             column: e.column(),
-            message: e
-                .to_string()
-                .split(" at line ")
-                .next()
-                .unwrap_or("")
-                .to_string(),
+            message: crate::files::json_message(&e),
         };
         let file: OpFile = serde_json::from_str(text).map_err(json)?;
         crate::files::json_named_fields_only(text, &file).map_err(|what| OpFileError::Shape {
@@ -377,20 +372,25 @@ pub fn run_to(
     pretty: bool,
 ) -> Result<(), OpFileError> {
     let io = |e: std::io::Error| OpFileError::Write(e.to_string());
-    let json = |v: &dyn erased::Json| -> Result<String, OpFileError> {
-        v.text(pretty)
-            .map_err(|e| OpFileError::Write(e.to_string()))
-    };
-    let mut mcu = Mcu::new(cfg, 0);
+    // A value's JSON, indented by `depth` levels when pretty.
+    fn json<T: Serialize>(v: &T, pretty: bool, depth: usize) -> Result<String, OpFileError> {
+        let t = if pretty {
+            serde_json::to_string_pretty(v)
+        } else {
+            serde_json::to_string(v)
+        }
+        .map_err(|e| OpFileError::Write(e.to_string()))?;
+        Ok(t.replace('\n', &format!("\n{}", "  ".repeat(depth))))
+    }
     let (nl, ind, sep) = if pretty {
         ("\n", "  ", ": ")
     } else {
         ("", "", ":")
     };
     let (name, hash, variant) = (
-        json(&cfg.name)?,
-        json(&cfg.hash_hex())?,
-        json(&cfg.variant)?,
+        json(&cfg.name, pretty, 1)?,
+        json(&cfg.hash_hex(), pretty, 1)?,
+        json(&cfg.variant, pretty, 1)?,
     );
     write!(
         out,
@@ -398,50 +398,25 @@ pub fn run_to(
         cfg.seed
     )
     .map_err(io)?;
+    let mut mcu = Mcu::new(cfg, 0);
     let mut first = true;
     run_ops_each(&mut mcu, file, cfg, origin, |_, r, _| {
-        let text = json(&r)?;
-        let text = if pretty {
-            text.replace('\n', "\n    ")
-        } else {
-            text
-        };
         let lead = if first { "" } else { "," };
         first = false;
-        write!(out, "{lead}{nl}{ind}{ind}{text}").map_err(io)
+        write!(out, "{lead}{nl}{ind}{ind}{}", json(&r, pretty, 2)?).map_err(io)
     })?;
     let totals = Totals {
         cost: CostReport::from_counters(&mcu.counters, cfg),
         counters: mcu.counters.clone(),
     };
-    let totals = json(&totals)?;
-    let totals = if pretty {
-        totals.replace('\n', "\n  ")
-    } else {
-        totals
-    };
-    let close = if first {
-        "]".to_string()
-    } else {
-        format!("{nl}{ind}]")
-    };
-    write!(out, "{close},{nl}{ind}\"totals\"{sep}{totals}{nl}}}").map_err(io)
-}
-
-/// JSON text of a value, compact or indented, through a trait object.
-mod erased {
-    pub trait Json {
-        fn text(&self, pretty: bool) -> serde_json::Result<String>;
-    }
-    impl<T: serde::Serialize> Json for T {
-        fn text(&self, pretty: bool) -> serde_json::Result<String> {
-            if pretty {
-                serde_json::to_string_pretty(self)
-            } else {
-                serde_json::to_string(self)
-            }
-        }
-    }
+    let close = if first { "" } else { nl };
+    let close_ind = if first { "" } else { ind };
+    write!(
+        out,
+        "{close}{close_ind}],{nl}{ind}\"totals\"{sep}{}{nl}}}",
+        json(&totals, pretty, 1)?
+    )
+    .map_err(io)
 }
 
 /// Run every op of the file on the golden model and keep nothing: the file is checked.

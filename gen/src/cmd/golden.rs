@@ -1,6 +1,6 @@
 //! `panther golden`: JSON op sequence in, JSON results out (docs/golden-json.md).
 
-use crate::common::{commit, create_output, load_op_file, ConfigArg};
+use crate::common::{commit_buffered, create_output, load_op_file, ConfigArg};
 use anyhow::Result;
 use panther_sim::opfile;
 use std::io::Write;
@@ -32,9 +32,7 @@ pub fn run(a: &GoldenArgs) -> Result<()> {
     if a.out.is_none() {
         let _ = writeln!(out);
     }
-    let out = out
-        .into_inner()
-        .map_err(|e| anyhow::anyhow!("{}", e.error()))?;
+    // A failed run leaves no file: the output is dropped uncommitted.
     run?;
-    commit(out)
+    commit_buffered(out)
 }

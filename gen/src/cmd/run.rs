@@ -63,10 +63,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
             Err(e) => serde_json::json!({"end": "incomplete", "error": e.to_string()}),
         };
         let _ = writeln!(w, "{end}");
-        let out = w
-            .into_inner()
-            .map_err(|e| anyhow::anyhow!("{}", e.error()))?;
-        crate::common::commit(out)?;
+        crate::common::commit_buffered(w)?;
     }
     let (_node, report) = run.map_err(|e| anyhow::anyhow!("{e}"))?;
     crate::common::print_stdout(&serde_json::to_string_pretty(&report)?)?;

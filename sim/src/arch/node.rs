@@ -530,34 +530,31 @@ fn weight_words(
             "{what}: give exactly one of `words`, `values`, `file` (a JSON array of raw words), `values_file` (a JSON array of real numbers)"
         ));
     }
-    let read = |f: &String| -> Result<(std::path::PathBuf, String), String> {
+    // A JSON array in a file of the bundle; `kind` says what it must hold.
+    fn array<T: serde::de::DeserializeOwned>(
+        bundle: &Bundle,
+        f: &str,
+        kind: &str,
+        what: &str,
+    ) -> Result<Vec<T>, String> {
         let path = bundle.dir.join(f);
         let text = crate::files::read_text(&path, crate::files::InputLimit::Data)
             .map_err(|e| format!("{what}: {e}"))?;
-        Ok((path, text))
-    };
-    if let Some(f) = &w.file {
-        let (path, text) = read(f)?;
-        let v: Vec<i64> = serde_json::from_str(&text).map_err(|e| {
+        serde_json::from_str(&text).map_err(|e| {
             format!(
-                "{what}: {}: line {}: expected a JSON array of integers (raw 16-bit words; real numbers go in `values_file`): {}",
+                "{what}: {}: line {}: expected a JSON array of {kind}: {}",
                 path.display(),
                 e.line(),
-                e.to_string().split(" at line ").next().unwrap_or("")
+                crate::files::json_message(&e)
             )
-        })?;
-        return init_words(&Some(v), &None, frac, what);
+        })
+    }
+    if let Some(f) = &w.file {
+        let kind = "integers (raw 16-bit words; real numbers go in `values_file`)";
+        return init_words(&Some(array(bundle, f, kind, what)?), &None, frac, what);
     }
     if let Some(f) = &w.values_file {
-        let (path, text) = read(f)?;
-        let v: Vec<f64> = serde_json::from_str(&text).map_err(|e| {
-            format!(
-                "{what}: {}: line {}: expected a JSON array of numbers: {}",
-                path.display(),
-                e.line(),
-                e.to_string().split(" at line ").next().unwrap_or("")
-            )
-        })?;
+        let v = array(bundle, f, "numbers", what)?;
         return init_words(&None, &Some(v), frac, what);
     }
     init_words(&w.words, &w.values, frac, what)

@@ -83,23 +83,15 @@ impl From<InputError> for String {
 /// The bytes of `path` (`-`: stdin), at most `limit`.
 pub fn read_bytes(path: &Path, limit: InputLimit) -> Result<Vec<u8>, InputError> {
     let shown = path.display().to_string();
-    let mut buf = Vec::new();
-    let cap = limit.bytes();
-    let r = if shown == "-" {
-        std::io::stdin().lock().take(cap + 1).read_to_end(&mut buf)
-    } else {
-        if path.is_dir() {
-            return Err(InputError::new(&shown, "is a folder, not a file"));
-        }
-        let f = std::fs::File::open(path)
-            .map_err(|e| InputError::new(&shown, format!("cannot read: {e}")))?;
-        f.take(cap + 1).read_to_end(&mut buf)
-    };
-    r.map_err(|e| InputError::new(&shown, format!("cannot read: {e}")))?;
-    if buf.len() as u64 > cap {
-        return Err(limit.too_large(&shown));
+    if shown == "-" {
+        return read_capped(std::io::stdin().lock(), limit, &shown);
     }
-    Ok(buf)
+    if path.is_dir() {
+        return Err(InputError::new(&shown, "is a folder, not a file"));
+    }
+    let f = std::fs::File::open(path)
+        .map_err(|e| InputError::new(&shown, format!("cannot read: {e}")))?;
+    read_capped(f, limit, &shown)
 }
 
 /// The UTF-8 text of `path` (`-`: stdin), at most `limit`.
@@ -113,6 +105,13 @@ pub fn read_text(path: &Path, limit: InputLimit) -> Result<String, InputError> {
             format!("line {line}: not UTF-8 text"),
         )
     })
+}
+
+/// serde_json's message without the " at line L column C" it appends (callers say where in
+/// their own words).
+pub fn json_message(e: &serde_json::Error) -> String {
+    let m = e.to_string();
+    m.split(" at line ").next().unwrap_or(&m).to_string()
 }
 
 /// Everything `r` yields, at most `limit` (a decompressor: the cap is on what comes out).

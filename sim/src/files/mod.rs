@@ -14,7 +14,7 @@ pub mod input;
 pub mod output;
 pub mod shape;
 
-pub use input::{read_bytes, read_capped, read_text, InputError, InputLimit};
+pub use input::{json_message, read_bytes, read_capped, read_text, InputError, InputLimit};
 pub use output::{write_file, Output};
 pub use shape::{
     every_field_read, json_named_fields_only, named_fields_only, toml_named_fields_only,
