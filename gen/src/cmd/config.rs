@@ -67,12 +67,13 @@ pub fn run(c: &ConfigCmd) -> Result<()> {
             for p in Preset::ALL {
                 let c = p.config();
                 println!(
-                    "{:<12} {}x{}, ADC {} bits, cells {:?}",
+                    "{:<13} {}x{}, ADC {} bits, cells {:?}: {}",
                     p.name(),
                     c.array.rows,
                     c.array.cols,
                     c.adc_bits(),
-                    c.slicing.cell_bits
+                    c.slicing.cell_bits,
+                    p.summary()
                 );
             }
             Ok(())

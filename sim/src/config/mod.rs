@@ -19,7 +19,7 @@ pub enum ConfigError {
         field: String,
         message: String,
     },
-    #[error("unknown preset `{0}`; allowed: panther, puma-8b-adc, small")]
+    #[error("unknown preset `{0}`; allowed: {names}", names = Preset::names())]
     UnknownPreset(String),
     #[error("unknown preset `{0}`; allowed: {names}", names = DevicePreset::names())]
     UnknownDevicePreset(String),
@@ -27,10 +27,12 @@ pub enum ConfigError {
 
 mod check;
 mod device_preset;
+mod preset;
 
 pub use check::FieldError;
 pub(crate) use check::*;
 pub use device_preset::DevicePreset;
+pub use preset::Preset;
 
 /// MCU organisation (docs/arithmetic.md section 5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hash)]
@@ -243,6 +245,28 @@ pub struct OpaConfig {
     /// How each bit step's aligned term drops the bits below the weight LSB: `truncate` (default) or `nearest` (half an LSB is added first).
     #[serde(default)]
     pub rounding: OpaRounding,
+    /// How the update reaches the cells: in the crossbar (`none`, PANTHER), or computed
+    /// outside it and then written back serially (`write`), or read out serially, updated
+    /// and written back (`read_write`), as the ReRAM baselines do. A cost only: the
+    /// arithmetic is the same.
+    #[serde(default)]
+    pub serial_update: SerialUpdate,
+}
+
+/// The serial array accesses that follow each outer product (docs/cost-model.md,
+/// "Baselines").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum SerialUpdate {
+    /// The update is applied by pulsing the crossbar (PANTHER's OPA).
+    #[default]
+    None,
+    /// Every updated array is written serially, row by row (an outer product computed
+    /// on CMOS, Base_mvm).
+    Write,
+    /// Every updated array is read serially and written back (PipeLayer-style
+    /// Base_opa/mvm).
+    ReadWrite,
 }
 
 /// The rounding of the OPA's aligned terms (docs/arithmetic.md section 4).
@@ -415,7 +439,7 @@ pub struct TimingConfig {
     pub serial_write_row_ns: f64,
 }
 
-fn default_io_budget() -> f64 {
+pub(crate) fn default_io_budget() -> f64 {
     0.2
 }
 
@@ -491,108 +515,6 @@ pub struct Config {
     /// The machine around the MCUs (cores, tiles, NoC; architectural simulator).
     #[serde(default)]
     pub arch: crate::arch::ArchConfig,
-}
-
-/// Built-in design points.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Preset {
-    /// The design point of the PANTHER paper (Ankit et al., IEEE Trans. Computers 69(8),
-    /// 2020) as the PUMA simulator's PANTHER constants set it, with a lossless ADC.
-    Panther,
-    /// Same, with a clipping 8-bit ADC as in PUMA.
-    Puma8bAdc,
-    /// 16x16 arrays for RTL tests.
-    Small,
-}
-
-impl Preset {
-    pub const ALL: [Preset; 3] = [Preset::Panther, Preset::Puma8bAdc, Preset::Small];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Preset::Panther => "panther",
-            Preset::Puma8bAdc => "puma-8b-adc",
-            Preset::Small => "small",
-        }
-    }
-
-    /// The names, comma-separated (for messages and help).
-    pub fn names() -> String {
-        Preset::ALL.map(Preset::name).join(", ")
-    }
-
-    pub fn from_name(name: &str) -> Result<Preset, ConfigError> {
-        Preset::ALL
-            .into_iter()
-            .find(|p| p.name() == name)
-            .ok_or_else(|| ConfigError::UnknownPreset(name.to_string()))
-    }
-
-    pub fn config(self) -> Config {
-        let mut c = Config {
-            name: self.name().to_string(),
-            seed: 1,
-            variant: Variant::V1,
-            array: ArrayConfig {
-                rows: 128,
-                cols: 128,
-            },
-            format: FormatConfig {
-                word_bits: 16,
-                frac_bits: 12,
-                input_bits: 16,
-                input_frac_bits: 12,
-                output_frac_bits: 12,
-                opa_shift_bits: 12,
-            },
-            slicing: SlicingConfig {
-                nominal_bits: 2,
-                slices: 8,
-                cell_bits: vec![6, 6, 6, 6, 5, 5, 5, 5],
-            },
-            adc: AdcConfig {
-                bits: AdcBits::Lossless,
-                shared_adcs: 4,
-            },
-            opa: OpaConfig {
-                skip_empty_phases: true,
-                rounding: OpaRounding::Truncate,
-                bit_step_groups: 1,
-            },
-            device: DeviceConfig::default(),
-            timing: TimingConfig {
-                clock_ns: 1.0,
-                io_budget: default_io_budget(),
-                mvm_stage_ns: 100.0,
-                mvm_pipeline_stages: 3,
-                opa_phase_ns: 20.0,
-                serial_read_row_ns: 10250.0 / 128.0,
-                serial_write_row_ns: 10968.75 / 128.0,
-            },
-            energy: EnergyConfig {
-                xbar_read_access_pj: 309.0,
-                xbar_opa_access_pj: 88.8,
-                adc_conversion_pj: 1.8,
-                dac_drive_pj: 0.0035,
-                sample_hold_pj: 0.00873,
-                shift_add_pj: 0.045,
-                serial_read_row_pj: 6500.0 / 128.0,
-                serial_write_row_pj: 21100.0 / 128.0,
-                carry_resolve_pj: 0.045,
-            },
-            arch: crate::arch::ArchConfig::default(),
-        };
-        match self {
-            Preset::Panther => {}
-            Preset::Puma8bAdc => c.adc.bits = AdcBits::Bits(8),
-            Preset::Small => {
-                c.array.rows = 16;
-                c.array.cols = 16;
-                c.adc.shared_adcs = 2;
-            }
-        }
-        c
-    }
 }
 
 impl Config {

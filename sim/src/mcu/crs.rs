@@ -7,7 +7,7 @@
 //! to both read copies.
 
 use super::{LiveWindow, Mcu, WeightCopy};
-use crate::config::Variant;
+use crate::config::{SerialUpdate, Variant};
 use crate::cost::latency;
 use crate::crossbar::Adc;
 use serde::{Deserialize, Serialize};
@@ -77,6 +77,25 @@ impl Mcu {
         self.count_serial_read(copies);
         self.counters.serial_read_ops += 1;
         self.counters.busy_ns += latency::serial_read_ns(&self.cfg);
+    }
+
+    /// The serial accesses a baseline makes after each outer product
+    /// (`opa.serial_update`): the updated copy written back row by row (the slice arrays
+    /// in parallel), after being read out the same way for `read_write`, which is
+    /// row-pipelined like a CRS and takes its time.
+    pub(super) fn count_serial_update(&mut self) {
+        let update = self.cfg.opa.serial_update;
+        if update == SerialUpdate::None {
+            return;
+        }
+        let rows = (self.cfg.array.rows * self.cfg.slicing.slices) as u64;
+        self.counters.serial_write_rows += rows;
+        self.counters.busy_ns += if update == SerialUpdate::ReadWrite {
+            self.count_serial_read(1);
+            latency::crs_ns(&self.cfg)
+        } else {
+            latency::serial_write_ns(&self.cfg)
+        };
     }
 
     fn count_serial_read(&mut self, copies: usize) {

@@ -193,6 +193,7 @@ impl Mcu {
         c.dac_col_drives += steps * (slices * cols) as u64;
         c.opa_clip_events += clip_events.iter().sum::<u64>();
         c.busy_ns += latency::opa_ns(&self.cfg, phases);
+        self.count_serial_update();
         Ok(OpaOut {
             phases,
             clip_events,

@@ -464,6 +464,84 @@ fn full_size_mvm_and_costs_match_the_reference_tables() {
     assert_eq!(m.counters.serial_read_rows, 128 * 8);
 }
 
+/// One MVM, MTVM, OPA (4 phases) and CRS of a 128x128 MCU on `preset`: the results, and the
+/// latency (ns) and energy (pJ, by component) of each.
+fn one_of_each(preset: Preset) -> (Vec<Vec<i64>>, Vec<(f64, crate::cost::CostReport)>) {
+    let c = preset.config();
+    let mut m = Mcu::new(&c, 0);
+    let mut rng = crate::rng::SeqRng::new(9);
+    let w: Vec<i64> = (0..128 * 128).map(|_| rng.range_i64(-3000, 3000)).collect();
+    m.write_weights(&w).unwrap();
+    let x: Vec<i64> = (0..128).map(|_| rng.range_i64(-4096, 4096)).collect();
+    let d: Vec<i64> = (0..128).map(|_| rng.range_i64(-64, 64)).collect();
+    let mut results = Vec::new();
+    let mut costs = Vec::new();
+    for op in 0..4 {
+        m.reset_counters();
+        match op {
+            0 => results.push(m.mvm(&x).unwrap().raw),
+            1 => results.push(m.mtvm(&x).unwrap().raw),
+            2 => assert_eq!(m.opa(&x, &d).unwrap().phases, 4),
+            _ => {
+                m.crs();
+            }
+        }
+        let r = crate::cost::CostReport::from_counters(&m.counters, &c);
+        costs.push((m.counters.busy_ns, r));
+    }
+    results.push(m.read_weights().weights);
+    (results, costs)
+}
+
+#[test]
+fn baselines_compute_what_panther_computes_at_their_own_cost() {
+    let (panther, p) = one_of_each(Preset::Panther);
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-6 * b.abs().max(1.0);
+    // PANTHER: 1,800 ns MVM and MTVM, 80 ns OPA (4 phases), 10,968.75 ns CRS.
+    let ns: Vec<f64> = p.iter().map(|c| c.0).collect();
+    assert_eq!(ns, [1800.0, 1800.0, 80.0, 10_968.75]);
+    // 16 bit steps x 4 phases x 8 slice arrays.
+    assert!(close(p[2].1.energy_pj["crossbar_opa"], 512.0 * 88.8));
+    assert!(
+        !p[2].1.energy_pj.contains_key("serial_write") || p[2].1.energy_pj["serial_write"] == 0.0
+    );
+    for b in Preset::BASELINES {
+        let (results, costs) = one_of_each(b);
+        assert_eq!(results, panther, "{}: the same arithmetic", b.name());
+        let (mvm, opa) = (&costs[0], &costs[2]);
+        let e = |c: &(f64, crate::cost::CostReport), k: &str| c.1.energy_pj[k];
+        // The paper's tables (docs/cost-model.md, "Baselines").
+        match b {
+            Preset::BaseDigital => {
+                assert_eq!(mvm.0, 897.0 * 18.0);
+                assert!(close(e(mvm, "crossbar_read"), 128.0 * 1.274 * 897.0));
+                assert_eq!(e(mvm, "adc"), 0.0);
+                assert_eq!(opa.0, 4.0 * 256.0);
+                assert!(close(e(opa, "crossbar_opa"), 512.0 * 1.134 * 256.0));
+                assert_eq!(e(opa, "serial_write"), 0.0);
+            }
+            Preset::BaseMvm => {
+                assert_eq!(mvm.0, 1800.0);
+                assert!(close(e(mvm, "crossbar_read"), 128.0 * 274.0));
+                // CMOS outer product, then every slice array written back.
+                assert_eq!(opa.0, 4.0 * 256.0 + 10_968.75);
+                assert!(close(e(opa, "serial_write"), 8.0 * 21_100.0));
+                assert_eq!(e(opa, "serial_read"), 0.0);
+            }
+            Preset::BaseOpaMvm => {
+                assert_eq!(opa.0, 4.0 * 475.0 + 10_968.75);
+                assert!(close(e(opa, "crossbar_opa"), 512.0 * 238.06 * 475.0));
+                assert!(close(e(opa, "serial_read"), 8.0 * 6_500.0));
+                assert!(close(e(opa, "serial_write"), 8.0 * 21_100.0));
+                assert!(close(e(opa, "adc"), 128.0 * 128.0 * 8.0 * 1.8));
+            }
+            _ => unreachable!(),
+        }
+        // A CRS costs what it costs on PANTHER.
+        assert_eq!(costs[3].0, p[3].0);
+    }
+}
+
 #[test]
 fn bad_operands_name_the_operand() {
     let mut m = Mcu::new(&Preset::Small.config(), 0);
