@@ -16,15 +16,25 @@ pub fn seed(s: &str) -> Result<u64, String> {
     Ok(v)
 }
 
-/// A count of random cases or ops: 1 to 100000 (each is held in memory).
-pub fn cases(s: &str) -> Result<u32, String> {
+/// A whole number from `lo` to `hi`.
+fn whole(s: &str, lo: u32, hi: u32) -> Result<u32, String> {
     let v: u32 = s
         .parse()
-        .map_err(|_| format!("`{s}` is not a whole number from 1 to 100000"))?;
-    if !(1..=100_000).contains(&v) {
-        return Err(format!("must be from 1 to 100000, found {v}"));
+        .map_err(|_| format!("`{s}` is not a whole number from {lo} to {hi}"))?;
+    if !(lo..=hi).contains(&v) {
+        return Err(format!("must be from {lo} to {hi}, found {v}"));
     }
     Ok(v)
+}
+
+/// A count of random cases or ops: 1 to 100000 (each is held in memory).
+pub fn cases(s: &str) -> Result<u32, String> {
+    whole(s, 1, 100_000)
+}
+
+/// Training steps a measurement averages over: 1 to 1000 (each is a full simulated step).
+pub fn steps(s: &str) -> Result<u32, String> {
+    whole(s, 1, 1000)
 }
 
 /// A number `ok` accepts; otherwise an error saying what is `allowed`.

@@ -1,6 +1,7 @@
 //! `panther`: the command line of the PANTHER model. Each subcommand lives in `cmd/`.
 
 mod args;
+mod charts;
 mod cmd;
 mod common;
 mod signals;
@@ -49,6 +50,9 @@ enum Command {
     Compile(cmd::compile::CompileArgs),
     /// Train a model file on a data set: the machine (`arch` or `fast` engine) or float64.
     Train(cmd::train::TrainArgs),
+    /// The paper's evaluation of one workload: energy and time of a training sample on
+    /// PANTHER and the baselines (and GPU measurements), the ratios, SVG bar charts.
+    Eval(cmd::eval::EvalArgs),
     /// Benchmarks (release build recommended).
     #[command(subcommand)]
     Bench(cmd::BenchCmd),
@@ -71,6 +75,7 @@ fn main() -> ExitCode {
         Command::Run(a) => cmd::run::run(a),
         Command::Compile(a) => cmd::compile::run(a),
         Command::Train(a) => cmd::train::run(a),
+        Command::Eval(a) => cmd::eval::run(a),
         Command::Bench(b) => cmd::run_bench(b),
     };
     match r {

@@ -12,13 +12,15 @@
 //! - [`cost`]: event counters, energy and latency;
 //! - [`isa`]: the instruction set, its 64-bit encoding, assembler and disassembler;
 //! - [`opfile`]: JSON operation sequences evaluated on one MCU (golden vectors);
-//! - [`train`]: networks trained on the modelled machine (model files, data, engines).
+//! - [`train`]: networks trained on the modelled machine (model files, data, engines);
+//! - [`eval`]: the paper's evaluation: workloads, baselines, GPU reference, step costs.
 
 pub mod arch;
 pub mod config;
 pub mod cost;
 pub mod crossbar;
 pub mod device;
+pub mod eval;
 pub mod files;
 pub mod fixed;
 pub mod isa;

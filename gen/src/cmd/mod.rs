@@ -10,6 +10,7 @@ pub mod compile;
 pub mod config;
 pub mod cosim;
 pub mod demo;
+pub mod eval;
 pub mod golden;
 pub mod report;
 pub mod run;
