@@ -4,6 +4,7 @@ mod args;
 mod charts;
 mod cmd;
 mod common;
+mod paper;
 mod signals;
 
 use clap::{Parser, Subcommand};

@@ -41,8 +41,16 @@ pub struct EvalArgs {
     pub list: bool,
 }
 
+/// PANTHER and the paper's baselines, by name.
+pub fn compared_presets() -> Vec<String> {
+    std::iter::once(Preset::Panther)
+        .chain(Preset::BASELINES)
+        .map(|p| p.name().to_string())
+        .collect()
+}
+
 /// A workload given by name (the name always means the workload) or as a model file.
-fn workload_model(spec: &str) -> Result<Model> {
+pub fn workload_model(spec: &str) -> Result<Model> {
     if let Some(w) = Workload::from_name(spec) {
         return Ok(w.model()?);
     }
@@ -67,10 +75,7 @@ pub fn run(a: &EvalArgs) -> Result<()> {
     let spec = a.workload.as_deref().expect("clap requires --workload");
     let model = workload_model(spec)?;
     let specs: Vec<String> = if a.configs.is_empty() {
-        std::iter::once(Preset::Panther)
-            .chain(Preset::BASELINES)
-            .map(|p| p.name().to_string())
-            .collect()
+        compared_presets()
     } else {
         a.configs.clone()
     };
@@ -87,30 +92,7 @@ pub fn run(a: &EvalArgs) -> Result<()> {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     let start = std::time::Instant::now();
-    // One thread per configuration: each simulates its own machine.
-    let costs: Vec<Result<StepCost, String>> = std::thread::scope(|s| {
-        let handles: Vec<_> = configs
-            .iter()
-            .map(|cfg| s.spawn(|| measure(&model, cfg, a.steps as usize, a.seed)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err("the measurement panicked".into()))
-            })
-            .collect()
-    });
-    let costs = costs
-        .into_iter()
-        .zip(&specs)
-        .map(|(c, s)| c.map_err(|e| anyhow::anyhow!("--workload {spec} on --config {s}: {e}")))
-        .collect::<Result<Vec<_>>>()?;
-    let reference = costs
-        .iter()
-        .position(|c| c.config == "panther")
-        .unwrap_or(0);
-    let ev = Evaluation::new(&model.name, costs, reference, &gpu.of(&model.name));
+    let ev = evaluate(&model, &configs, &specs, a.steps as usize, a.seed, &gpu)?;
     let seconds = start.elapsed().as_secs_f64();
     if let Some(dir) = &a.svg {
         for (name, svg) in charts(&ev)? {
@@ -126,6 +108,49 @@ pub fn run(a: &EvalArgs) -> Result<()> {
             print_stdout(&report(&ev, seconds))
         }
     }
+}
+
+/// `model`'s step on each config (`specs` as the user named them, for messages), one thread
+/// per configuration (each simulates its own machine), ratios against `panther` when it is
+/// among them, else against the first.
+pub fn evaluate(
+    model: &Model,
+    configs: &[panther_sim::Config],
+    specs: &[String],
+    steps: usize,
+    seed: u64,
+    gpu: &GpuTable,
+) -> Result<Evaluation> {
+    let costs: Vec<Result<StepCost, String>> = std::thread::scope(|s| {
+        let handles: Vec<_> = configs
+            .iter()
+            .map(|cfg| s.spawn(move || measure(model, cfg, steps, seed)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err("the measurement panicked".into()))
+            })
+            .collect()
+    });
+    let costs = costs
+        .into_iter()
+        .zip(specs)
+        .map(|(c, s)| {
+            c.map_err(|e| anyhow::anyhow!("workload {} on --config {s}: {e}", model.name))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let reference = costs
+        .iter()
+        .position(|c| c.config == "panther")
+        .unwrap_or(0);
+    Ok(Evaluation::new(
+        &model.name,
+        costs,
+        reference,
+        &gpu.of(&model.name),
+    ))
 }
 
 /// The tables: per configuration, then energy by component.
@@ -205,7 +230,7 @@ fn report(ev: &Evaluation, seconds: f64) -> String {
 }
 
 /// The components any configuration spends energy on, in a stable order.
-fn components(ev: &Evaluation) -> Vec<String> {
+pub fn components(ev: &Evaluation) -> Vec<String> {
     let mut keys: Vec<String> = ev
         .configs
         .iter()
@@ -221,7 +246,7 @@ fn components(ev: &Evaluation) -> Vec<String> {
     keys
 }
 
-fn charts(ev: &Evaluation) -> Result<Vec<(&'static str, String)>> {
+pub fn charts(ev: &Evaluation) -> Result<Vec<(&'static str, String)>> {
     let names: Vec<String> = ev.configs.iter().map(|c| c.config.clone()).collect();
     let mut gpu_names = names.clone();
     gpu_names.extend(

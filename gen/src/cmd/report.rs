@@ -17,6 +17,9 @@ pub enum ReportCmd {
     Synth(SynthArgs),
     /// Static timing of a top under its SDC (toy cell library, OpenSTA): worst slack.
     Timing(SynthArgs),
+    /// The paper's evaluation regenerated: one HTML page with SVG figures and a Markdown
+    /// twin, every number next to the paper's (docs/evaluation.md).
+    Paper(crate::paper::PaperArgs),
 }
 
 #[derive(clap::Args)]
@@ -36,6 +39,7 @@ pub struct SynthArgs {
 
 pub fn run(r: &ReportCmd) -> Result<()> {
     match r {
+        ReportCmd::Paper(a) => crate::paper::run(a),
         ReportCmd::Synth(a) => report(
             a,
             |cfg| {

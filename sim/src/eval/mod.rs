@@ -4,6 +4,8 @@
 //! ([`gpu`]). docs/evaluation.md describes the whole.
 
 pub mod gpu;
+pub mod ops;
+pub mod paper;
 pub mod step;
 pub mod workload;
 

@@ -467,30 +467,14 @@ fn full_size_mvm_and_costs_match_the_reference_tables() {
 /// One MVM, MTVM, OPA (4 phases) and CRS of a 128x128 MCU on `preset`: the results, and the
 /// latency (ns) and energy (pJ, by component) of each.
 fn one_of_each(preset: Preset) -> (Vec<Vec<i64>>, Vec<(f64, crate::cost::CostReport)>) {
-    let c = preset.config();
-    let mut m = Mcu::new(&c, 0);
-    let mut rng = crate::rng::SeqRng::new(9);
-    let w: Vec<i64> = (0..128 * 128).map(|_| rng.range_i64(-3000, 3000)).collect();
-    m.write_weights(&w).unwrap();
-    let x: Vec<i64> = (0..128).map(|_| rng.range_i64(-4096, 4096)).collect();
-    let d: Vec<i64> = (0..128).map(|_| rng.range_i64(-64, 64)).collect();
-    let mut results = Vec::new();
-    let mut costs = Vec::new();
-    for op in 0..4 {
-        m.reset_counters();
-        match op {
-            0 => results.push(m.mvm(&x).unwrap().raw),
-            1 => results.push(m.mtvm(&x).unwrap().raw),
-            2 => assert_eq!(m.opa(&x, &d).unwrap().phases, 4),
-            _ => {
-                m.crs();
-            }
-        }
-        let r = crate::cost::CostReport::from_counters(&m.counters, &c);
-        costs.push((m.counters.busy_ns, r));
-    }
-    results.push(m.read_weights().weights);
-    (results, costs)
+    let (results, costs) = crate::eval::ops::one_of_each(&preset.config(), 9);
+    (
+        results,
+        costs
+            .into_iter()
+            .map(|c| (c.latency_ns, c.energy))
+            .collect(),
+    )
 }
 
 #[test]
