@@ -3,7 +3,7 @@ CARGO ?= cargo
 OUT   ?= gen/out
 PANTHER_RELEASE = target/release/panther
 
-.PHONY: all build check test demo demo-mcu bench lint fmt clippy setup help golden-example wave verilog cosim synth tops fuzz
+.PHONY: all build check test demo demo-mcu paper bench lint fmt clippy setup help golden-example wave verilog cosim synth tops fuzz
 
 all: build ## Build everything (debug)
 
@@ -34,6 +34,9 @@ demo: $(PANTHER_RELEASE) ## The main job: train the digits MLP on the machine ne
 
 demo-mcu: $(PANTHER_RELEASE) ## One 128x128 MCU: bit-sliced MVM, MTVM, OPA, CRS with errors and costs
 	$(PANTHER_RELEASE) demo mcu --config panther
+
+paper: $(PANTHER_RELEASE) ## The paper's evaluation regenerated: $(OUT)/paper/index.html (+ index.md, SVG figures); FULL=1 for the long runs
+	$(PANTHER_RELEASE) report paper --out $(OUT)/paper $(if $(FULL),--full,)
 
 golden-example: $(PANTHER_RELEASE) ## Evaluate the example op file of docs/golden-json.md
 	$(PANTHER_RELEASE) golden --ops examples/ops/small-sequence.json --pretty
